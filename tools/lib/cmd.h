@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every subcommand shares: --help handling and usage errors, with
+ * git's exit codes (0 for --help, 129 for a usage error).
+ *
+ * A command's usage text starts with "kseries NAME - summary", then a
+ * blank line, the synopsis and the options.
+ */
+#ifndef KSERIES_CMD_H
+#define KSERIES_CMD_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+#define EXIT_USAGE	129
+
+/* The running subcommand's name, for messages ("apply"). */
+void cmd_set_name(const char *name);
+const char *cmd_name(void);
+
+/*
+ * If argv[1..] holds -h or --help (before any "--"), print @usage to
+ * stdout and exit 0.
+ */
+void cmd_handle_help(int argc, char **argv, const char *usage);
+
+/* Report a usage error and the usage text; returns EXIT_USAGE. */
+int usage_error(const char *usage, const char *fmt, ...) __printf(2, 3);
+
+#endif

@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+bool quiet;
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addstr(&sb, "kseries: ");
+	sb_addstr(&sb, prefix);
+	sb_vaddf(&sb, fmt, ap);
+	sb_addch(&sb, '\n');
+	fflush(stdout);
+	fwrite(sb.buf, 1, sb.len, stderr);
+	sb_release(&sb);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("fatal: ", fmt, ap);
+	va_end(ap);
+	exit(128);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("error: ", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		die("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory allocating %zu x %zu bytes", nmemb, size);
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (!p)
+		die("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return sb_detach(&sb);
+}
+
+void sb_grow(struct strbuf *sb, size_t extra)
+{
+	size_t want = sb->len + extra + 1;
+
+	if (want <= sb->alloc)
+		return;
+	if (want < sb->alloc * 2)
+		want = sb->alloc * 2;
+	if (want < 64)
+		want = 64;
+	sb->buf = xrealloc(sb->buf, want);
+	sb->alloc = want;
+}
+
+void sb_add(struct strbuf *sb, const void *data, size_t len)
+{
+	sb_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_addstr(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+void sb_addch(struct strbuf *sb, char c)
+{
+	sb_add(sb, &c, 1);
+}
+
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		die("vsnprintf failed for '%s'", fmt);
+	sb_grow(sb, n);
+	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	sb->len += n;
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+void sb_release(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = 0;
+	sb->alloc = 0;
+}
+
+char *sb_detach(struct strbuf *sb)
+{
+	char *p;
+
+	if (!sb->buf)
+		return xstrdup("");
+	p = sb->buf;
+	sb->buf = NULL;
+	sb->len = 0;
+	sb->alloc = 0;
+	return p;
+}
+
+const char *sb_str(const struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+void sb_rtrim(struct strbuf *sb)
+{
+	while (sb->len && (sb->buf[sb->len - 1] == ' ' ||
+			   sb->buf[sb->len - 1] == '\t' ||
+			   sb->buf[sb->len - 1] == '\n' ||
+			   sb->buf[sb->len - 1] == '\r'))
+		sb->len--;
+	if (sb->buf)
+		sb->buf[sb->len] = '\0';
+}
+
+bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !memcmp(s + ls - lx, suffix, lx);
+}
+
+bool skip_prefix(const char *s, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n))
+		return false;
+	*rest = s + n;
+	return true;
+}
+
+int read_file(const char *path, struct strbuf *sb)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		sb_add(sb, buf, n);
+	}
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	if (!sb->buf)
+		sb_grow(sb, 0), sb->buf[0] = '\0';
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	int fd, e;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	if (write_all(fd, data, len) || close(fd))
+		goto fail_unlink;
+	if (rename(tmp, path))
+		goto fail_unlink;
+	free(tmp);
+	return 0;
+fail_unlink:
+	e = errno;
+	unlink(tmp);
+	errno = e;
+fail:
+	free(tmp);
+	return -1;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, mode) && errno != EEXIST) {
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+static int remove_at(int dirfd, const char *name)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, ret = 0;
+
+	if (!unlinkat(dirfd, name, 0) || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (remove_at(fd, de->d_name))
+			ret = -1;
+	}
+	closedir(d);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) && errno != ENOENT)
+		ret = -1;
+	return ret;
+}
+
+int remove_tree(const char *path)
+{
+	return remove_at(AT_FDCWD, path);
+}
+
+bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st);
+}
+
+bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	if (!a || !*a || *b == '/')
+		return xstrdup(b);
+	return xasprintf("%s%s%s", a, ends_with(a, "/") ? "" : "/", b);
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char *project, *cache, *out;
+
+void paths_reset(void)
+{
+	free(project);
+	free(cache);
+	free(out);
+	project = cache = out = NULL;
+}
+
+static bool is_project(const char *dir)
+{
+	char *s = path_join(dir, "series");
+	char *k = path_join(dir, "kernel-overlay");
+	bool ok = path_exists(s) && is_dir(k);
+
+	free(s);
+	free(k);
+	return ok;
+}
+
+const char *project_dir(void)
+{
+	char cwd[PATH_MAX], *slash;
+	const char *env;
+
+	if (project)
+		return project;
+	env = getenv("KSERIES_PROJECT");
+	if (env && *env) {
+		project = realpath(env, NULL);
+		if (!project)
+			die("KSERIES_PROJECT=%s: %s", env, strerror(errno));
+		return project;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		die("cannot get the current directory: %s", strerror(errno));
+	for (;;) {
+		if (is_project(cwd)) {
+			project = xstrdup(cwd);
+			return project;
+		}
+		slash = strrchr(cwd, '/');
+		if (!slash || slash == cwd)
+			break;
+		*slash = '\0';
+	}
+	die("not inside a kseries project (no 'series' and 'kernel-overlay/' here or above); set KSERIES_PROJECT");
+}
+
+const char *cache_dir(void)
+{
+	const char *env;
+
+	if (cache)
+		return cache;
+	env = getenv("KSERIES_CACHE");
+	if (env && *env)
+		cache = xstrdup(env);
+	else if ((env = getenv("XDG_CACHE_HOME")) && *env)
+		cache = path_join(env, "kseries");
+	else if ((env = getenv("HOME")) && *env)
+		cache = xasprintf("%s/.cache/kseries", env);
+	else
+		die("cannot find a cache directory: set KSERIES_CACHE or HOME");
+	if (mkdir_p(cache, 0755))
+		die("cannot create cache directory %s: %s", cache,
+		    strerror(errno));
+	return cache;
+}
+
+const char *out_dir(void)
+{
+	const char *env;
+
+	if (out)
+		return out;
+	env = getenv("KSERIES_OUT");
+	if (env && *env)
+		out = xstrdup(env);
+	else
+		out = path_join(project_dir(), "out");
+	if (mkdir_p(out, 0755))
+		die("cannot create output directory %s: %s", out,
+		    strerror(errno));
+	return out;
+}
+
+char *project_path(const char *rel)
+{
+	return path_join(project_dir(), rel);
+}
+
+char *cache_path(const char *rel)
+{
+	return path_join(cache_dir(), rel);
+}
+
+char *out_path(const char *rel)
+{
+	return path_join(out_dir(), rel);
+}
+
+static void child_setup(const struct run_opts *o, int outfd)
+{
+	const char *const *e;
+
+	if (o && o->dir && chdir(o->dir)) {
+		fprintf(stderr, "kseries: cannot chdir to %s: %s\n", o->dir,
+			strerror(errno));
+		_exit(127);
+	}
+	if (outfd >= 0) {
+		dup2(outfd, 1);
+		dup2(outfd, 2);
+		if (outfd > 2)
+			close(outfd);
+	}
+	for (e = o ? o->env : NULL; e && *e; e++)
+		putenv((char *)*e);
+	setpgid(0, 0);
+}
+
+int run_cmd(const char *const *argv, const struct run_opts *o)
+{
+	int outfd = -1, status;
+	double deadline = 0;
+	pid_t pid;
+
+	if (o && o->log) {
+		outfd = open(o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			     0644);
+		if (outfd < 0)
+			return error("cannot open log %s: %s", o->log,
+				     strerror(errno));
+	} else if (o && o->quiet) {
+		outfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		if (outfd >= 0)
+			close(outfd);
+		return error("fork: %s", strerror(errno));
+	}
+	if (!pid) {
+		child_setup(o, outfd);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "kseries: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	if (outfd >= 0)
+		close(outfd);
+	if (o && o->timeout > 0)
+		deadline = now_seconds() + o->timeout;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, deadline ? WNOHANG : 0);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return error("waitpid: %s", strerror(errno));
+		if (deadline && now_seconds() > deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			deadline = 0;
+			continue;
+		}
+		if (deadline)
+			usleep(20000);
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int run_capture(const char *const *argv, const char *dir, struct strbuf *out)
+{
+	int pfd[2], status;
+	char buf[8192];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return error("pipe: %s", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return error("fork: %s", strerror(errno));
+	if (!pid) {
+		if (dir && chdir(dir))
+			_exit(127);
+		dup2(pfd[1], 1);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		sb_add(out, buf, n);
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!out->buf)
+		sb_add(out, "", 0);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+char *which(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *colon;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) ? NULL : xstrdup(prog);
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = colon + 1) {
+		char *cand;
+
+		colon = strchrnul(p, ':');
+		cand = xasprintf("%.*s/%s", (int)(colon - p), p, prog);
+		if (!access(cand, X_OK))
+			return cand;
+		free(cand);
+		if (!*colon)
+			break;
+	}
+	return NULL;
+}
+
+void hex_encode(char *out, const unsigned char *bin, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[bin[i] >> 4];
+		out[2 * i + 1] = hex[bin[i] & 15];
+	}
+	out[2 * len] = '\0';
+}

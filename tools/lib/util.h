@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by every kseries command: messages, allocation,
+ * growable strings, files, paths and child processes.
+ */
+#ifndef KSERIES_UTIL_H
+#define KSERIES_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define __noreturn	__attribute__((noreturn))
+
+/* Messages: all go to stderr, prefixed with the program name. */
+void __noreturn die(const char *fmt, ...) __printf(1, 2);
+int error(const char *fmt, ...) __printf(1, 2);
+void warning(const char *fmt, ...) __printf(1, 2);
+void note(const char *fmt, ...) __printf(1, 2);
+extern bool quiet;
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __printf(1, 2);
+
+/* Grow an array of @nr used elements to hold at least @want elements. */
+#define ALLOC_GROW(arr, want, alloc)					\
+	do {								\
+		if ((want) > (alloc)) {					\
+			size_t __n = (alloc) ? (alloc) * 2 : 16;	\
+			while (__n < (want))				\
+				__n *= 2;				\
+			(arr) = xrealloc((arr), __n * sizeof(*(arr)));	\
+			(alloc) = __n;					\
+		}							\
+	} while (0)
+
+/* A growable, always NUL-terminated byte string. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void sb_grow(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const void *data, size_t len);
+void sb_addstr(struct strbuf *sb, const char *s);
+void sb_addch(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __printf(2, 3);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_reset(struct strbuf *sb);
+void sb_release(struct strbuf *sb);
+char *sb_detach(struct strbuf *sb);
+const char *sb_str(const struct strbuf *sb);
+void sb_rtrim(struct strbuf *sb);
+
+bool starts_with(const char *s, const char *prefix);
+bool ends_with(const char *s, const char *suffix);
+/* If @s starts with @prefix, point *rest after it and return true. */
+bool skip_prefix(const char *s, const char *prefix, const char **rest);
+
+/* Files */
+int read_file(const char *path, struct strbuf *sb);
+int write_file_atomic(const char *path, const void *data, size_t len);
+int mkdir_p(const char *path, mode_t mode);
+int remove_tree(const char *path);
+bool path_exists(const char *path);
+bool is_dir(const char *path);
+char *path_join(const char *a, const char *b);
+
+/* Monotonic seconds, for progress and benchmarks. */
+double now_seconds(void);
+
+/*
+ * Paths of the project and its outputs.
+ *
+ * The project is the checkout holding `series` and `kernel-overlay/`:
+ * $KSERIES_PROJECT, else the nearest such directory above the current one.
+ * Downloads, the kernel repository and build trees live in the cache:
+ * $KSERIES_CACHE, else $XDG_CACHE_HOME/kseries, else ~/.cache/kseries.
+ * Logs and reports live in $KSERIES_OUT, else <project>/out.
+ */
+const char *project_dir(void);
+const char *cache_dir(void);
+const char *out_dir(void);
+char *project_path(const char *rel);
+char *cache_path(const char *rel);
+char *out_path(const char *rel);
+void paths_reset(void);
+
+/* Child processes */
+struct run_opts {
+	const char *dir;	/* chdir here in the child */
+	const char *log;	/* append stdout+stderr to this file */
+	bool quiet;		/* discard output (unless @log is set) */
+	const char *const *env;	/* extra NAME=value entries */
+	double timeout;		/* seconds, 0 for none: the child is killed */
+};
+
+/*
+ * Run @argv and wait for it. Returns the exit status (0-255), 128 + signal
+ * number if it was killed, or -1 if it could not be started.
+ */
+int run_cmd(const char *const *argv, const struct run_opts *opts);
+/* Run @argv and capture its stdout into @out. */
+int run_capture(const char *const *argv, const char *dir, struct strbuf *out);
+/* The absolute path of @prog found on $PATH, or NULL. */
+char *which(const char *prog);
+
+/* Hex helpers for object ids and digests. */
+void hex_encode(char *out, const unsigned char *bin, size_t len);
+
+#endif
