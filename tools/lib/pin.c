@@ -122,7 +122,7 @@ void pin_release(struct pin *pin)
 
 char *pin_tarball_path(const struct pin *pin)
 {
-	char *dir = cache_path("base"), *p;
+	char *dir = cache_path("dl"), *p;
 
 	if (mkdir_p(dir, 0755))
 		die("cannot create %s: %s", dir, strerror(errno));

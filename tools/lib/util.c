@@ -504,6 +504,11 @@ char *out_path(const char *rel)
 	return path_join(out_dir(), rel);
 }
 
+char *tree_dir(void)
+{
+	return cache_path("src");
+}
+
 static void child_setup(const struct run_opts *o, int outfd)
 {
 	const char *const *e;

@@ -95,6 +95,8 @@ const char *out_dir(void);
 char *project_path(const char *rel);
 char *cache_path(const char *rel);
 char *out_path(const char *rel);
+/* The kernel git repository with its work tree: <cache>/src. */
+char *tree_dir(void);
 void paths_reset(void);
 
 /* Child processes */
