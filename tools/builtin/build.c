@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries build: configure and build the guest kernel out of tree.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cmd.h"
+#include "lib/kbuild.h"
+
+int cmd_build(int argc, char **argv);
+extern const char cmd_build_usage[];
+
+const char cmd_build_usage[] =
+	"kseries build - configure and build the guest kernel\n"
+	"\n"
+	"usage: kseries build [--tree DIR] [--build DIR] [--log FILE] [-j N]\n"
+	"                     [--fragment FILE]... [--force-config]\n"
+	"                     [--config-only] [--no-headers] [--no-ccache]\n"
+	"\n"
+	"Makes a small kernel config from tinyconfig and the Kconfig fragments\n"
+	"(merged with the tree's scripts/kconfig/merge_config.sh -m, then\n"
+	"olddefconfig), checks that every option they request made it into the\n"
+	"final .config, builds bzImage out of tree and installs the uapi\n"
+	"headers into <build>/usr for the selftests. The config is merged again\n"
+	"only when a fragment, the tree's Kconfig files or the .config changed.\n"
+	"Nothing is written into the source tree.\n"
+	"\n"
+	"    --tree DIR       kernel source tree (default <cache>/src)\n"
+	"    --build DIR      O= build directory (default <cache>/build)\n"
+	"    --log FILE       complete make output (default out/logs/build.log)\n"
+	"    -j N             parallel jobs (default: number of CPUs)\n"
+	"    --fragment FILE  a Kconfig fragment; repeat for more (default\n"
+	"                     kernel-overlay/config/*.config)\n"
+	"    --force-config   merge the config again even if nothing changed\n"
+	"    --config-only    stop after the config\n"
+	"    --no-headers     skip headers_install\n"
+	"    --no-ccache      do not use ccache even if it is installed\n"
+	"\n"
+	"Prints a line a phase; on failure, the first errors and the log.\n"
+	"The image is <build>/arch/x86/boot/bzImage.\n";
+
+static const char *arg_value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], opt))
+		return NULL;
+	if (*i + 1 >= argc)
+		return "";
+	return argv[++*i];
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct kbuild kb = {
+		.ccache = true, .headers = true, .progress = true,
+		.target = "bzImage",
+	};
+	char *tree = NULL, *build = NULL, *log = NULL, *image;
+	char **frags = NULL;
+	size_t nr_frags = 0, alloc = 0, i;
+	bool config_only = false;
+	double start = now_seconds();
+	const char *v;
+	int ret = 1;
+
+	cmd_handle_help(argc, argv, cmd_build_usage);
+	for (i = 1; i < (size_t)argc; i++) {
+		int k = i;
+
+		if ((v = arg_value(argc, argv, &k, "--tree"))) {
+			if (!*v)
+				return usage_error(cmd_build_usage,
+						   "--tree needs a directory");
+			tree = xstrdup(v);
+		} else if ((v = arg_value(argc, argv, &k, "--build"))) {
+			if (!*v)
+				return usage_error(cmd_build_usage,
+						   "--build needs a directory");
+			build = xstrdup(v);
+		} else if ((v = arg_value(argc, argv, &k, "--log"))) {
+			if (!*v)
+				return usage_error(cmd_build_usage,
+						   "--log needs a file");
+			log = xstrdup(v);
+		} else if ((v = arg_value(argc, argv, &k, "--fragment"))) {
+			if (!*v)
+				return usage_error(cmd_build_usage,
+						   "--fragment needs a file");
+			ALLOC_GROW(frags, nr_frags + 2, alloc);
+			frags[nr_frags++] = realpath(v, NULL);
+			if (!frags[nr_frags - 1])
+				return usage_error(cmd_build_usage,
+						   "no fragment %s", v);
+		} else if ((v = arg_value(argc, argv, &k, "-j"))) {
+			kb.jobs = atoi(v);
+			if (kb.jobs <= 0)
+				return usage_error(cmd_build_usage,
+						   "-j needs a positive number");
+		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
+			kb.jobs = atoi(argv[i] + 2);
+			if (kb.jobs <= 0)
+				return usage_error(cmd_build_usage,
+						   "-j needs a positive number");
+		} else if (!strcmp(argv[i], "--force-config")) {
+			kb.force_config = true;
+		} else if (!strcmp(argv[i], "--config-only")) {
+			config_only = true;
+		} else if (!strcmp(argv[i], "--no-headers")) {
+			kb.headers = false;
+		} else if (!strcmp(argv[i], "--no-ccache")) {
+			kb.ccache = false;
+		} else {
+			return usage_error(cmd_build_usage,
+					   "unknown argument '%s'", argv[i]);
+		}
+		i = k;
+	}
+
+	if (!tree)
+		tree = kbuild_default_tree();
+	if (!build)
+		build = kbuild_default_build();
+	if (!log) {
+		char *dir = out_path("logs");
+
+		mkdir_p(dir, 0755);
+		log = path_join(dir, "build.log");
+		free(dir);
+	}
+	{
+		char *mk = path_join(tree, "Makefile");
+		char *kc = path_join(tree, "Kconfig");
+		bool ok = path_exists(mk) && path_exists(kc);
+
+		free(mk);
+		free(kc);
+		if (!ok) {
+			error("no kernel tree at %s: run 'kseries apply' first, or pass --tree DIR",
+			      tree);
+			goto out;
+		}
+	}
+	if (!nr_frags && kbuild_default_fragments(&frags, &nr_frags))
+		goto out;
+	if (mkdir_p(build, 0755)) {
+		error("cannot create %s: %s", build, strerror(errno));
+		goto out;
+	}
+	{
+		char *rb = realpath(build, NULL), *rt = realpath(tree, NULL);
+
+		free(build);
+		free(tree);
+		build = rb;
+		tree = rt;
+	}
+	/* One build's output a log: truncate it. */
+	if (truncate(log, 0) && errno != ENOENT)
+		warning("cannot truncate %s: %s", log, strerror(errno));
+	kb.tree = tree;
+	kb.build = build;
+	kb.log = log;
+	kb.fragments = frags;
+	kb.nr_fragments = nr_frags;
+	if (kb.ccache && !which("ccache"))
+		kb.ccache = false;
+
+	note("building %s in %s%s", tree, build,
+	     kb.ccache ? " (ccache)" : "");
+	if (kbuild_config(&kb))
+		goto out;
+	if (config_only) {
+		ret = 0;
+		goto out;
+	}
+	if (kbuild_kernel(&kb))
+		goto out;
+	if (kb.headers && kbuild_headers(&kb))
+		goto out;
+	image = kbuild_image(&kb);
+	note("done: %s (%.1f s); log %s", image, now_seconds() - start, log);
+	free(image);
+	ret = 0;
+out:
+	for (i = 0; i < nr_frags; i++)
+		free(frags[i]);
+	free(frags);
+	free(tree);
+	free(build);
+	free(log);
+	return ret;
+}

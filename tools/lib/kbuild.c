@@ -1,0 +1,795 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kbuild.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hash.h"
+
+#define STAMP_FILE	".kseries-config"
+
+char *kbuild_default_tree(void)
+{
+	return tree_dir();
+}
+
+char *kbuild_default_build(void)
+{
+	return cache_path("build");
+}
+
+int kbuild_default_fragments(char ***frags, size_t *nr)
+{
+	char *pat = project_path("kernel-overlay/config/*.config");
+	glob_t g;
+	size_t i;
+	int ret;
+
+	*frags = NULL;
+	*nr = 0;
+	ret = glob(pat, 0, NULL, &g);
+	if (ret == GLOB_NOMATCH) {
+		error("no Kconfig fragments match %s", pat);
+		free(pat);
+		return -1;
+	}
+	free(pat);
+	if (ret)
+		return error("glob failed for the Kconfig fragments");
+	*frags = xcalloc(g.gl_pathc + 1, sizeof(char *));
+	for (i = 0; i < g.gl_pathc; i++)
+		(*frags)[i] = xstrdup(g.gl_pathv[i]);
+	*nr = g.gl_pathc;
+	globfree(&g);
+	return 0;
+}
+
+char *kbuild_image(const struct kbuild *kb)
+{
+	return path_join(kb->build, "arch/x86/boot/bzImage");
+}
+
+/* Kconfig assignments */
+
+bool kconfig_parse_line(const char *line, char **name, char **value)
+{
+	const char *p = line, *e;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (skip_prefix(p, "# CONFIG_", &e)) {
+		const char *end = e;
+
+		while (isalnum((unsigned char)*end) || *end == '_')
+			end++;
+		if (strncmp(end, " is not set", 11))
+			return false;
+		*name = xstrndup(p + 2, end - (p + 2));
+		*value = xstrdup("n");
+		return true;
+	}
+	if (!starts_with(p, "CONFIG_"))
+		return false;
+	e = p;
+	while (isalnum((unsigned char)*e) || *e == '_')
+		e++;
+	if (*e != '=')
+		return false;
+	*name = xstrndup(p, e - p);
+	e++;
+	{
+		const char *v = e, *ve = v + strcspn(v, "\r\n");
+
+		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+			ve--;
+		*value = xstrndup(v, ve - v);
+	}
+	return true;
+}
+
+/* The value of @name in @config_text, or NULL when absent. */
+static char *config_value(const char *config_text, const char *name)
+{
+	const char *p = config_text;
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > n && !strncmp(p, name, n) && p[n] == '=')
+			return xstrndup(p + n + 1, len - n - 1);
+		if (len > n + 2 && p[0] == '#' && p[1] == ' ' &&
+		    !strncmp(p + 2, name, n) &&
+		    !strncmp(p + 2 + n, " is not set", 11))
+			return xstrdup("n");
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+void kconfig_compare(const char *frag_name, const char *frag_text,
+		     const char *config_text,
+		     struct kconfig_mismatch **out, size_t *nr,
+		     size_t *alloc)
+{
+	const char *p = frag_text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		char *name, *want, *got;
+
+		p = nl ? nl + 1 : NULL;
+		if (!kconfig_parse_line(line, &name, &want)) {
+			free(line);
+			continue;
+		}
+		free(line);
+		got = config_value(config_text, name);
+		if (!got)
+			got = xstrdup("n");
+		if (!strcmp(want, got)) {
+			free(name);
+			free(want);
+			free(got);
+			continue;
+		}
+		ALLOC_GROW(*out, *nr + 1, *alloc);
+		(*out)[*nr].name = name;
+		(*out)[*nr].want = want;
+		(*out)[*nr].got = got;
+		(*out)[*nr].fragment = xstrdup(frag_name);
+		(*nr)++;
+	}
+}
+
+void kconfig_mismatch_free(struct kconfig_mismatch *m, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		free(m[i].name);
+		free(m[i].want);
+		free(m[i].got);
+		free(m[i].fragment);
+	}
+	free(m);
+}
+
+/* Kconfig files of a tree */
+
+struct kfiles {
+	char **paths;		/* relative to the tree */
+	size_t nr, alloc;
+};
+
+static void walk_kconfig(int dirfd, const char *rel, struct kfiles *kf)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = openat(dirfd, rel[0] ? rel : ".",
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		char *sub;
+		bool dir;
+
+		if (n[0] == '.')
+			continue;
+		dir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+
+			dir = !fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) &&
+			      S_ISDIR(st.st_mode);
+		}
+		if (!dir && !starts_with(n, "Kconfig"))
+			continue;
+		sub = rel[0] ? xasprintf("%s/%s", rel, n) : xstrdup(n);
+		if (dir) {
+			walk_kconfig(dirfd, sub, kf);
+			free(sub);
+		} else {
+			ALLOC_GROW(kf->paths, kf->nr + 1, kf->alloc);
+			kf->paths[kf->nr++] = sub;
+		}
+	}
+	closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int kconfig_files(const char *tree, struct kfiles *kf)
+{
+	int fd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	memset(kf, 0, sizeof(*kf));
+	if (fd < 0)
+		return error("cannot open the kernel tree %s: %s", tree,
+			     strerror(errno));
+	walk_kconfig(fd, "", kf);
+	close(fd);
+	qsort(kf->paths, kf->nr, sizeof(char *), cmp_str);
+	return 0;
+}
+
+static void kfiles_release(struct kfiles *kf)
+{
+	size_t i;
+
+	for (i = 0; i < kf->nr; i++)
+		free(kf->paths[i]);
+	free(kf->paths);
+}
+
+static void hash_file(struct hash_ctx *c, const char *label,
+		      const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char len[32];
+
+	if (read_file(path, &sb))
+		sb_addstr(&sb, "<missing>");
+	snprintf(len, sizeof(len), "%zu\n", sb.len);
+	hash_update(c, label, strlen(label) + 1);
+	hash_update(c, len, strlen(len));
+	hash_update(c, sb.buf, sb.len);
+	sb_release(&sb);
+}
+
+int kconfig_inputs_digest(const char *tree, char **fragments, size_t nr,
+			  char out[65])
+{
+	static const char *const extra[] = {
+		"kernel/configs/tiny.config",
+		"arch/x86/configs/tiny.config",
+		"kernel/configs/tiny-base.config",
+		"scripts/kconfig/merge_config.sh",
+	};
+	unsigned char sum[32];
+	struct hash_ctx c;
+	struct kfiles kf;
+	size_t i;
+
+	if (kconfig_files(tree, &kf))
+		return -1;
+	sha256_init(&c);
+	for (i = 0; i < nr; i++)
+		hash_file(&c, fragments[i], fragments[i]);
+	for (i = 0; i < ARRAY_SIZE(extra) + kf.nr; i++) {
+		const char *rel = i < ARRAY_SIZE(extra) ? extra[i] :
+			kf.paths[i - ARRAY_SIZE(extra)];
+		char *p = path_join(tree, rel);
+
+		hash_file(&c, rel, p);
+		free(p);
+	}
+	hash_final(&c, sum);
+	hex_encode(out, sum, 32);
+	kfiles_release(&kf);
+	return 0;
+}
+
+/* Does @text define config @sym (without CONFIG_)? Append its deps. */
+static bool kconfig_defines(const char *text, const char *sym,
+			    struct strbuf *deps)
+{
+	const char *p = text;
+	size_t n = strlen(sym);
+	bool found = false;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n'), *q = p, *s;
+
+		p = nl ? nl + 1 : NULL;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!skip_prefix(q, "config", &s) &&
+		    !skip_prefix(q, "menuconfig", &s))
+			continue;
+		if (*s != ' ' && *s != '\t')
+			continue;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (strncmp(s, sym, n) || isalnum((unsigned char)s[n]) ||
+		    s[n] == '_')
+			continue;
+		found = true;
+		if (!deps)
+			break;
+		/* Its attributes: up to the next blank-less entry start. */
+		while (p && *p) {
+			const char *e = strchr(p, '\n'), *a = p;
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+
+			while (*a == ' ' || *a == '\t')
+				a++;
+			if (a == p && len && *p != '#')
+				break;	/* next entry (unindented) */
+			if (starts_with(a, "depends on") ||
+			    starts_with(a, "select"))
+				sb_addf(deps, "\t    %.*s\n",
+					(int)(len - (a - p)), a);
+			p = e ? e + 1 : NULL;
+		}
+	}
+	return found;
+}
+
+bool kconfig_known(const char *tree, const char *name, struct strbuf *deps)
+{
+	const char *sym = name;
+	struct kfiles kf;
+	bool found = false;
+	size_t i;
+
+	skip_prefix(name, "CONFIG_", &sym);
+	if (kconfig_files(tree, &kf))
+		return false;
+	for (i = 0; i < kf.nr && !found; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char *p = path_join(tree, kf.paths[i]);
+
+		if (!read_file(p, &sb) && strstr(sb.buf, sym))
+			found = kconfig_defines(sb.buf, sym, deps);
+		sb_release(&sb);
+		free(p);
+	}
+	kfiles_release(&kf);
+	return found;
+}
+
+void kbuild_first_errors(const char *log_text, size_t max,
+			 struct strbuf *out)
+{
+	const char *p = log_text;
+	size_t n = 0;
+
+	while (p && *p && n < max) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, len);
+
+		p = nl ? nl + 1 : NULL;
+		if (strstr(line, "error:") || strstr(line, "Error ") ||
+		    strstr(line, "*** ") ||
+		    strstr(line, "undefined reference") ||
+		    strstr(line, "not clean")) {
+			sb_addf(out, "    %s\n", line);
+			n++;
+		}
+		free(line);
+	}
+}
+
+/* Running make */
+
+static void log_line(const struct kbuild *kb, const char *fmt, ...)
+	__printf(2, 3);
+
+static void log_line(const struct kbuild *kb, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f;
+
+	if (!kb->log)
+		return;
+	f = fopen(kb->log, "a");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+/* The directory under which tree and build both sit, for ccache. */
+static char *common_parent(const char *a, const char *b)
+{
+	size_t i = 0, last = 0;
+
+	while (a[i] && a[i] == b[i]) {
+		if (a[i] == '/')
+			last = i;
+		i++;
+	}
+	if (!a[i] && b[i] == '/')
+		last = i;
+	/* One more level up: <X>/src and <X>/build share <X>'s parent. */
+	while (last > 0 && a[last - 1] != '/')
+		last--;
+	if (last > 1)
+		last--;
+	return last ? xstrndup(a, last) : xstrdup("/");
+}
+
+static int make_jobs(const struct kbuild *kb)
+{
+	long n = kb->jobs;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? n : 1;
+}
+
+static void child_env(const struct kbuild *kb)
+{
+	const char *path = getenv("PATH");
+	char *tree = realpath(kb->tree, NULL);
+	char *build = realpath(kb->build, NULL);
+
+	if (kb->ccache && !access("/usr/lib/ccache/gcc", X_OK)) {
+		char *p = xasprintf("/usr/lib/ccache:%s", path ? path : "");
+
+		setenv("PATH", p, 1);
+		free(p);
+	}
+	if (kb->ccache && tree && build && !getenv("CCACHE_BASEDIR")) {
+		char *base = common_parent(tree, build);
+
+		setenv("CCACHE_BASEDIR", base, 1);
+		free(base);
+	}
+	/*
+	 * A fixed version string: the same tree builds the same image, and
+	 * a no-op rebuild does not relink vmlinux for a new timestamp.
+	 */
+	setenv("KBUILD_BUILD_TIMESTAMP", "kseries", 0);
+	setenv("KBUILD_BUILD_USER", "kseries", 0);
+	setenv("KBUILD_BUILD_HOST", "kseries", 0);
+	setenv("LC_ALL", "C", 1);
+	free(tree);
+	free(build);
+}
+
+/*
+ * Run make in the tree with O=<build> and @args; every line of output goes
+ * to the log, "CC" lines are counted, and on a terminal a counter shows
+ * progress. Returns make's status.
+ */
+static int run_make(struct kbuild *kb, const char *phase,
+		    const char *const *args)
+{
+	const char *argv[32];
+	char *o = xasprintf("O=%s", kb->build);
+	char *j = xasprintf("-j%d", make_jobs(kb));
+	int pfd[2], logfd = -1, status, argc = 0;
+	bool tty = kb->progress && isatty(2);
+	double start = now_seconds(), last = start;
+	struct strbuf part = STRBUF_INIT;
+	char buf[16384];
+	pid_t pid;
+
+	argv[argc++] = "make";
+	argv[argc++] = "-C";
+	argv[argc++] = kb->tree;
+	argv[argc++] = o;
+	argv[argc++] = j;
+	while (*args && argc < 30)
+		argv[argc++] = *args++;
+	argv[argc] = NULL;
+
+	if (kb->log) {
+		logfd = open(kb->log, O_WRONLY | O_CREAT | O_APPEND |
+			     O_CLOEXEC, 0644);
+		if (logfd < 0)
+			return error("cannot open the build log %s: %s",
+				     kb->log, strerror(errno));
+	}
+	{
+		struct strbuf cmd = STRBUF_INIT;
+		int i;
+
+		for (i = 0; i < argc; i++)
+			sb_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+		log_line(kb, "### kseries %s: %s\n", phase, cmd.buf);
+		sb_release(&cmd);
+	}
+	if (pipe2(pfd, O_CLOEXEC)) {
+		if (logfd >= 0)
+			close(logfd);
+		return error("pipe: %s", strerror(errno));
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return error("fork: %s", strerror(errno));
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		child_env(kb);
+		setpgid(0, 0);
+		execvp("make", (char *const *)argv);
+		fprintf(stderr, "kseries: cannot run make: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	for (;;) {
+		ssize_t n = read(pfd[0], buf, sizeof(buf));
+		char *line, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (logfd >= 0 && write(logfd, buf, n) != n)
+			warning("short write to %s", kb->log);
+		sb_add(&part, buf, n);
+		line = part.buf;
+		while ((nl = memchr(line, '\n', part.buf + part.len - line))) {
+			if (!strncmp(line, "  CC ", 5))
+				kb->compiled++;
+			line = nl + 1;
+		}
+		memmove(part.buf, line, part.buf + part.len - line);
+		part.len -= line - part.buf;
+		if (tty && now_seconds() - last >= 1) {
+			last = now_seconds();
+			fprintf(stderr, "\r%s: %u compiled, %.0f s ", phase,
+				kb->compiled, last - start);
+		}
+	}
+	close(pfd[0]);
+	if (logfd >= 0)
+		close(logfd);
+	if (tty && last > start)
+		fputs("\r\033[K", stderr);
+	sb_release(&part);
+	free(o);
+	free(j);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return error("waitpid: %s", strerror(errno));
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+static int report_failure(const struct kbuild *kb, const char *phase,
+			  int status)
+{
+	struct strbuf log = STRBUF_INIT, errs = STRBUF_INIT;
+
+	if (kb->log && !read_file(kb->log, &log))
+		kbuild_first_errors(log.buf, 12, &errs);
+	error("%s failed (make exit %d)%s%s", phase, status,
+	      errs.len ? "; first errors:" : "", errs.len ? "" : ".");
+	if (errs.len)
+		fputs(errs.buf, stderr);
+	if (strstr(sb_str(&log), "source tree is not clean"))
+		fprintf(stderr,
+			"hint: %s has build outputs of an in-tree build; "
+			"kseries builds only out of tree (O=)\n", kb->tree);
+	if (kb->log)
+		fprintf(stderr, "The complete output is in %s\n", kb->log);
+	sb_release(&log);
+	sb_release(&errs);
+	return -1;
+}
+
+static char *stamp_path(const struct kbuild *kb)
+{
+	return path_join(kb->build, STAMP_FILE);
+}
+
+/* "<inputs digest> <.config digest>" of the last merge, or NULL. */
+static char *read_stamp(const struct kbuild *kb)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p = stamp_path(kb);
+
+	if (read_file(p, &sb)) {
+		free(p);
+		return NULL;
+	}
+	free(p);
+	sb_rtrim(&sb);
+	return sb_detach(&sb);
+}
+
+static int config_digest(const struct kbuild *kb, char out[65])
+{
+	char *p = path_join(kb->build, ".config");
+	int ret = sha256_file(p, out);
+
+	free(p);
+	return ret;
+}
+
+/* Check every fragment's request against the final .config. */
+static int check_config(struct kbuild *kb)
+{
+	struct kconfig_mismatch *m = NULL;
+	size_t nr = 0, alloc = 0, i, bad = 0;
+	struct strbuf config = STRBUF_INIT;
+	char *p = path_join(kb->build, ".config");
+
+	if (read_file(p, &config)) {
+		error("cannot read %s: %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
+	for (i = 0; i < kb->nr_fragments; i++) {
+		struct strbuf frag = STRBUF_INIT;
+
+		if (read_file(kb->fragments[i], &frag)) {
+			sb_release(&config);
+			return error("cannot read %s: %s", kb->fragments[i],
+				     strerror(errno));
+		}
+		kconfig_compare(kb->fragments[i], frag.buf, config.buf, &m,
+				&nr, &alloc);
+		sb_release(&frag);
+	}
+	sb_release(&config);
+	for (i = 0; i < nr; i++) {
+		struct strbuf deps = STRBUF_INIT;
+
+		if (!kconfig_known(kb->tree, m[i].name, &deps)) {
+			warning("%s=%s (%s): not in this tree's Kconfig, ignored",
+				m[i].name, m[i].want, m[i].fragment);
+		} else {
+			if (!bad++)
+				error("requested options missing from the final .config:");
+			fprintf(stderr, "\t%s=%s requested by %s, got %s\n",
+				m[i].name, m[i].want, m[i].fragment,
+				strcmp(m[i].got, "n") ? m[i].got :
+				"not set");
+			fputs(deps.buf ? deps.buf : "", stderr);
+		}
+		sb_release(&deps);
+	}
+	if (bad)
+		fprintf(stderr,
+			"hint: their dependencies are not met; add those to the fragment\n");
+	kconfig_mismatch_free(m, nr);
+	return bad ? -1 : 0;
+}
+
+int kbuild_config(struct kbuild *kb)
+{
+	char inputs[65], cfg[65], *stamp, *now;
+	const char *tiny[] = { "tinyconfig", NULL };
+	const char *old[] = { "olddefconfig", NULL };
+	double start = now_seconds();
+	char *dotconfig;
+	int ret;
+	size_t i;
+
+	kb->config_merged = false;
+	if (mkdir_p(kb->build, 0755))
+		return error("cannot create %s: %s", kb->build,
+			     strerror(errno));
+	if (kconfig_inputs_digest(kb->tree, kb->fragments, kb->nr_fragments,
+				  inputs))
+		return -1;
+	stamp = read_stamp(kb);
+	dotconfig = path_join(kb->build, ".config");
+	if (!kb->force_config && stamp && path_exists(dotconfig) &&
+	    !config_digest(kb, cfg)) {
+		now = xasprintf("%s %s", inputs, cfg);
+		if (!strcmp(now, stamp)) {
+			free(now);
+			free(stamp);
+			free(dotconfig);
+			note("config: up to date");
+			return check_config(kb);
+		}
+		free(now);
+	}
+	free(stamp);
+	free(dotconfig);
+
+	ret = run_make(kb, "config", tiny);
+	if (ret)
+		return report_failure(kb, "make tinyconfig", ret);
+	{
+		const char *argv[64];
+		char *script = path_join(kb->tree,
+					 "scripts/kconfig/merge_config.sh");
+		char *base = path_join(kb->build, ".config");
+		struct run_opts ro = { .dir = kb->build, .log = kb->log };
+		size_t n = 0;
+
+		argv[n++] = "sh";
+		argv[n++] = script;
+		argv[n++] = "-m";
+		argv[n++] = "-O";
+		argv[n++] = kb->build;
+		argv[n++] = base;
+		for (i = 0; i < kb->nr_fragments && n < 62; i++)
+			argv[n++] = kb->fragments[i];
+		argv[n] = NULL;
+		log_line(kb, "### kseries config: merge_config.sh -m\n");
+		ret = run_cmd(argv, &ro);
+		free(script);
+		free(base);
+		if (ret)
+			return report_failure(kb, "merge_config.sh", ret);
+	}
+	ret = run_make(kb, "config", old);
+	if (ret)
+		return report_failure(kb, "make olddefconfig", ret);
+	if (config_digest(kb, cfg))
+		return error("no .config in %s after olddefconfig", kb->build);
+	kb->config_merged = true;
+	kb->config_secs = now_seconds() - start;
+	ret = check_config(kb);
+	{
+		/* Record the merge even if the check failed: the same
+		 * inputs give the same result, and the check runs again. */
+		char *p = stamp_path(kb);
+
+		now = xasprintf("%s %s\n", inputs, cfg);
+		if (write_file_atomic(p, now, strlen(now)))
+			warning("cannot write %s: %s", p, strerror(errno));
+		free(p);
+		free(now);
+	}
+	if (!ret)
+		note("config: tinyconfig + %zu fragment%s merged (%.1f s)",
+		     kb->nr_fragments, kb->nr_fragments == 1 ? "" : "s",
+		     kb->config_secs);
+	return ret;
+}
+
+int kbuild_kernel(struct kbuild *kb)
+{
+	const char *argv[] = { kb->target ? kb->target : "bzImage", NULL };
+	double start = now_seconds();
+	int ret;
+
+	kb->compiled = 0;
+	ret = run_make(kb, "build", argv);
+	kb->build_secs = now_seconds() - start;
+	if (ret)
+		return report_failure(kb, "kernel build", ret);
+	note("build: %s, %u compiled (%.1f s)",
+	     kb->target ? kb->target : "bzImage", kb->compiled,
+	     kb->build_secs);
+	return 0;
+}
+
+int kbuild_headers(struct kbuild *kb)
+{
+	const char *argv[] = { "headers_install", NULL };
+	double start = now_seconds();
+	int ret;
+
+	ret = run_make(kb, "headers", argv);
+	kb->headers_secs = now_seconds() - start;
+	if (ret)
+		return report_failure(kb, "headers_install", ret);
+	note("headers: %s/usr/include (%.1f s)", kb->build, kb->headers_secs);
+	return 0;
+}
