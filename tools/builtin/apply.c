@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries apply: the series as one commit per patch on the pinned base.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cmd.h"
+#include "lib/kernel.h"
+#include "lib/util.h"
+
+const char cmd_apply_usage[] =
+	"kseries apply - apply the series to the base, one commit per patch\n"
+	"\n"
+	"usage: kseries apply [--check] [--force] [--pin FILE] [--series FILE]\n"
+	"\n"
+	"Imports the pinned base into <cache>/src on first use (fetching and\n"
+	"verifying the tarball; tag 'base'), then applies every patch of\n"
+	"'series' on it as one commit (author, date, subject and body from\n"
+	"the patch; committer = author) and points branch 'series' at the\n"
+	"result. The same patch on the same parent always gives the same\n"
+	"commit, so patches already on the branch are kept as they are.\n"
+	"\n"
+	"The patches are applied in memory like 'git apply' (exact context,\n"
+	"no fuzz, hunks may move). Only when all of them applied are the work\n"
+	"tree and index updated, for exactly the paths that changed, and the\n"
+	"branch moved. If a patch does not apply, is already applied, or names\n"
+	"a path outside the tree ('..', absolute, '.git') or through a\n"
+	"symlink, nothing is changed and the error names the patch, file,\n"
+	"hunk and line.\n"
+	"\n"
+	"Local changes: apply refuses if any path it would update has\n"
+	"changes in the work tree or index (other paths are left alone).\n"
+	"\n"
+	"    --check       apply in memory and report; change nothing\n"
+	"    --force       overwrite local changes in the paths it updates\n"
+	"    --pin FILE    use FILE instead of kernel-overlay/pin\n"
+	"    --series FILE use FILE instead of <project>/series\n"
+	"\n"
+	"Exit status: 0 applied (or up to date), 1 a patch failed or the\n"
+	"tree has local changes (nothing changed), 129 usage error.\n";
+
+static const char *const nothing_changed =
+	"nothing was changed: branch '" TREE_BRANCH
+	"', index and work tree are as they were";
+
+int cmd_apply(int argc, char **argv);
+
+int cmd_apply(int argc, char **argv)
+{
+	const char *pin_file = NULL, *series_file = NULL;
+	bool check = false, force = false;
+	struct apply_result res = { 0 };
+	struct patch **patches = NULL;
+	struct strbuf err = STRBUF_INIT;
+	git_oid cur, tip, *chain = NULL;
+	size_t nchain = 0, kept = 0, i;
+	struct series s;
+	struct krepo t;
+	struct pin pin;
+	double t0;
+	long files;
+	int ret = 1;
+
+	cmd_handle_help(argc, argv, cmd_apply_usage);
+	for (i = 1; i < (size_t)argc; i++) {
+		if (!strcmp(argv[i], "--check"))
+			check = true;
+		else if (!strcmp(argv[i], "--force"))
+			force = true;
+		else if (!strcmp(argv[i], "--pin") && i + 1 < (size_t)argc)
+			pin_file = argv[++i];
+		else if (!strcmp(argv[i], "--series") &&
+			 i + 1 < (size_t)argc)
+			series_file = argv[++i];
+		else
+			return usage_error(cmd_apply_usage,
+					   "unknown argument '%s'", argv[i]);
+	}
+	if (pin_load(&pin, pin_file))
+		return 1;
+	if (load_series(&s, series_file)) {
+		pin_release(&pin);
+		return 1;
+	}
+	patches = load_patches(&s);
+	if (!patches)
+		goto out_series;
+	if (open_kernel_tree(&t, &pin, false))
+		goto out_patches;
+	t0 = now_seconds();
+	if (krepo_branch(&t, TREE_BRANCH, &cur))
+		git_oid_cpy(&cur, &t.base);
+	{
+		git_reference *head = NULL;
+
+		if (git_reference_lookup(&head, t.repo, "HEAD") ||
+		    git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
+		    strcmp(git_reference_symbolic_target(head),
+			   "refs/heads/" TREE_BRANCH)) {
+			error("%s: HEAD is not branch '%s'; check it out first",
+			      t.dir, TREE_BRANCH);
+			git_reference_free(head);
+			goto out_tree;
+		}
+		git_reference_free(head);
+	}
+	if (krepo_apply(&t, &t.base, patches, s.nr, &res)) {
+		error("%s", res.msg.buf);
+		note("%s", nothing_changed);
+		goto out_tree;
+	}
+	if (s.nr)
+		git_oid_cpy(&tip, &res.commits[s.nr - 1]);
+	else
+		git_oid_cpy(&tip, &t.base);
+	if (!krepo_chain(&t, &t.base, &cur, &chain, &nchain))
+		while (kept < nchain && kept < s.nr &&
+		       git_oid_equal(&chain[kept], &res.commits[kept]))
+			kept++;
+	if (check) {
+		note("apply --check: all %zu patches apply on %s (%zu already on branch '%s'); nothing changed",
+		     s.nr, pin.name, kept, TREE_BRANCH);
+		ret = 0;
+		goto out_tree;
+	}
+	if (git_oid_equal(&tip, &cur)) {
+		note("apply: up to date: %zu patches on %s, branch '%s' at %.12s",
+		     s.nr, pin.name, TREE_BRANCH, git_oid_tostr_s(&tip));
+		ret = 0;
+		goto out_tree;
+	}
+	if (krepo_persist(&t))
+		goto out_tree;
+	files = krepo_checkout(&t, &cur, &tip, force, &err);
+	if (files < 0) {
+		if (err.len && err.buf[err.len - 1] == '\n')
+			error("the work tree %s has local changes in paths the series changes (use --force to overwrite them):\n%s",
+			      t.dir, err.buf);
+		else
+			error("%s", err.buf);
+		note("%s", nothing_changed);
+		goto out_tree;
+	}
+	if (krepo_set_branch(&t, TREE_BRANCH, &tip, "kseries apply"))
+		goto out_tree;
+	note("apply: %zu patches on %s: %zu kept, %zu new; %ld files updated; branch '%s' at %.12s (%.2f s)",
+	     s.nr, pin.name, kept, s.nr - kept, files, TREE_BRANCH,
+	     git_oid_tostr_s(&tip), now_seconds() - t0);
+	ret = 0;
+out_tree:
+	free(chain);
+	apply_result_release(&res);
+	krepo_close(&t);
+out_patches:
+	free_patches(patches, s.nr);
+out_series:
+	sb_release(&err);
+	series_release(&s);
+	pin_release(&pin);
+	return ret;
+}

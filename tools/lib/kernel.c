@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "tarball.h"
+
+int load_series(struct series *s, const char *path)
+{
+	char *sp = path ? xstrdup(path) : project_path("series");
+	char *pd = project_path("patches");
+	int ret = series_load(s, sp, pd);
+
+	free(sp);
+	free(pd);
+	return ret;
+}
+
+struct patch **load_patches(const struct series *s)
+{
+	struct patch **list = xcalloc(s->nr ? s->nr : 1, sizeof(*list));
+	struct strbuf buf = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		char *path = series_patch_path(s, i);
+		char *name = xasprintf("patches/%s", s->entries[i].name);
+
+		sb_reset(&buf);
+		if (read_file(path, &buf)) {
+			error("%s (series line %d): cannot read %s: %s", name,
+			      s->entries[i].line_no, path, strerror(errno));
+			goto fail;
+		}
+		list[i] = xcalloc(1, sizeof(**list));
+		if (patch_parse(list[i], name, buf.buf, buf.len, &err)) {
+			error("%s", err.buf);
+			free(list[i]);
+			list[i] = NULL;
+			goto fail;
+		}
+		free(path);
+		free(name);
+		continue;
+fail:
+		free(path);
+		free(name);
+		sb_release(&buf);
+		sb_release(&err);
+		free_patches(list, i);
+		return NULL;
+	}
+	sb_release(&buf);
+	sb_release(&err);
+	return list;
+}
+
+void free_patches(struct patch **p, size_t n)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!p[i])
+			continue;
+		patch_release(p[i]);
+		free(p[i]);
+	}
+	free(p);
+}
+
+/* Was the tree's base imported from the pinned tarball? */
+static int check_base(struct krepo *t, const struct pin *pin)
+{
+	git_commit *c = NULL;
+	int ret = 0;
+
+	if (git_commit_lookup(&c, t->repo, &t->base))
+		return error("%s: cannot read the base commit: %s", t->dir,
+			     lg2_err());
+	if (!strstr(git_commit_message(c), pin->sha256))
+		ret = error("%s was imported from another tarball than the pinned one (sha256 %s); remove it to import the pinned base",
+			    t->dir, pin->sha256);
+	git_commit_free(c);
+	return ret;
+}
+
+int open_kernel_tree(struct krepo *t, const struct pin *pin, bool offline)
+{
+	char *dir = tree_dir();
+	int ret = -1;
+
+	if (!path_exists(dir)) {
+		struct fetch_opts fo = { .offline = offline };
+		struct tarball_opts o = {
+			.sha256 = pin->sha256, .strip = pin->strip,
+			.repo = dir, .name = pin->name,
+			.branch = TREE_BRANCH, .tag = TREE_TAG,
+			.progress = true,
+		};
+		struct tarball_result r;
+		char *tarball;
+		bool fetched;
+
+		if (fetch_tarball(pin, &fo, &tarball, &fetched))
+			goto out;
+		o.tarball = tarball;
+		note("importing %s from %s into %s", pin->name, tarball, dir);
+		if (tarball_import(&o, &r)) {
+			free(tarball);
+			goto out;
+		}
+		free(tarball);
+		note("imported %s: %zu files, %zu MB in %.1f s (%.0f files/s); base commit %.12s",
+		     pin->name, r.files, r.bytes >> 20, r.seconds,
+		     r.seconds > 0 ? r.files / r.seconds : 0.0, r.commit);
+	}
+	if (krepo_open(t, dir))
+		goto out;
+	if (check_base(t, pin)) {
+		krepo_close(t);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(dir);
+	return ret;
+}

@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stream a .tar.xz into a new git repository: pack, work tree and index
+ * in one pass, without `tar x` and `git add`.
+ *
+ * The xz stream is decoded by liblzma's multi-threaded decoder (the
+ * Debian orig tarball has 41 independent blocks), so decompression runs
+ * on the other core while this thread parses the tar stream, hashes each
+ * file, stores it in the pack and writes it to the work tree.
+ */
+#include "tarball.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "pack.h"
+#include "util.h"
+
+#define IN_CHUNK	(1 << 20)
+#define OUT_CHUNK	(4 << 20)
+
+/* The decompressed tar stream, pulled a block at a time. */
+struct source {
+	int fd;
+	lzma_stream xz;
+	struct hash_ctx sha;
+	unsigned char *in, *out;
+	size_t out_pos, out_len;
+	bool in_eof, xz_end;
+	uint64_t total_in;
+};
+
+struct node {
+	char *name;
+	unsigned int mode;	/* 040000 for directories */
+	unsigned char oid[20];
+	bool made;		/* directory exists in the work tree */
+	struct node **kids;
+	size_t nr, alloc;
+};
+
+struct ientry {
+	char *path;
+	unsigned int mode;
+	unsigned char oid[20];
+	struct stat st;
+};
+
+struct importer {
+	const struct tarball_opts *o;
+	struct source src;
+	struct pack_writer pack;
+	char *tmp;		/* the repository being built */
+	struct node root;
+	struct ientry *ents;
+	size_t nr, alloc;
+	struct strbuf data;	/* the current file's content */
+	uint64_t max_mtime;
+	size_t files, bytes;
+	double start, last_report;
+};
+
+static int source_open(struct source *s, const char *path, int threads)
+{
+	lzma_mt mt;
+	lzma_ret ret;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0)
+		return error("cannot open %s: %s", path, strerror(errno));
+	memset(&mt, 0, sizeof(mt));
+	mt.threads = threads > 0 ? threads : lzma_cputhreads();
+	if (!mt.threads)
+		mt.threads = 1;
+	mt.memlimit_threading = 1ULL << 30;
+	mt.memlimit_stop = UINT64_MAX;
+	ret = lzma_stream_decoder_mt(&s->xz, &mt);
+	if (ret != LZMA_OK) {
+		close(s->fd);
+		return error("liblzma: cannot start the decoder (%d)", ret);
+	}
+	s->in = xmalloc(IN_CHUNK);
+	s->out = xmalloc(OUT_CHUNK);
+	sha256_init(&s->sha);
+	return 0;
+}
+
+/* Decode more output into s->out; 0 at the end of the stream. */
+static ssize_t source_fill(struct source *s, const char *path)
+{
+	lzma_ret ret;
+
+	if (s->xz_end)
+		return 0;
+	s->xz.next_out = s->out;
+	s->xz.avail_out = OUT_CHUNK;
+	while (s->xz.avail_out == OUT_CHUNK) {
+		if (!s->xz.avail_in && !s->in_eof) {
+			ssize_t n = read(s->fd, s->in, IN_CHUNK);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return error("cannot read %s: %s", path,
+					     strerror(errno));
+			if (!n)
+				s->in_eof = true;
+			hash_update(&s->sha, s->in, n);
+			s->total_in += n;
+			s->xz.next_in = s->in;
+			s->xz.avail_in = n;
+		}
+		ret = lzma_code(&s->xz, s->in_eof ? LZMA_FINISH : LZMA_RUN);
+		if (ret == LZMA_STREAM_END) {
+			s->xz_end = true;
+			break;
+		}
+		if (ret != LZMA_OK)
+			return error("%s: corrupt xz data (liblzma error %d)",
+				     path, ret);
+	}
+	s->out_pos = 0;
+	s->out_len = OUT_CHUNK - s->xz.avail_out;
+	return s->out_len;
+}
+
+/* Read exactly @n bytes (into @dst, or appended to @sb if @dst is NULL). */
+static int source_read(struct importer *im, void *dst, struct strbuf *sb,
+		       size_t n)
+{
+	struct source *s = &im->src;
+
+	while (n) {
+		size_t k;
+
+		if (s->out_pos == s->out_len) {
+			ssize_t got = source_fill(s, im->o->tarball);
+
+			if (got < 0)
+				return -1;
+			if (!got)
+				return error("%s: tar stream ends early",
+					     im->o->tarball);
+		}
+		k = s->out_len - s->out_pos;
+		if (k > n)
+			k = n;
+		if (dst) {
+			memcpy(dst, s->out + s->out_pos, k);
+			dst = (char *)dst + k;
+		} else if (sb) {
+			sb_add(sb, s->out + s->out_pos, k);
+		}
+		s->out_pos += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static void source_close(struct source *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	lzma_end(&s->xz);
+	if (s->sha.md) {
+		unsigned char sum[32];
+
+		hash_final(&s->sha, sum);
+	}
+	free(s->in);
+	free(s->out);
+}
+
+static uint64_t tar_number(const char *f, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if ((unsigned char)f[0] & 0x80) {	/* GNU base-256 */
+		v = (unsigned char)f[0] & 0x7f;
+		for (i = 1; i < n; i++)
+			v = (v << 8) | (unsigned char)f[i];
+		return v;
+	}
+	for (i = 0; i < n && (f[i] == ' ' || f[i] == '\0'); i++)
+		;
+	for (; i < n && f[i] >= '0' && f[i] <= '7'; i++)
+		v = v * 8 + (f[i] - '0');
+	return v;
+}
+
+static bool tar_checksum_ok(const unsigned char *h)
+{
+	uint64_t want = tar_number((const char *)h + 148, 8), sum = 0;
+	size_t i;
+
+	for (i = 0; i < 512; i++)
+		sum += (i >= 148 && i < 156) ? ' ' : h[i];
+	return sum == want;
+}
+
+/* Parse a pax extended header: "LEN key=value\n" records. */
+static void pax_parse(const char *p, size_t n, char **path, char **link,
+		      uint64_t *size)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		char *sp;
+		unsigned long len = strtoul(p, &sp, 10);
+		const char *rec = sp + 1, *eq;
+
+		if (*sp != ' ' || !len || p + len > end)
+			break;
+		eq = memchr(rec, '=', p + len - rec);
+		if (eq) {
+			size_t kl = eq - rec;
+			size_t vl = p + len - 1 - (eq + 1);
+
+			if (kl == 4 && !memcmp(rec, "path", 4)) {
+				free(*path);
+				*path = xstrndup(eq + 1, vl);
+			} else if (kl == 8 && !memcmp(rec, "linkpath", 8)) {
+				free(*link);
+				*link = xstrndup(eq + 1, vl);
+			} else if (kl == 4 && !memcmp(rec, "size", 4)) {
+				*size = strtoull(eq + 1, NULL, 10);
+			}
+		}
+		p += len;
+	}
+}
+
+/* Is @name a path component a repository must never contain? */
+static bool bad_component(const char *name, size_t n)
+{
+	return !n || (n == 1 && name[0] == '.') ||
+	       (n == 2 && !memcmp(name, "..", 2)) ||
+	       (n == 4 && !strncasecmp(name, ".git", 4));
+}
+
+static struct node *child(struct node *dir, const char *name, size_t n)
+{
+	size_t i;
+
+	/* Tarballs list a directory's entries together: look back first. */
+	for (i = dir->nr; i > 0; i--) {
+		struct node *k = dir->kids[i - 1];
+
+		if (!strncmp(k->name, name, n) && !k->name[n])
+			return k;
+	}
+	return NULL;
+}
+
+static struct node *add_child(struct node *dir, const char *name, size_t n,
+			      unsigned int mode)
+{
+	struct node *k = xcalloc(1, sizeof(*k));
+
+	k->name = xstrndup(name, n);
+	k->mode = mode;
+	ALLOC_GROW(dir->kids, dir->nr + 1, dir->alloc);
+	dir->kids[dir->nr++] = k;
+	return k;
+}
+
+static int make_dir(struct importer *im, const char *rel, size_t n,
+		    struct node *d)
+{
+	char *p;
+
+	if (d->made)
+		return 0;
+	p = xasprintf("%s/%.*s", im->tmp, (int)n, rel);
+	if (mkdir(p, 0777) && errno != EEXIST) {
+		error("cannot create %s: %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
+	d->made = true;
+	return 0;
+}
+
+/*
+ * Find (creating directories on the way) the parent directory of @rel and
+ * check that no component is unsafe or goes through a symlink.
+ */
+static struct node *walk(struct importer *im, const char *rel,
+			 const char **leaf)
+{
+	struct node *d = &im->root;
+	const char *p = rel;
+
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		struct node *k;
+
+		if (bad_component(p, n)) {
+			error("%s: refusing the unsafe path '%s'",
+			      im->o->tarball, rel);
+			return NULL;
+		}
+		if (!slash) {
+			*leaf = p;
+			return d;
+		}
+		k = child(d, p, n);
+		if (!k) {
+			k = add_child(d, p, n, 040000);
+		} else if (k->mode != 040000) {
+			error("%s: '%s' goes through %s '%.*s'",
+			      im->o->tarball, rel,
+			      k->mode == 0120000 ? "the symlink" : "the file",
+			      (int)(slash - rel), rel);
+			return NULL;
+		}
+		if (make_dir(im, rel, slash - rel, k))
+			return NULL;
+		d = k;
+		p = slash + 1;
+	}
+}
+
+static int write_work_file(struct importer *im, const char *rel,
+			   unsigned int mode, const struct strbuf *data,
+			   struct stat *st)
+{
+	char *p = xasprintf("%s/%s", im->tmp, rel);
+	int fd, ret = -1;
+
+	unlink(p);
+	if (mode == 0120000) {
+		if (symlink(sb_str(data), p) || lstat(p, st)) {
+			error("cannot create the symlink %s: %s", p,
+			      strerror(errno));
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  mode == 0100755 ? 0777 : 0666);
+	if (fd < 0) {
+		error("cannot create %s: %s", p, strerror(errno));
+		goto out;
+	}
+	if ((data->len && write(fd, data->buf, data->len) !=
+	     (ssize_t)data->len) || fstat(fd, st)) {
+		error("cannot write %s: %s", p, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd)) {
+		error("cannot write %s: %s", p, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(p);
+	return ret;
+}
+
+static void report(struct importer *im, bool last)
+{
+	double t = now_seconds(), el = t - im->start;
+
+	if (!im->o->progress || quiet)
+		return;
+	if (!last && t - im->last_report < 1.0)
+		return;
+	im->last_report = t;
+	fprintf(stderr, "kseries: import: %zu files, %zu MB, %.0f files/s, %.1f s%s",
+		im->files, im->bytes >> 20, el > 0 ? im->files / el : 0.0, el,
+		last || !isatty(2) ? "\n" : "\r");
+}
+
+static int add_entry(struct importer *im, const char *rel, unsigned int mode,
+		     const unsigned char *oid, const struct stat *st)
+{
+	struct ientry *e;
+
+	ALLOC_GROW(im->ents, im->nr + 1, im->alloc);
+	e = &im->ents[im->nr++];
+	e->path = xstrdup(rel);
+	e->mode = mode;
+	memcpy(e->oid, oid, 20);
+	e->st = *st;
+	return 0;
+}
+
+/* Record a file (or symlink) entry of the tar stream. */
+static int add_file(struct importer *im, const char *rel, unsigned int mode,
+		    const char *hardlink)
+{
+	const char *leaf;
+	struct node *d = walk(im, rel, &leaf), *k;
+	unsigned char oid[20];
+	struct stat st;
+
+	if (!d)
+		return -1;
+	k = child(d, leaf, strlen(leaf));
+	if (k && k->mode == 040000)
+		return error("%s: '%s' is both a directory and a file",
+			     im->o->tarball, rel);
+	if (hardlink) {
+		const char *tleaf;
+		struct node *td = walk(im, hardlink, &tleaf), *t;
+
+		t = td ? child(td, tleaf, strlen(tleaf)) : NULL;
+		if (!t || t->mode == 040000)
+			return error("%s: hard link '%s' to unknown '%s'",
+				     im->o->tarball, rel, hardlink);
+		/* git add sees a hard link as a copy of its target. */
+		sb_reset(&im->data);
+		{
+			char *tp = xasprintf("%s/%s", im->tmp, hardlink);
+			int r = t->mode == 0120000 ? -1 :
+				read_file(tp, &im->data);
+
+			free(tp);
+			if (r)
+				return error("%s: cannot copy hard link '%s'",
+					     im->o->tarball, rel);
+		}
+		mode = t->mode;
+	}
+	if (pack_add(&im->pack, OBJ_BLOB, sb_str(&im->data), im->data.len,
+		     oid))
+		return -1;
+	if (write_work_file(im, rel, mode, &im->data, &st))
+		return -1;
+	if (!k)
+		k = add_child(d, leaf, strlen(leaf), mode);
+	k->mode = mode;
+	memcpy(k->oid, oid, 20);
+	im->files++;
+	im->bytes += im->data.len;
+	report(im, false);
+	return add_entry(im, rel, mode, oid, &st);
+}
+
+/* Read the tar stream to its end. */
+static int read_tar(struct importer *im)
+{
+	const char *strip = im->o->strip;
+	size_t slen = strip ? strlen(strip) : 0;
+	char *long_name = NULL, *long_link = NULL;
+	struct strbuf ext = STRBUF_INIT;
+	unsigned char h[512];
+	int zero_blocks = 0, ret = -1;
+
+	for (;;) {
+		char *name = NULL, *link = NULL;
+		const char *rel;
+		uint64_t size, mtime;
+		unsigned int mode;
+		char type;
+
+		if (source_read(im, h, NULL, 512))
+			goto out;
+		if (!memcmp(h, (char[512]){ 0 }, 512)) {
+			if (++zero_blocks == 2)
+				break;
+			continue;
+		}
+		zero_blocks = 0;
+		if (!tar_checksum_ok(h)) {
+			error("%s: corrupt tar header (bad checksum)",
+			      im->o->tarball);
+			goto out;
+		}
+		type = h[156];
+		size = tar_number((char *)h + 124, 12);
+		mtime = tar_number((char *)h + 136, 12);
+		mode = tar_number((char *)h + 100, 8);
+		if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
+			size_t pad = (512 - size % 512) % 512;
+
+			sb_reset(&ext);
+			if (source_read(im, NULL, &ext, size) ||
+			    source_read(im, NULL, NULL, pad))
+				goto out;
+			if (type == 'L') {
+				free(long_name);
+				long_name = xstrndup(ext.buf, strnlen(ext.buf,
+								ext.len));
+			} else if (type == 'K') {
+				free(long_link);
+				long_link = xstrndup(ext.buf, strnlen(ext.buf,
+								ext.len));
+			} else if (type == 'x') {
+				pax_parse(ext.buf, ext.len, &long_name,
+					  &long_link, &size);
+			}
+			continue;
+		}
+		if (long_name) {
+			name = long_name;
+			long_name = NULL;
+		} else if (!memcmp(h + 257, "ustar", 5) && h[345]) {
+			name = xasprintf("%.155s/%.100s", (char *)h + 345,
+					 (char *)h);
+		} else {
+			name = xstrndup((char *)h, strnlen((char *)h, 100));
+		}
+		if (long_link) {
+			link = long_link;
+			long_link = NULL;
+		} else {
+			link = xstrndup((char *)h + 157,
+					strnlen((char *)h + 157, 100));
+		}
+		if (mtime > im->max_mtime)
+			im->max_mtime = mtime;
+		/* Contents: only regular files carry data. */
+		sb_reset(&im->data);
+		if (type == '0' || type == '\0' || type == '7') {
+			if (source_read(im, NULL, &im->data, size) ||
+			    source_read(im, NULL, NULL,
+					(512 - size % 512) % 512))
+				goto next_fail;
+		} else if (type != '1' && type != '2' && type != '5') {
+			warning("%s: skipping '%s' (tar type '%c')",
+				im->o->tarball, name, type);
+			if (source_read(im, NULL, NULL,
+					size + (512 - size % 512) % 512))
+				goto next_fail;
+			goto next;
+		}
+		while (ends_with(name, "/") && strlen(name) > 1)
+			name[strlen(name) - 1] = '\0';
+		rel = name;
+		if (strip && *strip) {
+			if (strncmp(name, strip, slen) ||
+			    (name[slen] && name[slen] != '/')) {
+				error("%s: '%s' is outside the top directory '%s'",
+				      im->o->tarball, name, strip);
+				goto next_fail;
+			}
+			rel = name + slen;
+			if (*rel == '/')
+				rel++;
+		}
+		if (!*rel)
+			goto next;	/* the top directory itself */
+		if (*rel == '/') {
+			error("%s: refusing the absolute path '%s'",
+			      im->o->tarball, name);
+			goto next_fail;
+		}
+		if (type == '5') {
+			const char *leaf;
+			struct node *d = walk(im, rel, &leaf), *k;
+
+			if (!d)
+				goto next_fail;
+			k = child(d, leaf, strlen(leaf));
+			if (k && k->mode != 040000) {
+				error("%s: '%s' is both a file and a directory",
+				      im->o->tarball, rel);
+				goto next_fail;
+			}
+			if (!k)
+				k = add_child(d, leaf, strlen(leaf), 040000);
+			if (make_dir(im, rel, strlen(rel), k))
+				goto next_fail;
+		} else if (type == '2') {
+			sb_reset(&im->data);
+			sb_addstr(&im->data, link);
+			if (add_file(im, rel, 0120000, NULL))
+				goto next_fail;
+		} else if (type == '1') {
+			const char *t = link;
+
+			if (strip && *strip && !strncmp(t, strip, slen) &&
+			    t[slen] == '/')
+				t += slen + 1;
+			if (add_file(im, rel, 0, t))
+				goto next_fail;
+		} else {
+			if (add_file(im, rel, (mode & 0100) ? 0100755 :
+				     0100644, NULL))
+				goto next_fail;
+		}
+next:
+		free(name);
+		free(link);
+		continue;
+next_fail:
+		free(name);
+		free(link);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(long_name);
+	free(long_link);
+	sb_release(&ext);
+	return ret;
+}
+
+/* git's tree order: a directory sorts as if its name ended with '/'. */
+static int tree_cmp(const void *a, const void *b)
+{
+	const struct node *x = *(const struct node * const *)a;
+	const struct node *y = *(const struct node * const *)b;
+	size_t lx = strlen(x->name), ly = strlen(y->name);
+	size_t n = lx < ly ? lx : ly;
+	int c = memcmp(x->name, y->name, n);
+	unsigned char cx, cy;
+
+	if (c)
+		return c;
+	cx = lx > n ? x->name[n] : (x->mode == 040000 ? '/' : 0);
+	cy = ly > n ? y->name[n] : (y->mode == 040000 ? '/' : 0);
+	return cx - cy;
+}
+
+/* Hash the trees bottom-up; returns 1 if @d is empty (git omits it). */
+static int write_tree(struct importer *im, struct node *d)
+{
+	struct strbuf buf = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	qsort(d->kids, d->nr, sizeof(*d->kids), tree_cmp);
+	for (i = 0; i < d->nr; i++) {
+		struct node *k = d->kids[i];
+
+		if (k->mode == 040000) {
+			ret = write_tree(im, k);
+			if (ret < 0)
+				goto out;
+			if (ret)
+				continue;
+		}
+		sb_addf(&buf, "%o %s", k->mode, k->name);
+		sb_add(&buf, "", 1);
+		sb_add(&buf, k->oid, 20);
+	}
+	if (!buf.len && d != &im->root) {
+		ret = 1;
+		goto out;
+	}
+	ret = pack_add(&im->pack, OBJ_TREE, sb_str(&buf), buf.len, d->oid);
+out:
+	sb_release(&buf);
+	return ret;
+}
+
+static void free_node(struct node *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++) {
+		free_node(d->kids[i]);
+		free(d->kids[i]);
+	}
+	free(d->kids);
+	free(d->name);
+}
+
+static int ientry_cmp(const void *a, const void *b)
+{
+	const struct ientry *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+static void put32(struct strbuf *sb, uint32_t v)
+{
+	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	sb_add(sb, b, 4);
+}
+
+/* Write .git/index, version 2, with the stat data of the new files. */
+static int write_index(struct importer *im)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned char sum[20];
+	char *path;
+	size_t i;
+	int ret;
+
+	qsort(im->ents, im->nr, sizeof(*im->ents), ientry_cmp);
+	sb_add(&sb, "DIRC", 4);
+	put32(&sb, 2);
+	put32(&sb, im->nr);
+	for (i = 0; i < im->nr; i++) {
+		const struct ientry *e = &im->ents[i];
+		size_t n = strlen(e->path), start = sb.len, pad;
+		unsigned char flags[2];
+
+		put32(&sb, e->st.st_ctim.tv_sec);
+		put32(&sb, e->st.st_ctim.tv_nsec);
+		put32(&sb, e->st.st_mtim.tv_sec);
+		put32(&sb, e->st.st_mtim.tv_nsec);
+		put32(&sb, e->st.st_dev);
+		put32(&sb, e->st.st_ino);
+		put32(&sb, e->mode);
+		put32(&sb, e->st.st_uid);
+		put32(&sb, e->st.st_gid);
+		put32(&sb, e->st.st_size);
+		sb_add(&sb, e->oid, 20);
+		flags[0] = (n < 0xfff ? n : 0xfff) >> 8;
+		flags[1] = (n < 0xfff ? n : 0xfff) & 0xff;
+		sb_add(&sb, flags, 2);
+		sb_add(&sb, e->path, n);
+		pad = 8 - (sb.len - start) % 8;
+		sb_add(&sb, "\0\0\0\0\0\0\0\0", pad);
+	}
+	sha1_buf(sb.buf, sb.len, sum);
+	sb_add(&sb, sum, 20);
+	path = xasprintf("%s/.git/index", im->tmp);
+	ret = write_file_atomic(path, sb.buf, sb.len);
+	if (ret)
+		error("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	sb_release(&sb);
+	return ret;
+}
+
+static int write_ref(struct importer *im, const char *ref, const char *val)
+{
+	char *path = xasprintf("%s/.git/%s", im->tmp, ref);
+	char *dir = xstrdup(path), *data = xasprintf("%s\n", val);
+	int ret;
+
+	*strrchr(dir, '/') = '\0';
+	ret = mkdir_p(dir, 0755) ||
+	      write_file_atomic(path, data, strlen(data));
+	if (ret)
+		error("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	free(dir);
+	free(data);
+	return ret ? -1 : 0;
+}
+
+static int init_repo(struct importer *im)
+{
+	static const char *const dirs[] = {
+		".git/objects/pack", ".git/objects/info", ".git/refs/heads",
+		".git/refs/tags", ".git/info",
+	};
+	static const char config[] =
+		"[core]\n"
+		"\trepositoryformatversion = 0\n"
+		"\tfilemode = true\n"
+		"\tbare = false\n"
+		"\tlogallrefupdates = true\n"
+		"[gc]\n"
+		"\tauto = 0\n";
+	char *p;
+	size_t i;
+
+	if (mkdir(im->tmp, 0777))
+		return error("cannot create %s: %s", im->tmp, strerror(errno));
+	im->root.made = true;
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		p = xasprintf("%s/%s", im->tmp, dirs[i]);
+		if (mkdir_p(p, 0755)) {
+			error("cannot create %s: %s", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		free(p);
+	}
+	p = xasprintf("%s/.git/config", im->tmp);
+	if (write_file_atomic(p, config, strlen(config))) {
+		error("cannot write %s: %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
+	p = xasprintf("%s/.git/objects/pack", im->tmp);
+	pack_init(&im->pack, p, im->o->level, 256 << 20);
+	free(p);
+	return 0;
+}
+
+int tarball_import(const struct tarball_opts *o, struct tarball_result *r)
+{
+	struct importer im;
+	unsigned char sum[32], commit[20];
+	char hex[65], head[80];
+	struct strbuf c = STRBUF_INIT;
+	int ret = -1;
+	size_t i;
+
+	memset(&im, 0, sizeof(im));
+	memset(r, 0, sizeof(*r));
+	im.o = o;
+	im.start = now_seconds();
+	im.last_report = im.start;
+	im.src.fd = -1;
+	if (path_exists(o->repo))
+		return error("%s already exists", o->repo);
+	im.tmp = xasprintf("%s.tmp-%d", o->repo, (int)getpid());
+	remove_tree(im.tmp);
+	if (source_open(&im.src, o->tarball, o->threads))
+		goto out_free;
+	if (init_repo(&im) || read_tar(&im))
+		goto out;
+	/* The rest of the stream (tar padding) must still be hashed. */
+	for (;;) {
+		ssize_t n = source_fill(&im.src, o->tarball);
+
+		if (n < 0)
+			goto out;
+		if (!n)
+			break;
+	}
+	while (!im.src.in_eof) {
+		ssize_t n = read(im.src.fd, im.src.in, IN_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			im.src.in_eof = true;
+			break;
+		}
+		hash_update(&im.src.sha, im.src.in, n);
+	}
+	hash_final(&im.src.sha, sum);
+	hex_encode(hex, sum, 32);
+	if (o->sha256 && strcmp(hex, o->sha256)) {
+		error("%s: sha256 mismatch: expected %s, got %s; the tarball is corrupt or not the pinned one",
+		      o->tarball, o->sha256, hex);
+		goto out;
+	}
+	if (write_tree(&im, &im.root) < 0)
+		goto out;
+	hex_encode(r->tree, im.root.oid, 20);
+	sb_addf(&c, "tree %s\n", r->tree);
+	sb_addf(&c, "author %s <%s> %llu +0000\n", BASE_AUTHOR_NAME,
+		BASE_AUTHOR_EMAIL, (unsigned long long)im.max_mtime);
+	sb_addf(&c, "committer %s <%s> %llu +0000\n\n", BASE_AUTHOR_NAME,
+		BASE_AUTHOR_EMAIL, (unsigned long long)im.max_mtime);
+	sb_addf(&c, "%s\n\nImported from %s\n(sha256 %s).\n",
+		o->name ? o->name : "base", strrchr(o->tarball, '/') ?
+		strrchr(o->tarball, '/') + 1 : o->tarball, hex);
+	if (pack_add(&im.pack, OBJ_COMMIT, c.buf, c.len, commit) ||
+	    pack_flush(&im.pack))
+		goto out;
+	hex_encode(r->commit, commit, 20);
+	snprintf(head, sizeof(head), "ref: refs/heads/%s",
+		 o->branch ? o->branch : "master");
+	if (write_index(&im) || write_ref(&im, "HEAD", head))
+		goto out;
+	ret = 0;
+out:
+	if (!ret) {
+		char *b = xasprintf("refs/heads/%s", o->branch ?
+				    o->branch : "master");
+
+		ret = write_ref(&im, b, r->commit);
+		free(b);
+		if (!ret && o->tag) {
+			b = xasprintf("refs/tags/%s", o->tag);
+			ret = write_ref(&im, b, r->commit);
+			free(b);
+		}
+	}
+	if (!ret && rename(im.tmp, o->repo)) {
+		error("cannot rename %s to %s: %s", im.tmp, o->repo,
+		      strerror(errno));
+		ret = -1;
+	}
+	if (ret)
+		remove_tree(im.tmp);
+	r->files = im.files;
+	r->bytes = im.bytes;
+	r->seconds = now_seconds() - im.start;
+	report(&im, true);
+out_free:
+	source_close(&im.src);
+	pack_release(&im.pack);
+	for (i = 0; i < im.nr; i++)
+		free(im.ents[i].path);
+	free(im.ents);
+	free_node(&im.root);
+	sb_release(&im.data);
+	sb_release(&c);
+	free(im.tmp);
+	return ret;
+}

@@ -1,0 +1,949 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel tree: apply a series in memory, then update the work tree,
+ * the index and the branch for exactly the paths that changed.
+ */
+#include "tree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2/sys/mempack.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply.h"
+
+const char *lg2_err(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int krepo_open(struct krepo *t, const char *dir)
+{
+	git_object *obj = NULL;
+
+	memset(t, 0, sizeof(*t));
+	git_libgit2_init();
+	/* Trees and blobs are read many times: keep them in the cache. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
+	t->dir = xstrdup(dir);
+	if (git_repository_open_ext(&t->repo, dir,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+		error("cannot open the kernel repository %s: %s", dir,
+		      lg2_err());
+		goto fail;
+	}
+	if (git_repository_odb(&t->odb, t->repo) ||
+	    git_mempack_new(&t->mempack) ||
+	    git_odb_add_backend(t->odb, t->mempack, 999)) {
+		error("%s: cannot set up the object store: %s", dir,
+		      lg2_err());
+		goto fail;
+	}
+	if (git_revparse_single(&obj, t->repo, "refs/tags/" TREE_TAG
+				"^{commit}")) {
+		error("%s: no tag '%s' (the imported base): %s", dir,
+		      TREE_TAG, lg2_err());
+		goto fail;
+	}
+	git_oid_cpy(&t->base, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+fail:
+	krepo_close(t);
+	return -1;
+}
+
+void krepo_close(struct krepo *t)
+{
+	/* The odb owns the mempack backend once added. */
+	git_odb_free(t->odb);
+	git_repository_free(t->repo);
+	free(t->dir);
+	memset(t, 0, sizeof(*t));
+}
+
+bool tree_path_ok(const char *path, const char **why)
+{
+	const char *p = path;
+
+	if (!path || !*path) {
+		*why = "an empty path";
+		return false;
+	}
+	if (*path == '/') {
+		*why = "an absolute path";
+		return false;
+	}
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (!n) {
+			*why = "an empty path component";
+			return false;
+		}
+		if (n == 1 && p[0] == '.') {
+			*why = "a '.' component";
+			return false;
+		}
+		if (n == 2 && !memcmp(p, "..", 2)) {
+			*why = "a '..' component (outside the tree)";
+			return false;
+		}
+		if (n == 4 && !strncasecmp(p, ".git", 4)) {
+			*why = "a '.git' component (the repository itself)";
+			return false;
+		}
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	return true;
+}
+
+bool symlink_target_ok(const char *path, const char *target, size_t len)
+{
+	const char *p = target, *end = target + len;
+	long depth = 0;
+	const char *s;
+
+	if (!len || *target == '/' || memchr(target, '\0', len))
+		return false;
+	/* The link lives in the directory of @path. */
+	for (s = path; *s; s++)
+		if (*s == '/')
+			depth++;
+	while (p < end) {
+		const char *slash = memchr(p, '/', end - p);
+		size_t n = (slash ? slash : end) - p;
+
+		if (n == 2 && !memcmp(p, "..", 2)) {
+			if (--depth < 0)
+				return false;
+		} else if (n == 4 && !strncasecmp(p, ".git", 4)) {
+			return false;
+		} else if (n && !(n == 1 && *p == '.')) {
+			depth++;
+		}
+		p = slash ? slash + 1 : end;
+	}
+	return true;
+}
+
+void apply_result_release(struct apply_result *res)
+{
+	free(res->commits);
+	sb_release(&res->msg);
+	memset(res, 0, sizeof(*res));
+}
+
+/* A path of the tree being built, and who made it a symlink. */
+struct link {
+	char *path;
+	const char *by;		/* patch name, or NULL for the base */
+};
+
+struct applier {
+	struct krepo *t;
+	struct apply_result *res;
+	struct link *links;	/* symlinks created by the series */
+	size_t nr_links, alloc_links;
+};
+
+/* Look @path up in @tree; 0 if found, 1 if not, -1 on error. */
+static int lookup(git_tree *tree, const char *path, git_tree_entry **e)
+{
+	int r = git_tree_entry_bypath(e, tree, path);
+
+	if (!r)
+		return 0;
+	if (r == GIT_ENOTFOUND)
+		return 1;
+	return -1;
+}
+
+/*
+ * Does writing @path go through a symlink, in @tree or created by this
+ * patch? Names the symlink in @msg if so.
+ */
+static bool through_symlink(struct applier *a, git_tree *tree,
+			    const struct patch *p, const char *path,
+			    struct strbuf *msg)
+{
+	char *dir = xstrdup(path), *s;
+	bool bad = false;
+	size_t i;
+
+	for (s = strchr(dir, '/'); s && !bad; s = strchr(s + 1, '/')) {
+		git_tree_entry *e = NULL;
+
+		*s = '\0';
+		for (i = 0; i < p->nr_files && !bad; i++) {
+			const struct file_patch *fp = &p->files[i];
+
+			if (fp->new_path && fp->new_mode == 0120000 &&
+			    !strcmp(fp->new_path, dir)) {
+				sb_addf(msg, "'%s' is written through the symlink '%s' that this patch creates",
+					path, dir);
+				bad = true;
+			}
+		}
+		if (!bad && !lookup(tree, dir, &e) &&
+		    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+			const char *by = NULL;
+
+			for (i = 0; i < a->nr_links; i++)
+				if (!strcmp(a->links[i].path, dir))
+					by = a->links[i].by;
+			if (by)
+				sb_addf(msg, "'%s' is written through the symlink '%s' created by %s",
+					path, dir, by);
+			else
+				sb_addf(msg, "'%s' is written through the symlink '%s' of the base tree",
+					path, dir);
+			bad = true;
+		}
+		git_tree_entry_free(e);
+		*s = '/';
+	}
+	free(dir);
+	return bad;
+}
+
+/* Refuse a patch naming an unsafe path, before anything is applied. */
+static bool check_safe(struct applier *a, git_tree *tree,
+		       const struct patch *p, struct strbuf *msg)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_files; i++) {
+		const struct file_patch *fp = &p->files[i];
+		const char *paths[2] = { fp->old_path, fp->new_path };
+		const char *why;
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			if (!paths[k])
+				continue;
+			if (!tree_path_ok(paths[k], &why)) {
+				sb_addf(msg, "refusing the path '%s' (line %d): %s",
+					paths[k], fp->line_no, why);
+				return false;
+			}
+			if (through_symlink(a, tree, p, paths[k], msg)) {
+				sb_addf(msg, " (line %d)", fp->line_no);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static const char *mode_name(unsigned int mode)
+{
+	return mode == 0120000 ? "symlink" : "file";
+}
+
+/* Apply one file diff; appends the tree update; 1 on a conflict. */
+static int apply_one(struct applier *a, git_tree *tree,
+		     const struct patch *p, const struct file_patch *fp,
+		     git_tree_update *up, size_t *nup, char **owned,
+		     struct strbuf *msg)
+{
+	const char *src = fp->is_new ? NULL : fp->old_path;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	struct strbuf out = STRBUF_INIT;
+	struct apply_failure f;
+	unsigned int mode = fp->new_mode;
+	const char *data = "";
+	size_t len = 0;
+	git_oid id;
+	int ret = 1, r;
+
+	if (src) {
+		r = lookup(tree, src, &e);
+		if (r < 0)
+			goto git_fail;
+		if (r) {
+			sb_addf(msg, "%s: no such file in the tree (line %d)",
+				src, fp->line_no);
+			goto out;
+		}
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+			sb_addf(msg, "%s: is a directory in the tree (line %d)",
+				src, fp->line_no);
+			goto out;
+		}
+		if (git_blob_lookup(&blob, a->t->repo, git_tree_entry_id(e)))
+			goto git_fail;
+		data = git_blob_rawcontent(blob);
+		len = git_blob_rawsize(blob);
+		if (!mode)
+			mode = git_tree_entry_filemode(e);
+	}
+	if (fp->new_path && (fp->is_new || fp->is_rename || fp->is_copy)) {
+		git_tree_entry *x = NULL;
+
+		r = lookup(tree, fp->new_path, &x);
+		git_tree_entry_free(x);
+		if (r < 0)
+			goto git_fail;
+		if (!r) {
+			sb_addf(msg, "%s: already exists in the tree (line %d)",
+				fp->new_path, fp->line_no);
+			goto out;
+		}
+	}
+	if (apply_file(data, len, fp, false, &out, &f)) {
+		sb_addf(msg, "%s: ", src ? src : fp->new_path);
+		apply_failure_describe(&f, msg);
+		apply_failure_release(&f);
+		goto out;
+	}
+	if (fp->is_delete) {
+		if (out.len) {
+			sb_addf(msg, "%s: deleting the file leaves %zu bytes the patch does not remove (line %d)",
+				src, out.len, fp->line_no);
+			goto out;
+		}
+		up[*nup].action = GIT_TREE_UPDATE_REMOVE;
+		up[(*nup)++].path = src;
+		ret = 0;
+		goto out;
+	}
+	if (!mode)
+		mode = 0100644;
+	if (mode != 0100644 && mode != 0100755 && mode != 0120000) {
+		sb_addf(msg, "%s: unsupported mode %o (line %d)",
+			fp->new_path, mode, fp->line_no);
+		goto out;
+	}
+	if (mode == 0120000 &&
+	    !symlink_target_ok(fp->new_path, sb_str(&out), out.len)) {
+		sb_addf(msg, "refusing the %s '%s' -> '%.*s' (line %d): it points outside the tree",
+			mode_name(mode), fp->new_path, (int)out.len,
+			sb_str(&out), fp->line_no);
+		ret = 2;
+		goto out;
+	}
+	if (git_blob_create_from_buffer(&id, a->t->repo, sb_str(&out),
+					out.len))
+		goto git_fail;
+	if (fp->is_rename) {
+		up[*nup].action = GIT_TREE_UPDATE_REMOVE;
+		up[(*nup)++].path = src;
+	}
+	up[*nup].action = GIT_TREE_UPDATE_UPSERT;
+	git_oid_cpy(&up[*nup].id, &id);
+	up[*nup].filemode = mode;
+	up[(*nup)++].path = fp->new_path;
+	if (mode == 0120000) {
+		ALLOC_GROW(a->links, a->nr_links + 1, a->alloc_links);
+		a->links[a->nr_links].path = xstrdup(fp->new_path);
+		a->links[a->nr_links++].by = p->name;
+	}
+	(void)owned;
+	ret = 0;
+	goto out;
+git_fail:
+	sb_addf(msg, "%s: %s", src ? src : fp->new_path, lg2_err());
+	ret = -1;
+out:
+	sb_release(&out);
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return ret;
+}
+
+/* Do the patch's changes already exist in @tree (its reverse applies)? */
+static bool already_applied(struct applier *a, git_tree *tree,
+			    const struct patch *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_files; i++) {
+		const struct file_patch *fp = &p->files[i];
+		git_tree_entry *e = NULL, *x = NULL;
+		struct strbuf out = STRBUF_INIT;
+		git_blob *blob = NULL;
+		bool ok = false;
+
+		if (fp->is_delete) {
+			ok = lookup(tree, fp->old_path, &e) == 1;
+		} else if (!lookup(tree, fp->new_path, &e) &&
+			   git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+			   !git_blob_lookup(&blob, a->t->repo,
+					    git_tree_entry_id(e))) {
+			ok = !apply_file(git_blob_rawcontent(blob),
+					 git_blob_rawsize(blob), fp, true,
+					 &out, NULL);
+			if (ok && fp->is_new)
+				ok = !out.len;
+			if (ok && fp->is_rename)
+				ok = lookup(tree, fp->old_path, &x) == 1;
+		}
+		git_tree_entry_free(x);
+		git_tree_entry_free(e);
+		git_blob_free(blob);
+		sb_release(&out);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static int make_commit(struct krepo *t, const struct patch *p,
+		       const git_oid *tree_id, const git_oid *parent,
+		       git_oid *out)
+{
+	git_signature *sig = NULL;
+	git_commit *par = NULL;
+	git_tree *tree = NULL;
+	char *msg = patch_message(p);
+	int ret = -1;
+
+	if (git_signature_new(&sig, p->author_name, p->author_email,
+			      (git_time_t)p->time, p->tz_minutes) ||
+	    git_commit_lookup(&par, t->repo, parent) ||
+	    git_tree_lookup(&tree, t->repo, tree_id) ||
+	    git_commit_create(out, t->repo, NULL, sig, sig, NULL, msg, tree,
+			      1, (const git_commit **)&par))
+		goto out;
+	ret = 0;
+out:
+	free(msg);
+	git_tree_free(tree);
+	git_commit_free(par);
+	git_signature_free(sig);
+	return ret;
+}
+
+static void describe_patch(struct strbuf *sb, const struct patch *p,
+			   size_t i, size_t n)
+{
+	sb_addf(sb, "%s (patch %zu of %zu, \"%s\")", p->name, i + 1, n,
+		p->subject);
+}
+
+int krepo_apply(struct krepo *t, const git_oid *parent,
+		struct patch *const *patches, size_t n,
+		struct apply_result *res)
+{
+	struct applier a = { .t = t, .res = res };
+	git_oid cur;
+	size_t i, j;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->commits = xcalloc(n ? n : 1, sizeof(*res->commits));
+	git_oid_cpy(&cur, parent);
+	for (i = 0; i < n; i++) {
+		const struct patch *p = patches[i];
+		git_tree_update *up;
+		struct strbuf why = STRBUF_INIT;
+		git_commit *c = NULL;
+		git_tree *tree = NULL;
+		size_t nup = 0;
+		git_oid tid;
+		int r = 0;
+
+		res->failed = i;
+		if (git_commit_lookup(&c, t->repo, &cur) ||
+		    git_commit_tree(&tree, c)) {
+			res->status = APPLY_ERROR;
+			sb_addf(&res->msg, "cannot read commit %s: %s",
+				git_oid_tostr_s(&cur), lg2_err());
+			git_commit_free(c);
+			goto out;
+		}
+		git_commit_free(c);
+		if (!check_safe(&a, tree, p, &why)) {
+			res->status = APPLY_UNSAFE;
+			describe_patch(&res->msg, p, i, n);
+			sb_addf(&res->msg, " is unsafe:\n  %s", why.buf);
+			sb_release(&why);
+			git_tree_free(tree);
+			goto out;
+		}
+		up = xcalloc(2 * p->nr_files + 1, sizeof(*up));
+		for (j = 0; j < p->nr_files && !r; j++)
+			r = apply_one(&a, tree, p, &p->files[j], up, &nup,
+				      NULL, &why);
+		if (r) {
+			if (r == 2) {
+				res->status = APPLY_UNSAFE;
+				describe_patch(&res->msg, p, i, n);
+				sb_addf(&res->msg, " is unsafe:\n  %s",
+					why.buf);
+			} else if (r < 0) {
+				res->status = APPLY_ERROR;
+				describe_patch(&res->msg, p, i, n);
+				sb_addf(&res->msg, ": %s", why.buf);
+			} else if (already_applied(&a, tree, p)) {
+				res->status = APPLY_ALREADY;
+				describe_patch(&res->msg, p, i, n);
+				sb_addf(&res->msg,
+					" is already applied: its changes are already in the tree %s (its reverse applies cleanly)",
+					i ? "after the patches before it" :
+					"of the base");
+			} else {
+				res->status = APPLY_CONFLICT;
+				describe_patch(&res->msg, p, i, n);
+				sb_addf(&res->msg, " does not apply:\n  %s",
+					why.buf);
+			}
+			free(up);
+			sb_release(&why);
+			git_tree_free(tree);
+			goto out;
+		}
+		if (git_tree_create_updated(&tid, t->repo, tree, nup, up) ||
+		    make_commit(t, p, &tid, &cur, &res->commits[i])) {
+			res->status = APPLY_ERROR;
+			describe_patch(&res->msg, p, i, n);
+			sb_addf(&res->msg, ": cannot make its commit: %s",
+				lg2_err());
+			free(up);
+			git_tree_free(tree);
+			goto out;
+		}
+		free(up);
+		sb_release(&why);
+		git_tree_free(tree);
+		git_oid_cpy(&cur, &res->commits[i]);
+		res->nr = i + 1;
+	}
+	res->status = APPLY_OK;
+	ret = 0;
+out:
+	for (j = 0; j < a.nr_links; j++)
+		free(a.links[j].path);
+	free(a.links);
+	return ret;
+}
+
+int krepo_persist(struct krepo *t)
+{
+	git_buf pack = GIT_BUF_INIT;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats;
+	int ret = -1;
+
+	if (git_mempack_dump(&pack, t->repo, t->mempack))
+		return error("cannot pack the new objects: %s", lg2_err());
+	/* An empty pack is a header and a checksum: nothing new. */
+	if (pack.size <= 32) {
+		ret = 0;
+		goto out;
+	}
+	memset(&stats, 0, sizeof(stats));
+	if (git_odb_write_pack(&wp, t->odb, NULL, NULL) ||
+	    wp->append(wp, pack.ptr, pack.size, &stats) ||
+	    wp->commit(wp, &stats)) {
+		error("cannot write the new objects: %s", lg2_err());
+		goto out;
+	}
+	ret = 0;
+out:
+	if (wp)
+		wp->free(wp);
+	if (!ret)
+		git_mempack_reset(t->mempack);
+	git_buf_dispose(&pack);
+	return ret;
+}
+
+int krepo_branch(struct krepo *t, const char *branch, git_oid *out)
+{
+	char *ref = xasprintf("refs/heads/%s", branch);
+	int r = git_reference_name_to_id(out, t->repo, ref);
+
+	free(ref);
+	return r ? -1 : 0;
+}
+
+int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
+		git_oid **commits, size_t *nr)
+{
+	git_oid cur, *list = NULL;
+	size_t n = 0, alloc = 0, i;
+
+	git_oid_cpy(&cur, tip);
+	while (!git_oid_equal(&cur, base)) {
+		git_commit *c;
+
+		if (git_commit_lookup(&c, t->repo, &cur) ||
+		    !git_commit_parentcount(c)) {
+			if (c)
+				git_commit_free(c);
+			free(list);
+			*commits = NULL;
+			*nr = 0;
+			return -1;
+		}
+		ALLOC_GROW(list, n + 1, alloc);
+		git_oid_cpy(&list[n++], &cur);
+		git_oid_cpy(&cur, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+	}
+	for (i = 0; i < n / 2; i++) {
+		git_oid tmp = list[i];
+
+		list[i] = list[n - 1 - i];
+		list[n - 1 - i] = tmp;
+	}
+	*commits = list;
+	*nr = n;
+	return 0;
+}
+
+/* A path to update: its old and new state. */
+struct change {
+	const char *path;
+	git_oid old_id, new_id;
+	unsigned int old_mode, new_mode;	/* 0: absent */
+	char *tmp;				/* staged new content */
+};
+
+static bool stat_matches(const git_index_entry *ie, const struct stat *st)
+{
+	return ie->file_size == (uint32_t)st->st_size &&
+	       ie->mtime.seconds == (int32_t)st->st_mtim.tv_sec &&
+	       ie->mtime.nanoseconds == (uint32_t)st->st_mtim.tv_nsec &&
+	       ie->ctime.seconds == (int32_t)st->st_ctim.tv_sec &&
+	       ie->ino == (uint32_t)st->st_ino;
+}
+
+/* Hash what the work tree has at @full like git would store it. */
+static int hash_work_file(const char *full, const struct stat *st,
+			  git_oid *id)
+{
+	if (S_ISLNK(st->st_mode)) {
+		char buf[4096];
+		ssize_t n = readlink(full, buf, sizeof(buf));
+
+		if (n < 0)
+			return -1;
+		return git_odb_hash(id, buf, n, GIT_OBJECT_BLOB);
+	}
+	return git_odb_hashfile(id, full, GIT_OBJECT_BLOB);
+}
+
+/* Describe a local change at @c->path, or return false if clean. */
+static bool is_dirty(struct krepo *t, git_index *idx, const struct change *c,
+		     struct strbuf *why)
+{
+	const git_index_entry *ie = git_index_get_bypath(idx, c->path, 0);
+	char *full = path_join(t->dir, c->path);
+	struct stat st;
+	bool dirty = false;
+	git_oid id;
+
+	if (!ie && c->old_mode) {
+		sb_addf(why, "%s (deleted from the index)", c->path);
+		dirty = true;
+	} else if (ie && !c->old_mode) {
+		sb_addf(why, "%s (added to the index)", c->path);
+		dirty = true;
+	} else if (ie && (!git_oid_equal(&ie->id, &c->old_id) ||
+			  ie->mode != c->old_mode)) {
+		sb_addf(why, "%s (staged changes)", c->path);
+		dirty = true;
+	} else if (lstat(full, &st)) {
+		if (ie) {
+			sb_addf(why, "%s (deleted in the work tree)", c->path);
+			dirty = true;
+		}
+	} else if (!ie) {
+		if (!S_ISDIR(st.st_mode)) {
+			sb_addf(why, "%s (untracked file in the way)",
+				c->path);
+			dirty = true;
+		}
+	} else if (!stat_matches(ie, &st)) {
+		bool exec = S_ISREG(st.st_mode) && (st.st_mode & 0100);
+		unsigned int mode = S_ISLNK(st.st_mode) ? 0120000 :
+				    exec ? 0100755 : 0100644;
+
+		if ((!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) ||
+		    hash_work_file(full, &st, &id) ||
+		    !git_oid_equal(&id, &ie->id) || mode != ie->mode) {
+			sb_addf(why, "%s (modified in the work tree)",
+				c->path);
+			dirty = true;
+		}
+	}
+	free(full);
+	return dirty;
+}
+
+static int tree_of(struct krepo *t, const git_oid *commit, git_tree **tree)
+{
+	git_commit *c = NULL;
+	int r = git_commit_lookup(&c, t->repo, commit) ||
+		git_commit_tree(tree, c);
+
+	git_commit_free(c);
+	return r ? -1 : 0;
+}
+
+/* Refuse to write where a parent of @path is a symlink in the work tree. */
+static int check_parents(struct krepo *t, const char *path)
+{
+	char *full = path_join(t->dir, path), *s;
+	size_t skip = strlen(t->dir) + 1;
+	struct stat st;
+	int ret = 0;
+
+	for (s = strchr(full + skip, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (!lstat(full, &st) && !S_ISDIR(st.st_mode)) {
+			ret = error("refusing to write %s: %s is not a directory in the work tree",
+				    path, full);
+			break;
+		}
+		*s = '/';
+	}
+	free(full);
+	return ret;
+}
+
+/* Write the new content of @c beside its place; c->tmp names it. */
+static int stage_file(struct krepo *t, struct change *c)
+{
+	char *full = path_join(t->dir, c->path), *dir = xstrdup(full);
+	git_blob *blob = NULL;
+	const char *data;
+	size_t len;
+	int fd, ret = -1;
+
+	*strrchr(dir, '/') = '\0';
+	if (check_parents(t, c->path))
+		goto out;
+	if (mkdir_p(dir, 0777)) {
+		error("cannot create %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (git_blob_lookup(&blob, t->repo, &c->new_id)) {
+		error("%s: %s", c->path, lg2_err());
+		goto out;
+	}
+	data = git_blob_rawcontent(blob);
+	len = git_blob_rawsize(blob);
+	c->tmp = xasprintf("%s.kseries-%d", full, (int)getpid());
+	unlink(c->tmp);
+	if (c->new_mode == 0120000) {
+		char *target = xstrndup(data, len);
+
+		if (symlink(target, c->tmp)) {
+			error("cannot create %s: %s", c->tmp, strerror(errno));
+			free(target);
+			goto out;
+		}
+		free(target);
+		ret = 0;
+		goto out;
+	}
+	fd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  c->new_mode == 0100755 ? 0777 : 0666);
+	if (fd < 0) {
+		error("cannot create %s: %s", c->tmp, strerror(errno));
+		goto out;
+	}
+	if ((len && write(fd, data, len) != (ssize_t)len) | close(fd)) {
+		error("cannot write %s: %s", c->tmp, strerror(errno));
+		unlink(c->tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret && c->tmp) {
+		free(c->tmp);
+		c->tmp = NULL;
+	}
+	git_blob_free(blob);
+	free(full);
+	free(dir);
+	return ret;
+}
+
+/* Remove the directories above @path that became empty. */
+static void prune_dirs(struct krepo *t, const char *path)
+{
+	char *full = path_join(t->dir, path), *s;
+	size_t top = strlen(t->dir);
+
+	while ((s = strrchr(full, '/')) && (size_t)(s - full) > top) {
+		*s = '\0';
+		if (rmdir(full))
+			break;
+	}
+	free(full);
+}
+
+static int index_add(struct krepo *t, git_index *idx, const struct change *c)
+{
+	char *full = path_join(t->dir, c->path);
+	git_index_entry e;
+	struct stat st;
+	int ret;
+
+	if (lstat(full, &st)) {
+		ret = error("cannot stat %s: %s", full, strerror(errno));
+		free(full);
+		return ret;
+	}
+	free(full);
+	memset(&e, 0, sizeof(e));
+	e.ctime.seconds = st.st_ctim.tv_sec;
+	e.ctime.nanoseconds = st.st_ctim.tv_nsec;
+	e.mtime.seconds = st.st_mtim.tv_sec;
+	e.mtime.nanoseconds = st.st_mtim.tv_nsec;
+	e.dev = st.st_dev;
+	e.ino = st.st_ino;
+	e.mode = c->new_mode;
+	e.uid = st.st_uid;
+	e.gid = st.st_gid;
+	e.file_size = st.st_size;
+	git_oid_cpy(&e.id, &c->new_id);
+	e.path = c->path;
+	if (git_index_add(idx, &e))
+		return error("cannot update the index for %s: %s", c->path,
+			     lg2_err());
+	return 0;
+}
+
+long krepo_checkout(struct krepo *t, const git_oid *from, const git_oid *to,
+		    bool force, struct strbuf *err)
+{
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff_options opts;
+	struct change *ch = NULL;
+	git_index *idx = NULL;
+	git_diff *diff = NULL;
+	size_t i, n = 0, dirty = 0;
+	long ret = -1;
+
+	if (tree_of(t, from, &old_tree) || tree_of(t, to, &new_tree)) {
+		sb_addf(err, "cannot read the trees: %s", lg2_err());
+		goto out;
+	}
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&diff, t->repo, old_tree, new_tree, &opts) ||
+	    git_repository_index(&idx, t->repo)) {
+		sb_addf(err, "cannot compare the trees: %s", lg2_err());
+		goto out;
+	}
+	n = git_diff_num_deltas(diff);
+	ch = xcalloc(n ? n : 1, sizeof(*ch));
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		ch[i].path = d->new_file.path ? d->new_file.path :
+			     d->old_file.path;
+		if (d->status != GIT_DELTA_ADDED) {
+			git_oid_cpy(&ch[i].old_id, &d->old_file.id);
+			ch[i].old_mode = d->old_file.mode;
+		}
+		if (d->status != GIT_DELTA_DELETED) {
+			git_oid_cpy(&ch[i].new_id, &d->new_file.id);
+			ch[i].new_mode = d->new_file.mode;
+		}
+	}
+	/* Local changes in any path we would touch stop us. */
+	for (i = 0; i < n && !force; i++) {
+		struct strbuf why = STRBUF_INIT;
+
+		if (!is_dirty(t, idx, &ch[i], &why))
+			continue;
+		if (dirty++ < 20)
+			sb_addf(err, "  %s\n", why.buf);
+		sb_release(&why);
+	}
+	if (dirty) {
+		if (dirty > 20)
+			sb_addf(err, "  ... and %zu more\n", dirty - 20);
+		goto out;
+	}
+	/* Stage every new file first: a failure here changes nothing. */
+	for (i = 0; i < n; i++) {
+		if (!ch[i].new_mode)
+			continue;
+		if (stage_file(t, &ch[i])) {
+			sb_addf(err, "cannot write the new %s", ch[i].path);
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		char *full = path_join(t->dir, ch[i].path);
+
+		if (!ch[i].new_mode) {
+			if (unlink(full) && errno != ENOENT)
+				warning("cannot remove %s: %s", full,
+					strerror(errno));
+			prune_dirs(t, ch[i].path);
+			if (git_index_remove(idx, ch[i].path, 0) &&
+			    git_index_get_bypath(idx, ch[i].path, 0))
+				warning("cannot remove %s from the index: %s",
+					ch[i].path, lg2_err());
+		} else {
+			struct stat st;
+
+			if (!lstat(full, &st) && S_ISDIR(st.st_mode))
+				remove_tree(full);
+			if (rename(ch[i].tmp, full)) {
+				sb_addf(err, "cannot rename %s to %s: %s",
+					ch[i].tmp, full, strerror(errno));
+				free(full);
+				goto out;
+			}
+			free(ch[i].tmp);
+			ch[i].tmp = NULL;
+			if (index_add(t, idx, &ch[i])) {
+				free(full);
+				goto out;
+			}
+		}
+		free(full);
+	}
+	if (git_index_write(idx)) {
+		sb_addf(err, "cannot write the index: %s", lg2_err());
+		goto out;
+	}
+	ret = n;
+out:
+	for (i = 0; i < n; i++) {
+		if (ch && ch[i].tmp) {
+			unlink(ch[i].tmp);
+			free(ch[i].tmp);
+		}
+	}
+	free(ch);
+	git_diff_free(diff);
+	git_index_free(idx);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	return ret;
+}
+
+int krepo_set_branch(struct krepo *t, const char *branch, const git_oid *id,
+		     const char *why)
+{
+	char *ref = xasprintf("refs/heads/%s", branch);
+	git_reference *r = NULL;
+	int ret = 0;
+
+	if (git_reference_create(&r, t->repo, ref, id, 1, why))
+		ret = error("cannot update %s: %s", ref, lg2_err());
+	git_reference_free(r);
+	free(ref);
+	return ret;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel tree: the git repository in <cache>/src holding the
+ * imported base (tag "base") and the applied series (branch "series"),
+ * with a checked-out work tree.
+ *
+ * Patches are applied in memory: blobs are read from the object
+ * database, hunks applied with lib/apply.c, trees and commits built and
+ * kept in an in-memory object store until the whole series succeeded.
+ * Only then are the objects written (one pack), the work tree and the
+ * index updated for exactly the paths that changed, and the branch moved.
+ * Commits are deterministic (committer = author, same dates), so the same
+ * patch on the same parent always gives the same commit id.
+ */
+#ifndef KSERIES_TREE_LIB_H
+#define KSERIES_TREE_LIB_H
+
+#include <git2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "patch.h"
+#include "util.h"
+
+#define TREE_BRANCH	"series"
+#define TREE_TAG	"base"
+
+struct krepo {
+	git_repository *repo;
+	git_odb *odb;
+	git_odb_backend *mempack;	/* new objects until persisted */
+	char *dir;
+	git_oid base;			/* the commit tagged "base" */
+};
+
+/* Open the repository at @dir (made by tarball_import()). */
+int krepo_open(struct krepo *t, const char *dir);
+void krepo_close(struct krepo *t);
+
+/* The last libgit2 error as text. */
+const char *lg2_err(void);
+
+/* Why krepo_apply() failed. */
+enum apply_status {
+	APPLY_OK = 0,
+	APPLY_CONFLICT,		/* a hunk or file does not apply */
+	APPLY_ALREADY,		/* the patch's changes are already there */
+	APPLY_UNSAFE,		/* a path outside the tree or via a symlink */
+	APPLY_ERROR,		/* repository error */
+};
+
+struct apply_result {
+	enum apply_status status;
+	size_t failed;		/* index of the patch that failed */
+	git_oid *commits;	/* one per applied patch */
+	size_t nr;
+	struct strbuf msg;	/* what went wrong, for a person */
+};
+
+/*
+ * Apply @n patches in order on commit @parent, one commit each, in
+ * memory. Nothing reaches the disk until krepo_persist().
+ */
+int krepo_apply(struct krepo *t, const git_oid *parent,
+		struct patch *const *patches, size_t n,
+		struct apply_result *res);
+void apply_result_release(struct apply_result *res);
+
+/* Write the objects made since the last call into one pack. */
+int krepo_persist(struct krepo *t);
+
+/* The commit the branch points at; -1 if it does not exist. */
+int krepo_branch(struct krepo *t, const char *branch, git_oid *out);
+
+/*
+ * The commits from @base (excluded) to @tip along first parents, oldest
+ * first. Returns -1 if @base is not an ancestor on that path.
+ */
+int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
+		git_oid **commits, size_t *nr);
+
+/*
+ * Make the work tree and index, now at commit @from, match commit @to:
+ * only the paths that differ are touched. Unless @force, refuse (with
+ * the paths in @err) if any of those paths has local changes in the
+ * work tree or index. Returns the number of paths updated, or -1.
+ */
+long krepo_checkout(struct krepo *t, const git_oid *from, const git_oid *to,
+		    bool force, struct strbuf *err);
+
+/* Point refs/heads/@branch at @id, with @why in the reflog. */
+int krepo_set_branch(struct krepo *t, const char *branch, const git_oid *id,
+		     const char *why);
+
+/* Paths a patch may name: relative, no "..", ".", "" or ".git" parts. */
+bool tree_path_ok(const char *path, const char **why);
+/* May a symlink at @path point to @target (inside the tree, relative)? */
+bool symlink_target_ok(const char *path, const char *target, size_t len);
+
+#endif
