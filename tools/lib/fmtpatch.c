@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "fmtpatch.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "patch.h"
+
+static bool is_ascii(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+void add_header_text(struct strbuf *sb, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (is_ascii(s, len)) {
+		sb_add(sb, s, len);
+		return;
+	}
+	sb_addstr(sb, "=?UTF-8?q?");
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c == ' ') {
+			sb_addch(sb, '_');
+		} else if (c >= 0x80 || c == '=' || c == '?' || c == '_' ||
+			   c < 0x20) {
+			sb_addch(sb, '=');
+			sb_addch(sb, hex[c >> 4]);
+			sb_addch(sb, hex[c & 15]);
+		} else {
+			sb_addch(sb, c);
+		}
+	}
+	sb_addstr(sb, "?=");
+}
+
+/* "Name <email>", quoting the name if it has RFC 822 specials. */
+static void add_from(struct strbuf *sb, const char *name, const char *email)
+{
+	size_t len = strlen(name);
+
+	if (is_ascii(name, len) && strpbrk(name, "()<>[]:;@\\,.\"")) {
+		const char *p;
+
+		sb_addch(sb, '"');
+		for (p = name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_addch(sb, '\\');
+			sb_addch(sb, *p);
+		}
+		sb_addch(sb, '"');
+	} else {
+		add_header_text(sb, name, len);
+	}
+	sb_addf(sb, " <%s>", email);
+}
+
+static int add_diff(git_repository *repo, git_commit *c, struct strbuf *out)
+{
+	git_tree *old = NULL, *new = NULL;
+	git_commit *parent = NULL;
+	git_diff_options opts;
+	git_diff_find_options fo;
+	git_diff_stats *stats = NULL;
+	git_diff *diff = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	int ret = -1;
+
+	if (git_commit_parentcount(c) &&
+	    (git_commit_parent(&parent, c, 0) ||
+	     git_commit_tree(&old, parent)))
+		goto out;
+	if (git_commit_tree(&new, c))
+		goto out;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.context_lines = 3;
+	opts.id_abbrev = 12;
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_tree_to_tree(&diff, repo, old, new, &opts) ||
+	    git_diff_find_similar(diff, &fo) ||
+	    git_diff_get_stats(&stats, diff) ||
+	    git_diff_stats_to_buf(&buf, stats, GIT_DIFF_STATS_FULL |
+				  GIT_DIFF_STATS_INCLUDE_SUMMARY, 72))
+		goto out;
+	sb_add(out, buf.ptr, buf.size);
+	sb_addch(out, '\n');
+	git_buf_dispose(&buf);
+	if (git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH))
+		goto out;
+	sb_add(out, buf.ptr, buf.size);
+	ret = 0;
+out:
+	if (ret)
+		error("cannot diff commit %s: %s",
+		      git_oid_tostr_s(git_commit_id(c)),
+		      git_error_last() ? git_error_last()->message : "?");
+	git_buf_dispose(&buf);
+	git_diff_stats_free(stats);
+	git_diff_free(diff);
+	git_tree_free(old);
+	git_tree_free(new);
+	git_commit_free(parent);
+	return ret;
+}
+
+/* Subject: the first paragraph joined into one line; body: the rest. */
+static void split_message(const char *msg, struct strbuf *subject,
+			  struct strbuf *body)
+{
+	const char *p = msg;
+	bool space = false;
+
+	while (*p == '\n')
+		p++;
+	while (*p) {
+		const char *nl = strchrnul(p, '\n');
+		const char *q = p, *e = nl;
+
+		while (q < e && isspace((unsigned char)*q))
+			q++;
+		if (q == e)
+			break;	/* blank line: end of the subject */
+		while (e > q && isspace((unsigned char)e[-1]))
+			e--;
+		if (space)
+			sb_addch(subject, ' ');
+		sb_add(subject, q, e - q);
+		space = true;
+		p = *nl ? nl + 1 : nl;
+	}
+	while (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r')
+		p++;
+	sb_addstr(body, p);
+	sb_rtrim(body);
+}
+
+int format_patch(git_repository *repo, git_commit *c, struct strbuf *out)
+{
+	const git_signature *a = git_commit_author(c);
+	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
+	struct strbuf diff = STRBUF_INIT;
+	int ret = -1;
+
+	split_message(git_commit_message(c), &subject, &body);
+	if (add_diff(repo, c, &diff))
+		goto out;
+	sb_addstr(out, "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n");
+	sb_addstr(out, "From: ");
+	add_from(out, a->name, a->email);
+	sb_addstr(out, "\nDate: ");
+	format_mail_date(out, a->when.time, a->when.offset);
+	sb_addstr(out, "\nSubject: [PATCH] ");
+	add_header_text(out, subject.buf ? subject.buf : "", subject.len);
+	sb_addch(out, '\n');
+	if (!is_ascii(sb_str(&body), body.len) ||
+	    !is_ascii(sb_str(&diff), diff.len))
+		sb_addstr(out, "MIME-Version: 1.0\n"
+			  "Content-Type: text/plain; charset=UTF-8\n"
+			  "Content-Transfer-Encoding: 8bit\n");
+	sb_addch(out, '\n');
+	if (body.len) {
+		sb_add(out, body.buf, body.len);
+		sb_addch(out, '\n');
+	}
+	sb_addstr(out, "---\n");
+	sb_add(out, sb_str(&diff), diff.len);
+	sb_addstr(out, "-- \n" FMTPATCH_SIGNATURE "\n\n");
+	ret = 0;
+out:
+	sb_release(&subject);
+	sb_release(&body);
+	sb_release(&diff);
+	return ret;
+}
+
+static bool title_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_';
+}
+
+char *patch_file_name(unsigned int nr, const char *subject)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const size_t max = 64 - strlen(".patch") - 1;
+	int space = 2;
+	const char *p;
+
+	sb_addf(&sb, "%04u-", nr);
+	for (p = subject; *p; p++) {
+		if (title_char(*p)) {
+			if (space == 1)
+				sb_addch(&sb, '-');
+			space = 0;
+			sb_addch(&sb, *p);
+			if (*p == '.')
+				while (p[1] == '.')
+					p++;
+		} else {
+			space |= 1;
+		}
+	}
+	while (sb.len > 5 && (sb.buf[sb.len - 1] == '.' ||
+			      sb.buf[sb.len - 1] == '-'))
+		sb.len--;
+	if (sb.len > max)
+		sb.len = max;
+	sb.buf[sb.len] = '\0';
+	sb_addstr(&sb, ".patch");
+	return sb_detach(&sb);
+}
