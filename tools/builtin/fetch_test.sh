@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kseries fetch: verify, cache, refuse a mismatch, do not fetch twice.
+# The apt download itself is tested only with KSERIES_TEST_APT=1 (it
+# needs the Debian mirror and 122 MB).
+
+. "$(dirname "$0")/test-lib.sh"
+
+plan 13
+
+make_tarball
+make_project
+dl="$KSERIES_CACHE/dl/base.tar.xz"
+
+check "fetch --help starts with the summary line" \
+	sh -c '"$KSERIES" fetch --help | head -1 | grep -q "^kseries fetch - "'
+ks fetch --nope
+check "an unknown option is a usage error (129)" rc_is 129
+
+ks fetch
+check "fetch from the pin's file:// url succeeds" rc_is 0
+check "the verified tarball is cached in <cache>/dl" cmp "$dl" "$T/base.tar.xz"
+ino=$(stat -c %i "$dl")
+ks fetch
+check "a second fetch does not fetch again and says so" \
+	sh -c "[ $rc = 0 ] && grep -q 'nothing downloaded' '$T/out.txt' && ! grep -q copying '$T/out.txt' && [ $ino = \$(stat -c %i '$dl') ]"
+
+# A corrupt file is refused, in a fresh cache.
+rm -rf "$KSERIES_CACHE"
+cp "$T/base.tar.xz" "$T/bad.tar.xz"
+printf 'garbage' | dd of="$T/bad.tar.xz" bs=1 seek=100 conv=notrunc 2>/dev/null
+want=$(sha256sum "$T/base.tar.xz" | cut -d' ' -f1)
+got=$(sha256sum "$T/bad.tar.xz" | cut -d' ' -f1)
+ks fetch --from "$T/bad.tar.xz"
+check "a tarball with the wrong sha256 is refused (exit 1)" rc_is 1
+check "the error shows expected and actual sha256" \
+	sh -c "grep -q 'expected: $want' '$T/out.txt' && grep -q 'actual:   $got' '$T/out.txt'"
+check "the bad file is moved aside, nothing is cached" \
+	sh -c "[ ! -e '$dl' ] && [ -e '$dl.bad' ] && [ \$(ls '$KSERIES_CACHE/dl' | wc -l) = 1 ]"
+
+# A cached file that went bad is noticed and fetched again.
+ks fetch
+printf 'x' | dd of="$dl" bs=1 seek=300 conv=notrunc 2>/dev/null
+ks fetch
+check "a corrupted cached tarball is detected and fetched again" \
+	sh -c "[ $rc = 0 ] && grep -q 'does not match the pin' '$T/out.txt' && cmp '$dl' '$T/base.tar.xz'"
+
+ks fetch --force --from "$T/missing.tar.xz"
+check "a missing --from file is an error" \
+	sh -c "[ $rc = 1 ] && grep -q 'cannot open' '$T/out.txt'"
+
+sed -i 's/^sha256 = .*/sha256 = 1234/' "$T/proj/kernel-overlay/pin"
+ks fetch
+check "a malformed pin is an error naming the pin" \
+	sh -c "[ $rc = 1 ] && grep -q 'sha256 must be 64 hex digits' '$T/out.txt'"
+
+# The real download with apt, into a private state directory.
+if [ -n "${KSERIES_TEST_APT:-}" ]; then
+	pin="$(cd "$(dirname "$0")/../.." && pwd)/kernel-overlay/pin"
+	export KSERIES_CACHE="$T/aptcache"
+	ks fetch --pin "$pin"
+	check "apt download of the pinned tarball verifies" \
+		sh -c "[ $rc = 0 ] && ls '$KSERIES_CACHE/apt/lists' | grep -q Sources"
+	ks fetch --pin "$pin"
+	check "the second fetch downloads nothing" \
+		sh -c "[ $rc = 0 ] && grep -q 'nothing downloaded' '$T/out.txt'"
+else
+	ok "apt download of the pinned tarball # SKIP set KSERIES_TEST_APT=1"
+	ok "the second fetch downloads nothing # SKIP set KSERIES_TEST_APT=1"
+fi
+
+done_testing
