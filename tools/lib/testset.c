@@ -9,6 +9,24 @@
 
 #include "util.h"
 
+char *selftests_default_dir(const char *build)
+{
+	char *b = xstrdup(build), *slash;
+	char *ret;
+
+	while (strlen(b) > 1 && ends_with(b, "/"))
+		b[strlen(b) - 1] = '\0';
+	slash = strrchr(b, '/');
+	if (!slash)
+		ret = xstrdup("selftests");
+	else if (slash == b)
+		ret = xstrdup("/selftests");
+	else
+		ret = xasprintf("%.*s/selftests", (int)(slash - b), b);
+	free(b);
+	return ret;
+}
+
 void testset_add(struct testset *ts, const char *name, const char *path,
 		 const char *cmdline)
 {

@@ -23,6 +23,9 @@ struct testset {
 	size_t nr, alloc;
 };
 
+/* The default selftests directory for @build: "selftests" beside it. */
+char *selftests_default_dir(const char *build);
+
 /* Add one test (for callers and tests); @cmdline may be NULL. */
 void testset_add(struct testset *ts, const char *name, const char *path,
 		 const char *cmdline);
