@@ -1,0 +1,141 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kseries build, selftests, boot: usage and errors always; with a built
+# kernel ($KSERIES_TEST_KERNEL, a bzImage of the project's config) real
+# boots under QEMU: a clean run, a test that fails, known failures, a
+# test with its own kernel command line, and guests that panic, WARN,
+# BUG and hang, each with its verdict, quoted evidence and kept console
+# log. With $KSERIES_TEST_SELFTESTS (a 'kseries selftests' output) the
+# real smoke_test runs too. Without them those tests are skipped.
+
+. "$(dirname "$0")/test-lib.sh"
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+K=${KSERIES_TEST_KERNEL:-}
+ST=${KSERIES_TEST_SELFTESTS:-}
+
+plan 29
+
+mkdir -p "$T/proj/kernel-overlay" "$T/proj/selftests"
+cp "$top/kernel-overlay/init" "$T/proj/kernel-overlay/init"
+: >"$T/proj/series"
+
+skip() {
+	test_nr=$((test_nr + 1))
+	echo "ok $test_nr - $1 # SKIP $2"
+}
+
+# json_has KEY VALUE: the last report has "KEY":VALUE somewhere.
+json_has() {
+	grep -F -q "\"$1\":$2" "$KSERIES_OUT/results/boot.json"
+}
+
+for c in build selftests boot; do
+	check "$c --help starts with the summary line" \
+		sh -c '"$KSERIES" '$c' --help | head -1 | grep -q "^kseries '$c' - "'
+	ks $c --bogus
+	check "$c: an unknown option is a usage error (129)" rc_is 129
+done
+
+ks build --tree "$T/nope" --build "$T/b"
+check "build: no kernel tree is a clear error" \
+	sh -c "[ $rc = 1 ] && grep -q 'no kernel tree at $T/nope' '$T/out.txt'"
+ks selftests --tree "$T/nope" --build "$T/b"
+check "selftests: no headers installed is a clear error" \
+	sh -c "[ $rc = 1 ] && grep -q \"run 'kseries build' first\" '$T/out.txt'"
+ks boot --kernel "$T/nope/bzImage" --no-tests
+check "boot: no kernel image is a clear error" \
+	sh -c "[ $rc = 1 ] && grep -q 'no kernel image' '$T/out.txt'"
+ks boot --no-tests --cmd true
+check "boot: --no-tests and --cmd exclude each other" rc_is 129
+
+if [ -z "$K" ] || [ ! -f "$K" ]; then
+	while [ $test_nr -lt 29 ]; do
+		skip "boot with a real kernel" "no KSERIES_TEST_KERNEL"
+	done
+	done_testing
+	exit
+fi
+
+# A suite of shell-script tests: pass, skip, a known failure, a test
+# that needs its own boot (lockdown=integrity: /dev/port is then not
+# writable, the init falls back to reboot -f and QEMU exits 0).
+S="$T/st"
+mkdir -p "$S/sh"
+printf '#!/bin/sh\necho passing\n' >"$S/sh/pass_test"
+printf '#!/bin/sh\necho "no such feature"\nexit 4\n' >"$S/sh/skip_test"
+printf '#!/bin/sh\necho "fails here, as known"\nexit 1\n' >"$S/sh/known_test"
+printf '#!/bin/sh\ngrep -q lockdown=integrity /proc/cmdline\n' \
+	>"$S/sh/lockdown_test"
+printf 'lockdown=integrity\n' >"$S/sh/lockdown_test.cmdline"
+chmod 755 "$S/sh/"*_test
+printf 'pass_test\nskip_test\nknown_test\nlockdown_test\n' >"$S/sh/list"
+printf 'sh/known_test\tfails in this guest\n' \
+	>"$T/proj/selftests/known-failures"
+
+ks boot --kernel "$K" --tests-dir "$S" --timeout 300
+check "suite: exit 0 with a pass, a skip and a known failure" rc_is 0
+check "suite: per-test results in the table" \
+	sh -c "grep -q '^PASS  *sh/pass_test' '$T/out.txt' && grep -q '^SKIP  *sh/skip_test' '$T/out.txt' && grep -q '^XFAIL  *sh/known_test .*fails in this guest' '$T/out.txt'"
+check "suite: the lockdown test ran in a boot of its own and passed" \
+	sh -c "grep -q 'boot 2/2: 1 test, kernel parameters .lockdown=integrity.' '$T/out.txt' && grep -q '^PASS  *sh/lockdown_test' '$T/out.txt'"
+check "suite: TAP report with TODO for the known failure" \
+	grep -q '^not ok 3 sh/known_test # TODO fails in this guest' \
+		"$KSERIES_OUT/results/boot.tap"
+check "suite: JSON report with verdict and counts" \
+	sh -c 'json_has() { grep -F -q "\"$1\":$2" "$KSERIES_OUT/results/boot.json"; }; json_has verdict "\"ok\"" && json_has pass 2 && json_has skip 1 && json_has xfail 1 && json_has fail 0'
+
+printf '#!/bin/sh\nexit 0\n' >"$S/sh/known_test"
+ks boot --kernel "$K" --tests-dir "$S" --tests sh/known_test
+check "a known failure that passes is flagged, not failed" \
+	sh -c "[ $rc = 0 ] && grep -q '^XPASS  *sh/known_test' '$T/out.txt' && grep -q 'remove it from the list' '$T/out.txt'"
+
+ks boot --kernel "$K" --cmd 'echo "the value was 41, expected 42"; exit 3'
+check "a failing test: exit 1, FAIL with its exit status" \
+	sh -c "[ $rc = 1 ] && grep -q '^FAIL  *cmd/cmd .*exit status 3' '$T/out.txt'"
+check "a failing test: its output is quoted" \
+	grep -q '| the value was 41, expected 42' "$T/out.txt"
+check "a failing test: the boot itself is ok" json_has verdict '"ok"'
+
+ks boot --kernel "$K" --cmd 'echo c > /proc/sysrq-trigger' --timeout 120
+check "panic: verdict panic, exit 1" \
+	sh -c "[ $rc = 1 ] && grep -q '^verdict: panic' '$T/out.txt'"
+check "panic: the panic line is quoted" \
+	grep -q '| .*Kernel panic - not syncing: sysrq triggered crash' \
+		"$T/out.txt"
+log=$(sed -n 's/^  console log kept: //p' "$T/out.txt")
+check "panic: the console log is kept and has the panic" \
+	sh -c "[ -n '$log' ] && grep -q 'Kernel panic' '$log'"
+check "panic: the test that was running is named" \
+	grep -q 'panic at console line [0-9]*, during cmd/cmd' "$T/out.txt"
+
+dbg=/sys/kernel/debug/provoke-crash/DIRECT
+ks boot --kernel "$K" --cmd "echo WARNING > $dbg" --timeout 120
+check "WARN: verdict warn and exit 1 although the init finished" \
+	sh -c "[ $rc = 1 ] && grep -q '^verdict: warn' '$T/out.txt' && grep -q '^PASS  *cmd/cmd' '$T/out.txt'"
+check "WARN: the WARNING line is quoted" \
+	grep -q '| .*WARNING: CPU: [0-9]* PID: [0-9]* at ' "$T/out.txt"
+
+ks boot --kernel "$K" --cmd "echo BUG > $dbg" --timeout 120
+check "BUG: verdict bug, 'kernel BUG at' quoted" \
+	sh -c "[ $rc = 1 ] && grep -q '^verdict: bug' '$T/out.txt' && grep -q '| .*kernel BUG at ' '$T/out.txt'"
+
+start=$(date +%s)
+ks boot --kernel "$K" --cmd 'sleep 1000' --timeout 20
+took=$(( $(date +%s) - start ))
+check "hang: the watchdog stops the guest, verdict hang, exit 1" \
+	sh -c "[ $rc = 1 ] && grep -q '^verdict: hang' '$T/out.txt' && grep -q 'watchdog: overall timeout' '$T/out.txt' && [ $took -lt 60 ]"
+log=$(sed -n 's/^  console log kept: //p' "$T/out.txt")
+check "hang: the console log is kept" \
+	sh -c "[ -n '$log' ] && grep -q 'ks: ===== begin cmd/cmd' '$log'"
+
+if [ -n "$ST" ] && [ -x "$ST/project/smoke_test" ]; then
+	ks boot --kernel "$K" --tests-dir "$ST" --tests project/smoke_test
+	check "smoke_test: KVM in the guest, PASS, verdict ok" \
+		sh -c "[ $rc = 0 ] && grep -q '^PASS  *project/smoke_test' '$T/out.txt' && grep -q '^verdict: ok' '$T/out.txt'"
+else
+	skip "smoke_test in the guest" "no KSERIES_TEST_SELFTESTS"
+fi
+
+done_testing
