@@ -31,10 +31,10 @@ void add_header_text(struct strbuf *sb, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
+		/* RFC 2047 5(3): what may stand in a phrase. */
 		if (c == ' ') {
 			sb_addch(sb, '_');
-		} else if (c >= 0x80 || c == '=' || c == '?' || c == '_' ||
-			   c < 0x20) {
+		} else if (!isalnum(c) && !strchr("!*+-/", c)) {
 			sb_addch(sb, '=');
 			sb_addch(sb, hex[c >> 4]);
 			sb_addch(sb, hex[c & 15]);
@@ -46,7 +46,7 @@ void add_header_text(struct strbuf *sb, const char *s, size_t len)
 }
 
 /* "Name <email>", quoting the name if it has RFC 822 specials. */
-static void add_from(struct strbuf *sb, const char *name, const char *email)
+void add_from(struct strbuf *sb, const char *name, const char *email)
 {
 	size_t len = strlen(name);
 

@@ -25,6 +25,8 @@ int format_patch(git_repository *repo, git_commit *commit,
  */
 char *patch_file_name(unsigned int nr, const char *subject);
 
+/* Append "Name <email>", quoting or RFC 2047-encoding the name. */
+void add_from(struct strbuf *sb, const char *name, const char *email);
 /* Append @s as an RFC 2047 header value if it needs it, else as is. */
 void add_header_text(struct strbuf *sb, const char *s, size_t len);
 

@@ -346,8 +346,16 @@ static void parse_from(struct patch *p, const char *v)
 	while (v < e && isspace((unsigned char)*v))
 		v++;
 	if (e - v >= 2 && *v == '"' && e[-1] == '"') {
-		v++;
-		e--;
+		/* A quoted name: drop the quotes and the backslashes. */
+		struct strbuf sb = STRBUF_INIT;
+
+		for (v++, e--; v < e; v++) {
+			if (*v == '\\' && v + 1 < e)
+				v++;
+			sb_addch(&sb, *v);
+		}
+		p->author_name = sb_detach(&sb);
+		return;
 	}
 	p->author_name = xstrndup(v, e - v);
 }

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the tarball import: the base tree must be the one real
+ * git makes of the extracted tarball ('git add -A -f'), for GNU and pax
+ * tarballs made by tar here; a sha256 mismatch or an unsafe entry
+ * (.., absolute, .git, through a symlink) leaves nothing behind.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <lzma.h>
+
+#include "hash.h"
+#include "tarball.h"
+#include "util.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	strcpy(dir, "/tmp/kseries-tarball-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	remove_tree(dir);
+	return 0;
+}
+
+static void sh(const char *fmt, ...) __printf(1, 2);
+
+static void sh(const char *fmt, ...)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	if (system(cmd.buf))
+		fail_msg("command failed: %s", cmd.buf);
+	sb_release(&cmd);
+}
+
+static char *capture(const char *cmd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[256];
+	FILE *f = popen(cmd, "r");
+
+	assert_non_null(f);
+	while (fgets(buf, sizeof(buf), f))
+		sb_addstr(&sb, buf);
+	assert_int_equal(pclose(f), 0);
+	sb_rtrim(&sb);
+	return sb_detach(&sb);
+}
+
+/* A small tree with what a kernel tarball has, tarred in @format. */
+static void make_tree_tarball(const char *format, const char *out)
+{
+	char long_dir[160];
+
+	memset(long_dir, 'd', sizeof(long_dir) - 1);
+	long_dir[sizeof(long_dir) - 1] = '\0';
+	sh("set -e; cd %s; rm -rf linux-0.1; mkdir -p linux-0.1/arch/x86/kvm "
+	   "linux-0.1/empty/dir linux-0.1/%s; cd linux-0.1; "
+	   "printf 'int x;\\n' > arch/x86/kvm/x86.c; "
+	   "printf '#!/bin/sh\\n' > run.sh; chmod 755 run.sh; "
+	   ": > empty.h; printf 'no newline' > nonl; "
+	   "printf '*.o\\n' > .gitignore; printf 'obj' > x.o; "
+	   "printf 'long\\n' > %s/file-with-a-long-name.c; "
+	   "ln -s arch/x86 x86link; ln arch/x86/kvm/x86.c hardlink.c; "
+	   "printf 'a.c\\nb.c\\n' > arch/a-b; printf 'z' > arch/a.c; "
+	   "mkdir arch/a; printf 'y' > arch/a/b; "
+	   "cd ..; tar --format=%s -cJf %s linux-0.1",
+	   dir, long_dir, long_dir, format, out);
+}
+
+/* What git makes of the extracted tarball. */
+static char *git_tree_of(const char *tarball)
+{
+	char *cmd = xasprintf("set -e; cd %s; rm -rf x; mkdir x; cd x; "
+			      "tar xJf %s; cd linux-0.1; git init -q; "
+			      "git add -A -f; git write-tree", dir, tarball);
+	char *id = capture(cmd);
+
+	free(cmd);
+	return id;
+}
+
+static void import_matches_git(const char *format)
+{
+	char *tarball = xasprintf("%s/%s.tar.xz", dir, format);
+	char *repo = xasprintf("%s/repo-%s", dir, format);
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+		.name = "Linux 0.1", .branch = "series", .tag = "base",
+	};
+	struct tarball_result r;
+	char hex[65], *want, *cmd, *out;
+
+	make_tree_tarball(format, tarball);
+	assert_int_equal(sha256_file(tarball, hex), 0);
+	o.sha256 = hex;
+	assert_int_equal(tarball_import(&o, &r), 0);
+	want = git_tree_of(tarball);
+	assert_string_equal(r.tree, want);
+	assert_int_equal(r.files, 12);
+	/* git agrees with the index and work tree we wrote. */
+	cmd = xasprintf("cd %s && git status --porcelain && git fsck --strict --no-progress 2>&1 && git rev-parse base series HEAD^{tree}",
+			repo);
+	out = capture(cmd);
+	{
+		char *expect = xasprintf("%s\n%s\n%s", r.commit, r.commit,
+					 r.tree);
+
+		assert_string_equal(out, expect);
+		free(expect);
+	}
+	free(out);
+	free(cmd);
+	free(want);
+	free(tarball);
+	free(repo);
+}
+
+static void test_gnu_tar(void **state)
+{
+	import_matches_git("gnu");
+}
+
+static void test_pax_tar(void **state)
+{
+	import_matches_git("pax");
+}
+
+static void test_sha_mismatch(void **state)
+{
+	char *tarball = xasprintf("%s/t.tar.xz", dir);
+	char *repo = xasprintf("%s/repo", dir);
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+		.sha256 = "0000000000000000000000000000000000000000000000000000000000000000",
+	};
+	struct tarball_result r;
+	char *ls, *cmd;
+
+	make_tree_tarball("gnu", tarball);
+	assert_int_equal(tarball_import(&o, &r), -1);
+	assert_false(path_exists(repo));
+	cmd = xasprintf("ls %s | grep -c repo || true", dir);
+	ls = capture(cmd);
+	assert_string_equal(ls, "0");
+	free(ls);
+	free(cmd);
+	free(tarball);
+	free(repo);
+}
+
+/* A tar header for @name (type @type, @size bytes, link @link). */
+static void tar_header(struct strbuf *sb, const char *name, char type,
+		       size_t size, const char *link)
+{
+	unsigned char h[512];
+	unsigned int sum = 0;
+	size_t i;
+
+	memset(h, 0, sizeof(h));
+	snprintf((char *)h, 100, "%s", name);
+	snprintf((char *)h + 100, 8, "%07o", type == '5' ? 0755 : 0644);
+	snprintf((char *)h + 108, 8, "%07o", 0);
+	snprintf((char *)h + 116, 8, "%07o", 0);
+	snprintf((char *)h + 124, 12, "%011o", (unsigned int)size);
+	snprintf((char *)h + 136, 12, "%011o", 1700000000);
+	memset(h + 148, ' ', 8);
+	h[156] = type;
+	if (link)
+		snprintf((char *)h + 157, 100, "%s", link);
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	sb_add(sb, h, 512);
+}
+
+static void tar_file(struct strbuf *sb, const char *name, const char *data)
+{
+	size_t n = strlen(data);
+	static const char zeros[512];
+
+	tar_header(sb, name, '0', n, NULL);
+	sb_add(sb, data, n);
+	sb_add(sb, zeros, (512 - n % 512) % 512);
+}
+
+/* Write @tar (ending it) as .xz to @path. */
+static void write_xz(struct strbuf *tar, const char *path)
+{
+	static const char zeros[1024];
+	size_t pos = 0, cap;
+	uint8_t *out;
+
+	sb_add(tar, zeros, sizeof(zeros));
+	cap = lzma_stream_buffer_bound(tar->len);
+	out = xmalloc(cap);
+	assert_int_equal(lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, NULL,
+						 (uint8_t *)tar->buf,
+						 tar->len, out, &pos, cap),
+			 LZMA_OK);
+	assert_int_equal(write_file_atomic(path, out, pos), 0);
+	free(out);
+}
+
+/* A tarball whose entries after a good file are @evil must be refused. */
+static void refuse(void (*evil)(struct strbuf *), const char *what)
+{
+	char *tarball = xasprintf("%s/evil.tar.xz", dir);
+	char *repo = xasprintf("%s/evil-repo", dir);
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+	};
+	struct strbuf tar = STRBUF_INIT;
+	struct tarball_result r;
+
+	tar_header(&tar, "linux-0.1/", '5', 0, NULL);
+	tar_file(&tar, "linux-0.1/ok.c", "ok\n");
+	evil(&tar);
+	write_xz(&tar, tarball);
+	if (tarball_import(&o, &r) != -1)
+		fail_msg("%s was accepted", what);
+	assert_false(path_exists(repo));
+	{
+		char *escaped = xasprintf("%s/escaped", dir);
+
+		assert_false(path_exists(escaped));
+		free(escaped);
+	}
+	sb_release(&tar);
+	free(tarball);
+	free(repo);
+}
+
+static void evil_dotdot(struct strbuf *t)
+{
+	tar_file(t, "linux-0.1/../escaped", "x");
+}
+
+static void evil_git(struct strbuf *t)
+{
+	tar_file(t, "linux-0.1/.git/hooks/post-checkout", "x");
+}
+
+static void evil_outside(struct strbuf *t)
+{
+	tar_file(t, "other/file", "x");
+}
+
+static void evil_symlink(struct strbuf *t)
+{
+	tar_header(t, "linux-0.1/l", '2', 0, "..");
+	tar_file(t, "linux-0.1/l/escaped", "x");
+}
+
+static void test_unsafe_entries(void **state)
+{
+	refuse(evil_dotdot, "a '..' entry");
+	refuse(evil_git, "a .git entry");
+	refuse(evil_outside, "an entry outside the top directory");
+	refuse(evil_symlink, "an entry through a symlink");
+}
+
+static void test_truncated(void **state)
+{
+	char *tarball = xasprintf("%s/t.tar.xz", dir);
+	char *repo = xasprintf("%s/repo", dir);
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+	};
+	struct tarball_result r;
+
+	make_tree_tarball("gnu", tarball);
+	assert_int_equal(truncate(tarball, 300), 0);
+	assert_int_equal(tarball_import(&o, &r), -1);
+	assert_false(path_exists(repo));
+	free(tarball);
+	free(repo);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_gnu_tar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pax_tar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sha_mismatch, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unsafe_entries, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, setup,
+						teardown),
+	};
+
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+	return cmocka_run_group_tests_name("tarball", tests, NULL, NULL);
+}
