@@ -228,10 +228,19 @@ char *console_test_output(const char *text, const char *test,
 		return NULL;
 	if (!stop)
 		stop = start + strlen(start);
+	if (start == stop)
+		return xstrdup("");
 	ring = xcalloc(max_lines + 1, sizeof(*ring));
 	for (p = start; p < stop; ) {
 		const char *nl = memchr(p, '\n', stop - p);
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) :
+				      (size_t)(stop - p));
+		bool report = console_classify_line(line) != CK_NONE;
 
+		free(line);
+		/* The test's own words end where a kernel report starts. */
+		if (report)
+			break;
 		ring[n++ % (max_lines + 1)] = p;
 		p = nl ? nl + 1 : stop;
 	}

@@ -54,7 +54,8 @@ void console_report_release(struct console_report *r);
 
 /*
  * The last @max_lines lines a test printed on the console (between its
- * begin and end markers, or to the end of the log if it never ended);
+ * begin and end markers, or to the end of the log if it never ended),
+ * up to the first kernel report (a panic's trace is quoted as evidence);
  * NULL if the test never began.
  */
 char *console_test_output(const char *text, const char *test,

@@ -109,6 +109,7 @@ void tap_run_release(struct tap_run *run)
 		test_result_release(&run->tests[i]);
 	free(run->tests);
 	free(run->kernel);
+	free(run->guest_cmdline);
 	sb_release(&run->partial);
 	tap_run_init(run);
 }
@@ -127,8 +128,15 @@ struct test_result *tap_feed_line(struct tap_run *run, const char *line)
 		return NULL;
 	}
 	if (skip_prefix(line, "# ks: kernel ", &rest)) {
+		size_t n = strcspn(rest, " \r\n");
+
 		free(run->kernel);
-		run->kernel = xstrndup(rest, strcspn(rest, "\r\n"));
+		free(run->guest_cmdline);
+		run->kernel = xstrndup(rest, n);
+		rest += n;
+		while (*rest == ' ')
+			rest++;
+		run->guest_cmdline = xstrndup(rest, strcspn(rest, "\r\n"));
 		return NULL;
 	}
 	if (starts_with(line, "1..") && isdigit((unsigned char)line[3])) {

@@ -59,7 +59,8 @@ struct tap_run {
 	bool header;		/* "TAP version" seen */
 	bool done;		/* "# ks: done" seen */
 	long planned;		/* from "1..N", -1 before it */
-	char *kernel;		/* from "# ks: kernel ..." */
+	char *kernel;		/* release, from "# ks: kernel R CMDLINE" */
+	char *guest_cmdline;	/* the command line the guest saw */
 	struct test_result *tests;
 	size_t nr, alloc;
 	struct strbuf partial;	/* an incomplete last line */

@@ -92,7 +92,8 @@ static void test_feed(void **state)
 	assert_true(run.header);
 	assert_null(tap_feed_line(&run,
 		"# ks: kernel 5.10.223 console=ttyS0 panic=-1"));
-	assert_string_equal(run.kernel, "5.10.223 console=ttyS0 panic=-1");
+	assert_string_equal(run.kernel, "5.10.223");
+	assert_string_equal(run.guest_cmdline, "console=ttyS0 panic=-1");
 	assert_null(tap_feed_line(&run, "1..2"));
 	assert_int_equal(run.planned, 2);
 	t = tap_feed_line(&run, "ok 1 a/b # time=1ms");
