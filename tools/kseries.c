@@ -11,14 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin.h"
 #include "lib/cmd.h"
 #include "lib/util.h"
-
-#define CMD(n)								\
-	int cmd_##n(int argc, char **argv);				\
-	extern const char cmd_##n##_usage[];
-#include "cmds.h"
-#undef CMD
 
 struct cmd {
 	const char *name;
