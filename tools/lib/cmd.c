@@ -32,6 +32,19 @@ void cmd_handle_help(int argc, char **argv, const char *usage)
 	}
 }
 
+const char *cmd_opt(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], opt))
+		return NULL;
+	if (*i + 1 >= argc)
+		return "";
+	return argv[++*i];
+}
+
 int usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,6 +25,12 @@ const char *cmd_name(void);
  */
 void cmd_handle_help(int argc, char **argv, const char *usage);
 
+/*
+ * If argv[*i] is "@opt=VALUE" return VALUE; if it is "@opt", return the
+ * next argument (advancing *i), or "" when there is none. Else NULL.
+ */
+const char *cmd_opt(int argc, char **argv, int *i, const char *opt);
+
 /* Report a usage error and the usage text; returns EXIT_USAGE. */
 int usage_error(const char *usage, const char *fmt, ...) __printf(2, 3);
 

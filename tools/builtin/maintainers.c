@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries maintainers: who a patch goes to, from a MAINTAINERS file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cmd.h"
+#include "lib/json.h"
+#include "lib/ktree.h"
+#include "lib/maintainers.h"
+#include "lib/series.h"
+
+const char cmd_maintainers_usage[] =
+	"kseries maintainers - To/Cc of a patch from a MAINTAINERS file\n"
+	"\n"
+	"usage: kseries maintainers [--upstream | --file FILE] [--tree DIR]\n"
+	"                           [--plain | --json] [--roles] [PATCH...]\n"
+	"\n"
+	"For each PATCH (a git format-patch file; default: every patch of the\n"
+	"series, in order) prints the people and lists to mail it to: the same\n"
+	"addresses, in the same order, as the base's\n"
+	"  scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats\n"
+	"run on the same patch and MAINTAINERS file. Sections whose F:/N:\n"
+	"patterns match the patch's files come first, the most specific first,\n"
+	"then those whose K: regex matches the patch's text. M: maintainers go\n"
+	"in To:, R: reviewers, L: lists and the signers of commits named by\n"
+	"Fixes: tags in Cc:.\n"
+	"\n"
+	"    --upstream   use the kernel tree's MAINTAINERS (the default)\n"
+	"    --file FILE  use FILE instead, e.g. the project's MAINTAINERS for\n"
+	"                 internal review\n"
+	"    --tree DIR   the kernel tree: its MAINTAINERS, .mailmap, and the\n"
+	"                 commits Fixes: tags name (default $KSERIES_TREE, else\n"
+	"                 <cache>/src as 'kseries apply' makes it)\n"
+	"    --plain      only the addresses, one a line, like get_maintainer.pl\n"
+	"                 (several patches: each address once, first seen\n"
+	"                 first); usable as git send-email --cc-cmd\n"
+	"    --roles      show the role and section of each address\n"
+	"    --json       one JSON object: {\"patches\": [{\"patch\", \"to\",\n"
+	"                 \"cc\", \"addresses\": [{\"address\", \"role\",\n"
+	"                 \"section\", \"status\"}]}]}\n"
+	"\n"
+	"Exit status: 0, 1 if a patch or MAINTAINERS cannot be read, 129 for\n"
+	"a usage error.\n";
+
+static void print_human(const char *name, const struct maint_list *l,
+			bool roles)
+{
+	size_t i;
+
+	printf("%s\n", name);
+	if (!l->nr)
+		printf("  (nobody: no section matches)\n");
+	for (i = 0; i < l->nr; i++) {
+		const struct maint_addr *a = &l->v[i];
+
+		printf("  %s %s", maint_role_is_to(a->role) ? "To:" : "Cc:",
+		       a->addr);
+		if (roles)
+			printf("  (%s%s%s)", maint_role_name(a->role),
+			       a->section ? ": " : "",
+			       a->section ? a->section : "");
+		putchar('\n');
+	}
+}
+
+static void add_json(struct strbuf *js, const char *name,
+		     const struct maint_list *l)
+{
+	size_t i;
+	int pass;
+
+	sb_addch(js, '{');
+	json_key(js, "patch");
+	json_str(js, name);
+	for (pass = 0; pass < 2; pass++) {
+		bool first = true;
+
+		sb_addch(js, ',');
+		json_key(js, pass ? "cc" : "to");
+		sb_addch(js, '[');
+		for (i = 0; i < l->nr; i++) {
+			if (maint_role_is_to(l->v[i].role) == !!pass)
+				continue;
+			if (!first)
+				sb_addch(js, ',');
+			first = false;
+			json_str(js, l->v[i].addr);
+		}
+		sb_addch(js, ']');
+	}
+	sb_addch(js, ',');
+	json_key(js, "addresses");
+	sb_addch(js, '[');
+	for (i = 0; i < l->nr; i++) {
+		const struct maint_addr *a = &l->v[i];
+
+		if (i)
+			sb_addch(js, ',');
+		sb_addch(js, '{');
+		json_key(js, "address");
+		json_str(js, a->addr);
+		sb_addch(js, ',');
+		json_key(js, "role");
+		json_str(js, maint_role_name(a->role));
+		sb_addch(js, ',');
+		json_key(js, "section");
+		if (a->section)
+			json_str(js, a->section);
+		else
+			sb_addstr(js, "null");
+		sb_addch(js, ',');
+		json_key(js, "status");
+		json_str(js, a->status);
+		sb_addch(js, '}');
+	}
+	sb_addstr(js, "]}");
+}
+
+int cmd_maintainers(int argc, char **argv)
+{
+	enum { HUMAN, PLAIN, JSON } format = HUMAN;
+	const char *file = NULL, *tree_opt = NULL, *v;
+	struct strbuf err = STRBUF_INIT, js = STRBUF_INIT;
+	struct maint_list all = { 0 };
+	struct maintainers *m = NULL;
+	struct series s = { 0 };
+	struct ktree t;
+	char **patches = NULL;
+	size_t nr = 0, alloc = 0, i;
+	bool roles = false, have_tree = false;
+	int ret = 1;
+
+	cmd_handle_help(argc, argv, cmd_maintainers_usage);
+	for (i = 1; i < (size_t)argc; i++) {
+		int k = i;
+
+		if ((v = cmd_opt(argc, argv, &k, "--file"))) {
+			if (!*v)
+				return usage_error(cmd_maintainers_usage,
+						   "--file needs a file");
+			file = v;
+		} else if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
+			if (!*v)
+				return usage_error(cmd_maintainers_usage,
+						   "--tree needs a directory");
+			tree_opt = v;
+		} else if (!strcmp(argv[i], "--upstream")) {
+			file = NULL;
+		} else if (!strcmp(argv[i], "--plain")) {
+			format = PLAIN;
+		} else if (!strcmp(argv[i], "--json")) {
+			format = JSON;
+		} else if (!strcmp(argv[i], "--roles")) {
+			roles = true;
+		} else if (!strcmp(argv[i], "--")) {
+			for (i++; i < (size_t)argc; i++) {
+				ALLOC_GROW(patches, nr + 1, alloc);
+				patches[nr++] = xstrdup(argv[i]);
+			}
+			break;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(cmd_maintainers_usage,
+					   "unknown option '%s'", argv[i]);
+		} else {
+			ALLOC_GROW(patches, nr + 1, alloc);
+			patches[nr++] = xstrdup(argv[i]);
+		}
+		i = k;
+	}
+
+	if (ktree_open(&t, tree_opt, &err)) {
+		error("%s", err.buf);
+		goto out;
+	}
+	have_tree = true;
+	if (!nr) {
+		char *sp = project_path("series"), *pd = project_path("patches");
+
+		if (series_load(&s, sp, pd)) {
+			free(sp);
+			free(pd);
+			goto out;
+		}
+		free(sp);
+		free(pd);
+		for (i = 0; i < s.nr; i++) {
+			ALLOC_GROW(patches, nr + 1, alloc);
+			patches[nr++] = series_patch_path(&s, i);
+		}
+		if (!nr) {
+			error("the series is empty; name the patches");
+			goto out;
+		}
+	}
+	{
+		char *mf = file ? xstrdup(file) : path_join(t.dir, "MAINTAINERS");
+
+		m = maintainers_load(mf, t.dir, &err);
+		free(mf);
+		if (!m) {
+			error("%s", err.buf);
+			goto out;
+		}
+		if (err.len)
+			fputs(err.buf, stderr);
+	}
+
+	sb_addstr(&js, "{\"patches\":[");
+	for (i = 0; i < nr; i++) {
+		struct strbuf text = STRBUF_INIT;
+		struct maint_list l = { 0 };
+
+		if (read_file(patches[i], &text)) {
+			error("cannot read %s: %s", patches[i], strerror(errno));
+			goto out;
+		}
+		maintainers_for_patch(m, text.buf, text.len,
+				      ktree_commit_message, &t, &l);
+		if (format == HUMAN) {
+			if (i)
+				putchar('\n');
+			print_human(patches[i], &l, roles);
+		} else if (format == JSON) {
+			if (i)
+				sb_addch(&js, ',');
+			add_json(&js, patches[i], &l);
+		}
+		maint_list_union(&all, &l);
+		maint_list_release(&l);
+		sb_release(&text);
+	}
+	sb_addstr(&js, "]}\n");
+	if (format == JSON)
+		fputs(js.buf, stdout);
+	else if (format == PLAIN)
+		for (i = 0; i < all.nr; i++)
+			printf("%s\n", all.v[i].addr);
+	ret = 0;
+out:
+	maint_list_release(&all);
+	maintainers_free(m);
+	series_release(&s);
+	if (have_tree)
+		ktree_close(&t);
+	for (i = 0; i < nr; i++)
+		free(patches[i]);
+	free(patches);
+	sb_release(&err);
+	sb_release(&js);
+	return ret;
+}
