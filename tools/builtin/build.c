@@ -11,9 +11,6 @@
 #include "lib/cmd.h"
 #include "lib/kbuild.h"
 
-int cmd_build(int argc, char **argv);
-extern const char cmd_build_usage[];
-
 const char cmd_build_usage[] =
 	"kseries build - configure and build the guest kernel\n"
 	"\n"
@@ -43,19 +40,6 @@ const char cmd_build_usage[] =
 	"Prints a line a phase; on failure, the first errors and the log.\n"
 	"The image is <build>/arch/x86/boot/bzImage.\n";
 
-static const char *arg_value(int argc, char **argv, int *i, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (strcmp(argv[*i], opt))
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
-}
-
 int cmd_build(int argc, char **argv)
 {
 	struct kbuild kb = {
@@ -74,22 +58,22 @@ int cmd_build(int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++) {
 		int k = i;
 
-		if ((v = arg_value(argc, argv, &k, "--tree"))) {
+		if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
 			if (!*v)
 				return usage_error(cmd_build_usage,
 						   "--tree needs a directory");
 			tree = xstrdup(v);
-		} else if ((v = arg_value(argc, argv, &k, "--build"))) {
+		} else if ((v = cmd_opt(argc, argv, &k, "--build"))) {
 			if (!*v)
 				return usage_error(cmd_build_usage,
 						   "--build needs a directory");
 			build = xstrdup(v);
-		} else if ((v = arg_value(argc, argv, &k, "--log"))) {
+		} else if ((v = cmd_opt(argc, argv, &k, "--log"))) {
 			if (!*v)
 				return usage_error(cmd_build_usage,
 						   "--log needs a file");
 			log = xstrdup(v);
-		} else if ((v = arg_value(argc, argv, &k, "--fragment"))) {
+		} else if ((v = cmd_opt(argc, argv, &k, "--fragment"))) {
 			if (!*v)
 				return usage_error(cmd_build_usage,
 						   "--fragment needs a file");
@@ -98,7 +82,7 @@ int cmd_build(int argc, char **argv)
 			if (!frags[nr_frags - 1])
 				return usage_error(cmd_build_usage,
 						   "no fragment %s", v);
-		} else if ((v = arg_value(argc, argv, &k, "-j"))) {
+		} else if ((v = cmd_opt(argc, argv, &k, "-j"))) {
 			kb.jobs = atoi(v);
 			if (kb.jobs <= 0)
 				return usage_error(cmd_build_usage,

@@ -556,13 +556,19 @@ static int run_make(struct kbuild *kb, const char *phase,
 			last = now_seconds();
 			fprintf(stderr, "\r%s: %u compiled, %.0f s ", phase,
 				kb->compiled, last - start);
+		} else if (!tty && kb->progress && !quiet &&
+			   now_seconds() - last >= 60) {
+			/* Not a terminal (CI): a line a minute. */
+			last = now_seconds();
+			note("%s: %u compiled, %.0f s", phase, kb->compiled,
+			     last - start);
 		}
 	}
 	close(pfd[0]);
 	if (logfd >= 0)
 		close(logfd);
 	if (tty && last > start)
-		fputs("\r\033[K", stderr);
+		fputs("\r\033[K", stderr);	/* clear the counter */
 	sb_release(&part);
 	free(o);
 	free(j);

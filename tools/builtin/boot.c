@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries boot: boot the guest kernel in QEMU and run the selftests.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cmd.h"
+#include "lib/console.h"
+#include "lib/initramfs.h"
+#include "lib/json.h"
+#include "lib/kbuild.h"
+#include "lib/tap.h"
+#include "lib/testset.h"
+#include "lib/vm.h"
+
+const char cmd_boot_usage[] =
+	"kseries boot - boot the guest kernel in QEMU and run the selftests\n"
+	"\n"
+	"usage: kseries boot [--kernel FILE | --build DIR] [--tests-dir DIR]\n"
+	"                    [--tests LIST | --no-tests] [--cmd COMMAND]\n"
+	"                    [--append ARGS] [--timeout S] [--test-timeout S]\n"
+	"                    [--boot-timeout S] [--json | --tap] [--console]\n"
+	"                    [--report FILE] [--known-failures FILE]\n"
+	"                    [--gzip LEVEL] [--no-kvm]\n"
+	"\n"
+	"Packs busybox, kernel-overlay/init and the selftests into an\n"
+	"initramfs, boots it under QEMU (-cpu max,la57=off under TCG; KVM with\n"
+	"-cpu host when /dev/kvm works) and shows each test's result as the\n"
+	"guest reports it on its second serial port. Tests with a NAME.cmdline\n"
+	"run in a boot of their own with those kernel parameters.\n"
+	"\n"
+	"The verdict is 'ok' only if the init reported it was done and the\n"
+	"console has no panic, oops, BUG, WARN, lockdep splat or stall;\n"
+	"otherwise it is panic, oops, bug, warn, lockdep, hang (the watchdog\n"
+	"stopped the guest), incomplete or qemu-failed, with the console\n"
+	"lines quoted and the console log kept. Known failures (selftests/\n"
+	"known-failures) are reported as TODO and do not fail the run.\n"
+	"\n"
+	"    --kernel FILE        the bzImage (default <build>/arch/x86/boot/bzImage)\n"
+	"    --build DIR          the build directory (default <cache>/build)\n"
+	"    --tests-dir DIR      built selftests (default: 'selftests' beside\n"
+	"                         the build directory)\n"
+	"    --tests LIST         comma-separated suite/name or suite\n"
+	"    --no-tests           only boot (the init runs nothing)\n"
+	"    --cmd COMMAND        run this shell command in the guest as the\n"
+	"                         only test (cmd/cmd); tests are packed only if\n"
+	"                         --tests is given, as /tests/<suite>/<name>\n"
+	"    --append ARGS        extra kernel parameters for every boot\n"
+	"    --timeout S          overall limit a boot (default 1800; with\n"
+	"                         --cmd, the test timeout + 60)\n"
+	"    --test-timeout S     per test, in the guest (default 300)\n"
+	"    --boot-timeout S     QEMU start to the init's first word (120)\n"
+	"    --json               print the report as JSON\n"
+	"    --tap                print the results as TAP\n"
+	"    --console            copy the guest console to stderr live\n"
+	"    --report FILE        the JSON report (default out/results/boot.json)\n"
+	"    --known-failures F   default selftests/known-failures\n"
+	"    --gzip LEVEL         compress the initramfs (0: none, default)\n"
+	"    --no-kvm             use TCG even if /dev/kvm works\n"
+	"\n"
+	"Exit status: 0 if every boot is ok and no test failed, 1 otherwise.\n"
+	"Logs: out/logs/console-<stamp>.log (kept on failure),\n"
+	"out/results/boot.json and boot.tap.\n";
+
+struct boot_opts {
+	char *kernel;
+	char *tests_dir;
+	const char *tests;
+	const char *cmd;
+	const char *append;
+	const char *report;
+	const char *known_path;
+	double timeout, test_timeout, boot_timeout;
+	int level;
+	bool json, tap, console, no_tests, no_kvm;
+};
+
+/* One boot and what came of it. */
+struct boot_run {
+	char *cmdline;			/* the group's extra parameters */
+	char **want;			/* tests asked for */
+	size_t nr_want;
+	struct vm_result vm;
+	char *console_log, *results_log, *qemu_log;
+	bool kept;			/* logs kept (the boot failed) */
+};
+
+struct live {
+	const struct known_failures *known;
+	size_t done, total;
+	bool quiet;
+};
+
+static const char *display_status(const struct test_result *t,
+				  const struct known_failures *k)
+{
+	const struct known_failure *kf = known_failures_find(k, t->name);
+
+	if (kf && (t->status == TS_FAIL || t->status == TS_TIMEOUT))
+		return "XFAIL";
+	if (kf && t->status == TS_PASS)
+		return "XPASS";
+	return test_status_name(t->status);
+}
+
+static void on_result(void *ctx, const struct test_result *t)
+{
+	struct live *l = ctx;
+
+	l->done++;
+	if (l->quiet)
+		return;
+	fprintf(stderr, "  [%zu/%zu] %-7s %-44s", l->done, l->total,
+		display_status(t, l->known), t->name);
+	if (t->secs >= 0)
+		fprintf(stderr, " %7.2f s", t->secs);
+	fputc('\n', stderr);
+}
+
+static char *stamp(void)
+{
+	char buf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("%s-%d", buf, (int)getpid());
+}
+
+static void json_num(struct strbuf *sb, double v)
+{
+	if (v < 0)
+		sb_addstr(sb, "null");
+	else
+		sb_addf(sb, "%.3f", v);
+}
+
+static void json_str_or_null(struct strbuf *sb, const char *s)
+{
+	if (s)
+		json_str(sb, s);
+	else
+		sb_addstr(sb, "null");
+}
+
+static void write_json(struct strbuf *sb, const struct boot_opts *o,
+		       enum vm_verdict verdict, int exit_code,
+		       const struct boot_run *b, size_t nr_boots,
+		       const struct test_result *t, size_t nr)
+{
+	struct tap_counts c;
+	size_t i, j;
+
+	tap_count(t, nr, &c);
+	sb_addch(sb, '{');
+	json_key(sb, "verdict");
+	json_str(sb, vm_verdict_name(verdict));
+	sb_addch(sb, ',');
+	json_key(sb, "exit");
+	sb_addf(sb, "%d,", exit_code);
+	json_key(sb, "kernel");
+	json_str(sb, o->kernel);
+	sb_addch(sb, ',');
+	json_key(sb, "counts");
+	sb_addf(sb, "{\"pass\":%u,\"skip\":%u,\"fail\":%u,\"xfail\":%u,"
+		"\"xpass\":%u,\"notrun\":%u},",
+		c.pass, c.skip, c.fail, c.xfail, c.xpass, c.notrun);
+	json_key(sb, "boots");
+	sb_addch(sb, '[');
+	for (i = 0; i < nr_boots; i++) {
+		const struct vm_result *v = &b[i].vm;
+
+		if (i)
+			sb_addch(sb, ',');
+		sb_addch(sb, '{');
+		json_key(sb, "extra_cmdline");
+		json_str(sb, b[i].cmdline);
+		sb_addch(sb, ',');
+		json_key(sb, "cmdline");
+		json_str_or_null(sb, v->cmdline);
+		sb_addch(sb, ',');
+		json_key(sb, "verdict");
+		json_str(sb, vm_verdict_name(v->verdict));
+		sb_addch(sb, ',');
+		json_key(sb, "done");
+		sb_addstr(sb, v->run.done ? "true," : "false,");
+		json_key(sb, "kvm");
+		sb_addstr(sb, v->kvm ? "true," : "false,");
+		json_key(sb, "qemu_status");
+		sb_addf(sb, "%d,", v->qemu_status);
+		json_key(sb, "watchdog");
+		json_str_or_null(sb, v->watchdog);
+		sb_addch(sb, ',');
+		json_key(sb, "qemu_error");
+		json_str_or_null(sb, v->qemu_error);
+		sb_addch(sb, ',');
+		json_key(sb, "kernel_release");
+		json_str_or_null(sb, v->run.kernel);
+		sb_addch(sb, ',');
+		json_key(sb, "first_result_s");
+		json_num(sb, v->first_result);
+		sb_addch(sb, ',');
+		json_key(sb, "duration_s");
+		json_num(sb, v->duration);
+		sb_addch(sb, ',');
+		json_key(sb, "console_log");
+		json_str_or_null(sb, b[i].console_log);
+		sb_addch(sb, ',');
+		json_key(sb, "console_kept");
+		sb_addstr(sb, b[i].kept ? "true" : "false");
+		sb_addch(sb, ',');
+		json_key(sb, "evidence");
+		sb_addch(sb, '[');
+		for (j = 0; j < v->console.nr; j++) {
+			const struct console_evidence *e = &v->console.ev[j];
+
+			if (j)
+				sb_addch(sb, ',');
+			sb_addch(sb, '{');
+			json_key(sb, "kind");
+			json_str(sb, console_kind_name(e->kind));
+			sb_addf(sb, ",\"line\":%u,", e->line);
+			json_key(sb, "test");
+			json_str_or_null(sb, e->test);
+			sb_addch(sb, ',');
+			json_key(sb, "text");
+			json_str(sb, e->text);
+			sb_addch(sb, '}');
+		}
+		sb_addstr(sb, "]}");
+	}
+	sb_addstr(sb, "],");
+	json_key(sb, "tests");
+	sb_addch(sb, '[');
+	for (i = 0; i < nr; i++) {
+		if (i)
+			sb_addch(sb, ',');
+		sb_addch(sb, '{');
+		json_key(sb, "name");
+		json_str(sb, t[i].name);
+		sb_addch(sb, ',');
+		json_key(sb, "status");
+		json_str(sb, test_status_name(t[i].status));
+		sb_addch(sb, ',');
+		json_key(sb, "time_s");
+		json_num(sb, t[i].secs);
+		sb_addch(sb, ',');
+		json_key(sb, "rc");
+		sb_addf(sb, "%d,", t[i].rc);
+		json_key(sb, "boot");
+		sb_addf(sb, "%u,", t[i].boot);
+		json_key(sb, "reason");
+		json_str_or_null(sb, t[i].reason);
+		sb_addch(sb, ',');
+		json_key(sb, "output");
+		json_str_or_null(sb, t[i].output);
+		sb_addch(sb, '}');
+	}
+	sb_addstr(sb, "]}\n");
+}
+
+static void print_quoted(FILE *f, const char *text, const char *prefix)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(f, "%s%.*s\n", prefix, len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+static void print_boot_problems(FILE *f, const struct boot_run *b,
+				size_t idx, size_t nr_boots)
+{
+	const struct vm_result *v = &b->vm;
+	size_t j;
+
+	if (v->verdict == VV_OK)
+		return;
+	fprintf(f, "\nboot %zu%s%s%s: verdict %s", idx + 1,
+		*b->cmdline ? " (" : "", b->cmdline,
+		*b->cmdline ? ")" : "", vm_verdict_name(v->verdict));
+	if (v->watchdog)
+		fprintf(f, " - watchdog: %s", v->watchdog);
+	else if (v->verdict == VV_INCOMPLETE)
+		fprintf(f, " - the guest stopped (QEMU exit %d) before the init finished",
+			v->qemu_status);
+	fputc('\n', f);
+	if (v->qemu_error)
+		print_quoted(f, v->qemu_error, "    qemu: ");
+	for (j = 0; j < v->console.nr; j++) {
+		const struct console_evidence *e = &v->console.ev[j];
+
+		fprintf(f, "  %s at console line %u%s%s:\n",
+			console_kind_name(e->kind), e->line,
+			e->test ? ", during " : "", e->test ? e->test : "");
+		print_quoted(f, e->text, "    | ");
+	}
+	if (v->console.nr < v->console.counts[CK_PANIC] +
+	    v->console.counts[CK_BUG] + v->console.counts[CK_OOPS] +
+	    v->console.counts[CK_LOCKDEP] + v->console.counts[CK_WARN] +
+	    v->console.counts[CK_HANG])
+		fprintf(f, "  (more matches in the console log)\n");
+	if (b->kept)
+		fprintf(f, "  console log kept: %s\n  results: %s\n  qemu: %s\n",
+			b->console_log, b->results_log, b->qemu_log);
+	(void)nr_boots;
+}
+
+static void print_table(FILE *f, const struct test_result *t, size_t nr)
+{
+	struct tap_counts c;
+	size_t i;
+
+	if (nr)
+		fprintf(f, "\n%-7s %-44s %9s\n", "RESULT", "TEST", "TIME");
+	for (i = 0; i < nr; i++) {
+		fprintf(f, "%-7s %-44s", test_status_name(t[i].status),
+			t[i].name);
+		if (t[i].secs >= 0)
+			fprintf(f, " %7.2f s", t[i].secs);
+		else
+			fprintf(f, " %9s", "-");
+		if (t[i].reason && t[i].status != TS_PASS)
+			fprintf(f, "  %s", t[i].reason);
+		fputc('\n', f);
+		if (t[i].output && test_status_failed(t[i].status))
+			print_quoted(f, t[i].output, "        | ");
+	}
+	tap_count(t, nr, &c);
+	for (i = 0; i < nr; i++)
+		if (t[i].status == TS_XPASS)
+			fprintf(f, "NOTE: %s passed but is listed in known-failures: remove it from the list\n",
+				t[i].name);
+	fprintf(f, "%u passed, %u skipped, %u expected failures, %u failed",
+		c.pass, c.skip, c.xfail, c.fail);
+	if (c.notrun)
+		fprintf(f, ", %u not run", c.notrun);
+	fputc('\n', f);
+}
+
+static int parse_secs(const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (!*v || *end || d <= 0)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct boot_opts *o,
+		      char **build)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if ((v = cmd_opt(argc, argv, &i, "--kernel"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--kernel needs a file");
+			o->kernel = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "--build"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--build needs a directory");
+			*build = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "--tests-dir"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--tests-dir needs a directory");
+			o->tests_dir = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "--tests"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--tests needs a list");
+			o->tests = v;
+		} else if ((v = cmd_opt(argc, argv, &i, "--cmd"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--cmd needs a command");
+			o->cmd = v;
+		} else if ((v = cmd_opt(argc, argv, &i, "--append"))) {
+			o->append = v;
+		} else if ((v = cmd_opt(argc, argv, &i, "--report"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--report needs a file");
+			o->report = v;
+		} else if ((v = cmd_opt(argc, argv, &i, "--known-failures"))) {
+			o->known_path = v;
+		} else if ((v = cmd_opt(argc, argv, &i, "--timeout"))) {
+			if (parse_secs(v, &o->timeout))
+				return usage_error(cmd_boot_usage,
+						   "--timeout needs seconds");
+		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
+			if (parse_secs(v, &o->test_timeout))
+				return usage_error(cmd_boot_usage,
+						   "--test-timeout needs seconds");
+		} else if ((v = cmd_opt(argc, argv, &i, "--boot-timeout"))) {
+			if (parse_secs(v, &o->boot_timeout))
+				return usage_error(cmd_boot_usage,
+						   "--boot-timeout needs seconds");
+		} else if ((v = cmd_opt(argc, argv, &i, "--gzip"))) {
+			o->level = atoi(v);
+			if (o->level < 0 || o->level > 9 || !*v)
+				return usage_error(cmd_boot_usage,
+						   "--gzip needs a level 0-9");
+		} else if (!strcmp(argv[i], "--json")) {
+			o->json = true;
+		} else if (!strcmp(argv[i], "--tap")) {
+			o->tap = true;
+		} else if (!strcmp(argv[i], "--console")) {
+			o->console = true;
+		} else if (!strcmp(argv[i], "--no-tests")) {
+			o->no_tests = true;
+		} else if (!strcmp(argv[i], "--no-kvm")) {
+			o->no_kvm = true;
+		} else {
+			return usage_error(cmd_boot_usage,
+					   "unknown argument '%s'", argv[i]);
+		}
+	}
+	if (o->json && o->tap)
+		return usage_error(cmd_boot_usage,
+				   "--json and --tap exclude each other");
+	if (o->no_tests && (o->tests || o->cmd))
+		return usage_error(cmd_boot_usage,
+				   "--no-tests excludes --tests and --cmd");
+	return 0;
+}
+
+/* Run one boot of @g's tests. Returns -1 if it could not be run. */
+static int run_boot(const struct boot_opts *o, const struct testset *ts,
+		    const struct boot_group *g, const struct known_failures *k,
+		    const char *st, size_t idx, size_t nr_boots,
+		    struct boot_run *b)
+{
+	struct initramfs ir = {
+		.busybox = "/bin/busybox",
+		.init = NULL,
+		.ts = ts,
+		.idx = g ? g->idx : NULL,
+		.nr = g ? g->nr : 0,
+		.cmd = o->cmd,
+		.level = o->level,
+	};
+	struct vm_opts vo = {
+		.kernel = o->kernel,
+		.timeout = o->timeout,
+		.boot_timeout = o->boot_timeout,
+		.test_timeout = o->test_timeout,
+		.kvm = o->no_kvm ? 0 : -1,
+		.echo_console = o->console,
+		.on_result = on_result,
+	};
+	struct live live = { .known = k, .quiet = o->json || o->tap };
+	char *suffix = nr_boots > 1 ? xasprintf("-%zu", idx + 1) :
+				      xstrdup("");
+	char *logs = out_path("logs"), *tmp = out_path("boot");
+	char *initrd, *append;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	mkdir_p(logs, 0755);
+	mkdir_p(tmp, 0755);
+	b->console_log = xasprintf("%s/console-%s%s.log", logs, st, suffix);
+	b->results_log = xasprintf("%s/results-%s%s.log", logs, st, suffix);
+	b->qemu_log = xasprintf("%s/qemu-%s%s.log", logs, st, suffix);
+	initrd = xasprintf("%s/initrd-%s%s.cpio%s", tmp, st, suffix,
+			   o->level ? ".gz" : "");
+	ir.init = project_path("kernel-overlay/init");
+	if (!ts)
+		ir.ts = NULL;
+
+	b->cmdline = xstrdup(g ? g->cmdline : "");
+	if (o->cmd) {
+		b->want = xcalloc(1, sizeof(char *));
+		b->want[0] = xstrdup("cmd/cmd");
+		b->nr_want = 1;
+	} else if (g) {
+		b->want = xcalloc(g->nr + 1, sizeof(char *));
+		for (i = 0; i < g->nr; i++)
+			b->want[i] = xstrdup(ts->t[g->idx[i]].name);
+		b->nr_want = g->nr;
+	}
+	live.total = b->nr_want;
+
+	if (initramfs_write(initrd, &ir))
+		goto out;
+	if (o->append && *o->append)
+		sb_addf(&sb, "%s ", o->append);
+	sb_addstr(&sb, b->cmdline);
+	if (o->cmd)
+		sb_addstr(&sb, " ks.cmd");
+	append = cmdline_normalise(sb.buf);
+	vo.append = append;
+	vo.initrd = initrd;
+	vo.console_log = b->console_log;
+	vo.results_log = b->results_log;
+	vo.qemu_log = b->qemu_log;
+	vo.ctx = &live;
+	if (!live.quiet)
+		fprintf(stderr, "boot %zu/%zu: %zu test%s%s%s%s (initramfs %.1f MB)\n",
+			idx + 1, nr_boots, b->nr_want,
+			b->nr_want == 1 ? "" : "s",
+			*append ? ", kernel parameters '" : "", append,
+			*append ? "'" : "", ir.bytes / 1e6);
+	ret = vm_run(&vo, &b->vm);
+	free(append);
+	unlink(initrd);
+	if (ret)
+		goto out;
+	if (!live.quiet)
+		fprintf(stderr, "boot %zu/%zu: %s in %.1f s%s\n", idx + 1,
+			nr_boots, vm_verdict_name(b->vm.verdict),
+			b->vm.duration, b->vm.first_result >= 0 ?
+			"" : " (no test result)");
+out:
+	sb_release(&sb);
+	free(initrd);
+	free((char *)ir.init);
+	free(logs);
+	free(tmp);
+	free(suffix);
+	return ret;
+}
+
+/* Keep a failed boot's logs; replace a good one's by the "last" copies. */
+static void settle_logs(struct boot_run *b, bool failed, size_t idx,
+			size_t nr_boots)
+{
+	if (failed) {
+		b->kept = true;
+		return;
+	}
+	{
+		char *dir = out_path("logs");
+		char *sfx = nr_boots > 1 ? xasprintf("-%zu", idx + 1) :
+					   xstrdup("");
+		char *c = xasprintf("%s/console-last%s.log", dir, sfx);
+		char *r = xasprintf("%s/results-last%s.log", dir, sfx);
+
+		free(sfx);
+
+		rename(b->console_log, c);
+		rename(b->results_log, r);
+		unlink(b->qemu_log);
+		free(b->console_log);
+		free(b->results_log);
+		b->console_log = c;
+		b->results_log = r;
+		free(dir);
+	}
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	struct boot_opts o = { .test_timeout = 300, .boot_timeout = 120 };
+	struct known_failures known = { 0 };
+	struct testset ts = { 0 };
+	struct boot_group *groups = NULL, single = { 0 };
+	struct boot_run *boots = NULL;
+	struct test_result *res = NULL;
+	size_t nr_groups = 0, nr_res = 0, alloc_res = 0, i, nr_boots = 0;
+	enum vm_verdict verdict = VV_OK;
+	char *build = NULL, *st = NULL, *known_default = NULL;
+	bool have_tests;
+	int ret = 1, exit_code;
+
+	cmd_handle_help(argc, argv, cmd_boot_usage);
+	ret = parse_args(argc, argv, &o, &build);
+	if (ret)
+		goto done;
+	ret = 1;
+	if (!build)
+		build = kbuild_default_build();
+	if (!o.kernel) {
+		struct kbuild kb = { .build = build };
+
+		o.kernel = kbuild_image(&kb);
+	}
+	if (!path_exists(o.kernel)) {
+		error("no kernel image %s: run 'kseries build' first, or pass --kernel",
+		      o.kernel);
+		goto done;
+	}
+	if (!path_exists("/bin/busybox")) {
+		error("no /bin/busybox: install Debian's busybox-static");
+		goto done;
+	}
+	if (!o.tests_dir)
+		o.tests_dir = selftests_default_dir(build);
+	if (!o.timeout)
+		o.timeout = o.cmd ? o.test_timeout + 60 : 1800;
+	if (!o.known_path)
+		o.known_path = known_default =
+			project_path("selftests/known-failures");
+	if (known_failures_load(&known, o.known_path))
+		goto done;
+
+	have_tests = !o.no_tests && (!o.cmd || o.tests);
+	if (have_tests) {
+		if (testset_load(&ts, o.tests_dir))
+			goto done;
+		if (o.tests && testset_select(&ts, o.tests))
+			goto done;
+	}
+	if (o.cmd || !have_tests) {
+		/* One boot: the command (and whatever tests were packed). */
+		single.cmdline = xstrdup("");
+		single.nr = ts.nr;
+		single.idx = xcalloc(ts.nr + 1, sizeof(size_t));
+		for (i = 0; i < ts.nr; i++)
+			single.idx[i] = i;
+		groups = xcalloc(1, sizeof(*groups));
+		groups[0] = single;
+		nr_groups = 1;
+	} else {
+		nr_groups = testset_group(&ts, &groups);
+	}
+	boots = xcalloc(nr_groups, sizeof(*boots));
+	st = stamp();
+	for (i = 0; i < nr_groups; i++) {
+		struct boot_run *b = &boots[i];
+		size_t before = nr_res, j;
+		bool failed;
+
+		if (run_boot(&o, have_tests ? &ts : NULL, &groups[i], &known,
+			     st, i, nr_groups, b))
+			goto done;
+		nr_boots++;
+		tap_judge(&b->vm.run, b->want, b->nr_want, &known, i, &res,
+			  &nr_res, &alloc_res);
+		failed = b->vm.verdict != VV_OK;
+		for (j = before; j < nr_res; j++) {
+			struct strbuf con = STRBUF_INIT;
+
+			if (res[j].status == TS_CRASH && b->vm.watchdog) {
+				res[j].status = TS_TIMEOUT;
+				free(res[j].reason);
+				res[j].reason = xstrdup("no result: running when the watchdog stopped the guest");
+			}
+
+			if (test_status_failed(res[j].status))
+				failed = true;
+			if (res[j].status == TS_PASS ||
+			    res[j].status == TS_SKIP ||
+			    read_file(b->console_log, &con)) {
+				sb_release(&con);
+				continue;
+			}
+			res[j].output = console_test_output(con.buf,
+							    res[j].name, 15);
+			sb_release(&con);
+		}
+		if (verdict == VV_OK)
+			verdict = b->vm.verdict;
+		settle_logs(b, failed, i, nr_groups);
+	}
+
+	{
+		struct tap_counts c;
+
+		tap_count(res, nr_res, &c);
+		exit_code = verdict == VV_OK && !c.fail && !c.notrun ? 0 : 1;
+	}
+	{
+		struct strbuf js = STRBUF_INIT, tap = STRBUF_INIT;
+		char *dir = out_path("results");
+		char *report = o.report ? xstrdup(o.report) :
+					  path_join(dir, "boot.json");
+		char *tapf = path_join(dir, "boot.tap");
+
+		mkdir_p(dir, 0755);
+		write_json(&js, &o, verdict, exit_code, boots, nr_boots, res,
+			   nr_res);
+		tap_write(&tap, res, nr_res);
+		if (write_file_atomic(report, js.buf, js.len))
+			warning("cannot write %s: %s", report,
+				strerror(errno));
+		if (write_file_atomic(tapf, tap.buf, tap.len))
+			warning("cannot write %s: %s", tapf, strerror(errno));
+		if (o.json) {
+			fputs(js.buf, stdout);
+		} else if (o.tap) {
+			fputs(tap.buf, stdout);
+		} else {
+			print_table(stdout, res, nr_res);
+			for (i = 0; i < nr_boots; i++)
+				print_boot_problems(stdout, &boots[i], i,
+						    nr_boots);
+			printf("verdict: %s (%zu boot%s); report %s\n",
+			       vm_verdict_name(verdict), nr_boots,
+			       nr_boots == 1 ? "" : "s", report);
+		}
+		sb_release(&js);
+		sb_release(&tap);
+		free(dir);
+		free(report);
+		free(tapf);
+	}
+	ret = exit_code;
+done:
+	for (i = 0; i < nr_groups && boots; i++) {
+		size_t j;
+
+		for (j = 0; j < boots[i].nr_want; j++)
+			free(boots[i].want[j]);
+		free(boots[i].want);
+		free(boots[i].cmdline);
+		free(boots[i].console_log);
+		free(boots[i].results_log);
+		free(boots[i].qemu_log);
+		vm_result_release(&boots[i].vm);
+	}
+	free(boots);
+	if (groups)
+		boot_groups_release(groups, nr_groups);
+	for (i = 0; i < nr_res; i++)
+		test_result_release(&res[i]);
+	free(res);
+	testset_release(&ts);
+	known_failures_release(&known);
+	free(known_default);
+	free(o.kernel);
+	free(o.tests_dir);
+	free(build);
+	free(st);
+	return ret;
+}

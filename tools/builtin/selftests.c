@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries selftests: build the KVM selftests once, from the tip.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cmd.h"
+#include "lib/kbuild.h"
+#include "lib/testset.h"
+
+const char cmd_selftests_usage[] =
+	"kseries selftests - build the KVM selftests for the guest\n"
+	"\n"
+	"usage: kseries selftests [--tree DIR] [--build DIR] [--output DIR]\n"
+	"                         [--log FILE] [-j N] [project|base|all]\n"
+	"\n"
+	"Builds, statically and once, the project's selftests (selftests/\n"
+	"*_test.c, suite 'project') and the base's own KVM selftests (suite\n"
+	"'base') against the tree's tools/testing/selftests/kvm/lib and the\n"
+	"uapi headers that 'kseries build' installed into <build>/usr. Nothing\n"
+	"is written into the source tree; the same binaries run at every\n"
+	"patch ('kseries boot' packs them).\n"
+	"\n"
+	"    --tree DIR     kernel source tree (default <cache>/src)\n"
+	"    --build DIR    its build directory (default <cache>/build)\n"
+	"    --output DIR   where the binaries go (default: 'selftests'\n"
+	"                   beside the build directory)\n"
+	"    --log FILE     make output (default out/logs/selftests.log)\n"
+	"    -j N           parallel jobs (default: number of CPUs)\n"
+	"\n"
+	"Result: <output>/<suite>/<name> and <output>/<suite>/list.\n";
+
+static int count_suite(const char *dir, const char *suite)
+{
+	struct testset ts = { 0 };
+	char *spec = xstrdup(suite);
+	int n = -1;
+
+	if (!testset_load(&ts, dir) && !testset_select(&ts, spec))
+		n = ts.nr;
+	testset_release(&ts);
+	free(spec);
+	return n;
+}
+
+int cmd_selftests(int argc, char **argv)
+{
+	char *tree = NULL, *build = NULL, *output = NULL, *log = NULL;
+	const char *target = "all", *v;
+	struct strbuf khdr_h = STRBUF_INIT;
+	double start = now_seconds();
+	int i, jobs = 0, ret = 1, status;
+
+	cmd_handle_help(argc, argv, cmd_selftests_usage);
+	for (i = 1; i < argc; i++) {
+		if ((v = cmd_opt(argc, argv, &i, "--tree"))) {
+			if (!*v)
+				return usage_error(cmd_selftests_usage,
+						   "--tree needs a directory");
+			tree = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "--build"))) {
+			if (!*v)
+				return usage_error(cmd_selftests_usage,
+						   "--build needs a directory");
+			build = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "--output"))) {
+			if (!*v)
+				return usage_error(cmd_selftests_usage,
+						   "--output needs a directory");
+			output = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "--log"))) {
+			if (!*v)
+				return usage_error(cmd_selftests_usage,
+						   "--log needs a file");
+			log = xstrdup(v);
+		} else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
+			jobs = atoi(v);
+			if (jobs <= 0)
+				return usage_error(cmd_selftests_usage,
+						   "-j needs a positive number");
+		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
+			jobs = atoi(argv[i] + 2);
+			if (jobs <= 0)
+				return usage_error(cmd_selftests_usage,
+						   "-j needs a positive number");
+		} else if (!strcmp(argv[i], "project") ||
+			   !strcmp(argv[i], "base") ||
+			   !strcmp(argv[i], "all")) {
+			target = argv[i];
+		} else {
+			return usage_error(cmd_selftests_usage,
+					   "unknown argument '%s'", argv[i]);
+		}
+	}
+	if (!tree)
+		tree = kbuild_default_tree();
+	if (!build)
+		build = kbuild_default_build();
+	if (!output)
+		output = selftests_default_dir(build);
+	if (!log) {
+		char *dir = out_path("logs");
+
+		mkdir_p(dir, 0755);
+		log = path_join(dir, "selftests.log");
+		free(dir);
+	}
+	sb_addf(&khdr_h, "%s/usr/include/linux/kvm.h", build);
+	if (!path_exists(khdr_h.buf)) {
+		error("no uapi headers in %s/usr: run 'kseries build' first",
+		      build);
+		goto out;
+	}
+	{
+		char *kvm = path_join(tree, "tools/testing/selftests/kvm/lib");
+
+		if (!is_dir(kvm)) {
+			error("no KVM selftests library in %s", kvm);
+			free(kvm);
+			goto out;
+		}
+		free(kvm);
+	}
+	if (mkdir_p(output, 0755)) {
+		error("cannot create %s: %s", output, strerror(errno));
+		goto out;
+	}
+	if (truncate(log, 0) && errno != ENOENT)
+		warning("cannot truncate %s: %s", log, strerror(errno));
+	{
+		char *dir = project_path("selftests");
+		char *kt = xasprintf("KTREE=%s", tree);
+		char *kh = xasprintf("KHDR=%s/usr", build);
+		char *o = xasprintf("OUTPUT=%s", output);
+		char *j = xasprintf("-j%ld", jobs > 0 ? (long)jobs :
+				    sysconf(_SC_NPROCESSORS_ONLN));
+		const char *args[] = {
+			"make", "-C", dir, kt, kh, o, j, target, NULL
+		};
+		struct run_opts ro = { .log = log };
+
+		note("selftests: building '%s' from %s into %s", target, tree,
+		     output);
+		status = run_cmd(args, &ro);
+		free(dir);
+		free(kt);
+		free(kh);
+		free(o);
+		free(j);
+	}
+	if (status) {
+		struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
+
+		if (!read_file(log, &sb))
+			kbuild_first_errors(sb.buf, 12, &errs);
+		error("selftests build failed (make exit %d)%s", status,
+		      errs.len ? "; first errors:" : "");
+		fputs(errs.buf ? errs.buf : "", stderr);
+		fprintf(stderr, "The complete output is in %s\n", log);
+		sb_release(&sb);
+		sb_release(&errs);
+		goto out;
+	}
+	{
+		int p = strcmp(target, "base") ? count_suite(output, "project")
+					       : -1;
+		int b = strcmp(target, "project") ? count_suite(output, "base")
+						  : -1;
+
+		if (p >= 0)
+			note("selftests: project: %d tests", p);
+		if (b >= 0)
+			note("selftests: base: %d tests", b);
+	}
+	note("selftests: done in %.1f s: %s; log %s", now_seconds() - start,
+	     output, log);
+	ret = 0;
+out:
+	sb_release(&khdr_h);
+	free(tree);
+	free(build);
+	free(output);
+	free(log);
+	return ret;
+}
