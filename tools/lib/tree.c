@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2/sys/mempack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,8 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "gitindex.h"
+#include "memodb.h"
 
 const char *lg2_err(void)
 {
@@ -38,8 +39,8 @@ int krepo_open(struct krepo *t, const char *dir)
 		      lg2_err());
 		goto fail;
 	}
+	t->mempack = memodb_new();
 	if (git_repository_odb(&t->odb, t->repo) ||
-	    git_mempack_new(&t->mempack) ||
 	    git_odb_add_backend(t->odb, t->mempack, 999)) {
 		error("%s: cannot set up the object store: %s", dir,
 		      lg2_err());
@@ -531,33 +532,19 @@ out:
 
 int krepo_persist(struct krepo *t)
 {
-	git_buf pack = GIT_BUF_INIT;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
-	int ret = -1;
+	char *dir;
+	int ret;
 
-	if (git_mempack_dump(&pack, t->repo, t->mempack))
-		return error("cannot pack the new objects: %s", lg2_err());
-	/* An empty pack is a header and a checksum: nothing new. */
-	if (pack.size <= 32) {
-		ret = 0;
-		goto out;
-	}
-	memset(&stats, 0, sizeof(stats));
-	if (git_odb_write_pack(&wp, t->odb, NULL, NULL) ||
-	    wp->append(wp, pack.ptr, pack.size, &stats) ||
-	    wp->commit(wp, &stats)) {
-		error("cannot write the new objects: %s", lg2_err());
-		goto out;
-	}
-	ret = 0;
-out:
-	if (wp)
-		wp->free(wp);
-	if (!ret)
-		git_mempack_reset(t->mempack);
-	git_buf_dispose(&pack);
-	return ret;
+	if (!memodb_count(t->mempack))
+		return 0;
+	dir = path_join(git_repository_path(t->repo), "objects/pack");
+	ret = memodb_write_pack(t->mempack, dir, 1);
+	free(dir);
+	if (ret)
+		return error("cannot write the new objects");
+	if (git_odb_refresh(t->odb))
+		return error("cannot re-read the object store: %s", lg2_err());
+	return 0;
 }
 
 int krepo_branch(struct krepo *t, const char *branch, git_oid *out)
@@ -606,18 +593,24 @@ int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
 
 /* A path to update: its old and new state. */
 struct change {
-	const char *path;
+	char *path;
 	git_oid old_id, new_id;
 	unsigned int old_mode, new_mode;	/* 0: absent */
 	char *tmp;				/* staged new content */
 };
 
-static bool stat_matches(const git_index_entry *ie, const struct stat *st)
+struct changes {
+	struct change *v;
+	size_t nr, alloc;
+};
+
+static bool stat_matches(const struct gitindex_entry *ie,
+			 const struct stat *st)
 {
-	return ie->file_size == (uint32_t)st->st_size &&
-	       ie->mtime.seconds == (int32_t)st->st_mtim.tv_sec &&
-	       ie->mtime.nanoseconds == (uint32_t)st->st_mtim.tv_nsec &&
-	       ie->ctime.seconds == (int32_t)st->st_ctim.tv_sec &&
+	return ie->size == (uint32_t)st->st_size &&
+	       ie->mtime == (uint32_t)st->st_mtim.tv_sec &&
+	       ie->mtime_ns == (uint32_t)st->st_mtim.tv_nsec &&
+	       ie->ctime == (uint32_t)st->st_ctim.tv_sec &&
 	       ie->ino == (uint32_t)st->st_ino;
 }
 
@@ -637,14 +630,17 @@ static int hash_work_file(const char *full, const struct stat *st,
 }
 
 /* Describe a local change at @c->path, or return false if clean. */
-static bool is_dirty(struct krepo *t, git_index *idx, const struct change *c,
-		     struct strbuf *why)
+static bool is_dirty(struct krepo *t, const struct gitindex *idx,
+		     const struct change *c, struct strbuf *why)
 {
-	const git_index_entry *ie = git_index_get_bypath(idx, c->path, 0);
+	struct gitindex_entry ent, *ie = NULL;
 	char *full = path_join(t->dir, c->path);
 	struct stat st;
 	bool dirty = false;
 	git_oid id;
+
+	if (gitindex_find(idx, c->path, &ent))
+		ie = &ent;
 
 	if (!ie && c->old_mode) {
 		sb_addf(why, "%s (deleted from the index)", c->path);
@@ -652,7 +648,7 @@ static bool is_dirty(struct krepo *t, git_index *idx, const struct change *c,
 	} else if (ie && !c->old_mode) {
 		sb_addf(why, "%s (added to the index)", c->path);
 		dirty = true;
-	} else if (ie && (!git_oid_equal(&ie->id, &c->old_id) ||
+	} else if (ie && (memcmp(ie->oid, c->old_id.id, 20) ||
 			  ie->mode != c->old_mode)) {
 		sb_addf(why, "%s (staged changes)", c->path);
 		dirty = true;
@@ -674,7 +670,7 @@ static bool is_dirty(struct krepo *t, git_index *idx, const struct change *c,
 
 		if ((!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) ||
 		    hash_work_file(full, &st, &id) ||
-		    !git_oid_equal(&id, &ie->id) || mode != ie->mode) {
+		    memcmp(id.id, ie->oid, 20) || mode != ie->mode) {
 			sb_addf(why, "%s (modified in the work tree)",
 				c->path);
 			dirty = true;
@@ -692,6 +688,140 @@ static int tree_of(struct krepo *t, const git_oid *commit, git_tree **tree)
 
 	git_commit_free(c);
 	return r ? -1 : 0;
+}
+
+/* git's tree order: a directory sorts as if its name ended with '/'. */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
+	size_t lx = strlen(x), ly = strlen(y), n = lx < ly ? lx : ly;
+	int c = memcmp(x, y, n);
+	unsigned char cx, cy;
+
+	if (c)
+		return c;
+	cx = lx > n ? x[n] : (git_tree_entry_type(a) == GIT_OBJECT_TREE ?
+			      '/' : 0);
+	cy = ly > n ? y[n] : (git_tree_entry_type(b) == GIT_OBJECT_TREE ?
+			      '/' : 0);
+	return cx - cy;
+}
+
+static int diff_trees(struct krepo *t, const git_oid *a, const git_oid *b,
+		      const char *prefix, struct changes *out);
+
+/* Record @e (a blob, or every blob under a tree) as removed or added. */
+static int diff_side(struct krepo *t, const git_tree_entry *e,
+		     const char *prefix, bool added, struct changes *out)
+{
+	char *path = xasprintf("%s%s", prefix, git_tree_entry_name(e));
+	struct change *c;
+	int ret = 0;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		char *sub = xasprintf("%s/", path);
+
+		ret = added ? diff_trees(t, NULL, git_tree_entry_id(e), sub,
+					 out) :
+			      diff_trees(t, git_tree_entry_id(e), NULL, sub,
+					 out);
+		free(sub);
+		free(path);
+		return ret;
+	}
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		free(path);
+		return 0;	/* submodules are not ours */
+	}
+	ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	c = &out->v[out->nr++];
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	if (added) {
+		git_oid_cpy(&c->new_id, git_tree_entry_id(e));
+		c->new_mode = git_tree_entry_filemode(e);
+	} else {
+		git_oid_cpy(&c->old_id, git_tree_entry_id(e));
+		c->old_mode = git_tree_entry_filemode(e);
+	}
+	return 0;
+}
+
+/*
+ * The blobs that differ between trees @a and @b (either may be NULL),
+ * skipping equal subtrees by id: cheap on a 70,000-file tree.
+ */
+static int diff_trees(struct krepo *t, const git_oid *a, const git_oid *b,
+		      const char *prefix, struct changes *out)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	size_t i = 0, j = 0, na, nb;
+	int ret = -1;
+
+	if (a && b && git_oid_equal(a, b))
+		return 0;
+	if ((a && git_tree_lookup(&ta, t->repo, a)) ||
+	    (b && git_tree_lookup(&tb, t->repo, b)))
+		goto out;
+	na = ta ? git_tree_entrycount(ta) : 0;
+	nb = tb ? git_tree_entrycount(tb) : 0;
+	while (i < na || j < nb) {
+		const git_tree_entry *x = i < na ?
+			git_tree_entry_byindex(ta, i) : NULL;
+		const git_tree_entry *y = j < nb ?
+			git_tree_entry_byindex(tb, j) : NULL;
+		int c = !x ? 1 : !y ? -1 : entry_cmp(x, y);
+
+		if (c < 0) {
+			if (diff_side(t, x, prefix, false, out))
+				goto out;
+			i++;
+			continue;
+		}
+		if (c > 0) {
+			if (diff_side(t, y, prefix, true, out))
+				goto out;
+			j++;
+			continue;
+		}
+		i++;
+		j++;
+		if (git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) &&
+		    git_tree_entry_filemode(x) == git_tree_entry_filemode(y))
+			continue;
+		if (git_tree_entry_type(x) == GIT_OBJECT_TREE &&
+		    git_tree_entry_type(y) == GIT_OBJECT_TREE) {
+			char *sub = xasprintf("%s%s/", prefix,
+					      git_tree_entry_name(x));
+			int r = diff_trees(t, git_tree_entry_id(x),
+					   git_tree_entry_id(y), sub, out);
+
+			free(sub);
+			if (r)
+				goto out;
+		} else if (git_tree_entry_type(x) == GIT_OBJECT_BLOB &&
+			   git_tree_entry_type(y) == GIT_OBJECT_BLOB) {
+			struct change *ch;
+
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			ch = &out->v[out->nr++];
+			memset(ch, 0, sizeof(*ch));
+			ch->path = xasprintf("%s%s", prefix,
+					     git_tree_entry_name(x));
+			git_oid_cpy(&ch->old_id, git_tree_entry_id(x));
+			ch->old_mode = git_tree_entry_filemode(x);
+			git_oid_cpy(&ch->new_id, git_tree_entry_id(y));
+			ch->new_mode = git_tree_entry_filemode(y);
+		} else if (diff_side(t, x, prefix, false, out) ||
+			   diff_side(t, y, prefix, true, out)) {
+			goto out;	/* a file became a directory or back */
+		}
+	}
+	ret = 0;
+out:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return ret;
 }
 
 /* Refuse to write where a parent of @path is a symlink in the work tree. */
@@ -788,35 +918,23 @@ static void prune_dirs(struct krepo *t, const char *path)
 	free(full);
 }
 
-static int index_add(struct krepo *t, git_index *idx, const struct change *c)
+/* The index entry of @c as it is now in the work tree. */
+static int index_entry(struct krepo *t, const struct change *c,
+		       struct gitindex_entry *e)
 {
 	char *full = path_join(t->dir, c->path);
-	git_index_entry e;
 	struct stat st;
-	int ret;
+	int ret = 0;
 
-	if (lstat(full, &st)) {
+	if (lstat(full, &st))
 		ret = error("cannot stat %s: %s", full, strerror(errno));
-		free(full);
-		return ret;
-	}
 	free(full);
-	memset(&e, 0, sizeof(e));
-	e.ctime.seconds = st.st_ctim.tv_sec;
-	e.ctime.nanoseconds = st.st_ctim.tv_nsec;
-	e.mtime.seconds = st.st_mtim.tv_sec;
-	e.mtime.nanoseconds = st.st_mtim.tv_nsec;
-	e.dev = st.st_dev;
-	e.ino = st.st_ino;
-	e.mode = c->new_mode;
-	e.uid = st.st_uid;
-	e.gid = st.st_gid;
-	e.file_size = st.st_size;
-	git_oid_cpy(&e.id, &c->new_id);
-	e.path = c->path;
-	if (git_index_add(idx, &e))
-		return error("cannot update the index for %s: %s", c->path,
-			     lg2_err());
+	if (ret)
+		return ret;
+	memset(e, 0, sizeof(*e));
+	gitindex_stat(e, &st);
+	e->mode = c->new_mode;
+	memcpy(e->oid, c->new_id.id, 20);
 	return 0;
 }
 
@@ -824,45 +942,43 @@ long krepo_checkout(struct krepo *t, const git_oid *from, const git_oid *to,
 		    bool force, struct strbuf *err)
 {
 	git_tree *old_tree = NULL, *new_tree = NULL;
-	git_diff_options opts;
+	struct changes chs = { 0 };
+	struct gitindex_entry *ents = NULL;
+	struct gitindex_update *up = NULL;
 	struct change *ch = NULL;
-	git_index *idx = NULL;
-	git_diff *diff = NULL;
+	struct gitindex idx = { 0 };
 	size_t i, n = 0, dirty = 0;
 	long ret = -1;
+	char *ipath;
 
 	if (tree_of(t, from, &old_tree) || tree_of(t, to, &new_tree)) {
 		sb_addf(err, "cannot read the trees: %s", lg2_err());
 		goto out;
 	}
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, t->repo, old_tree, new_tree, &opts) ||
-	    git_repository_index(&idx, t->repo)) {
+	ch = chs.v;
+	if (diff_trees(t, git_tree_id(old_tree), git_tree_id(new_tree), "",
+		       &chs)) {
+		ch = chs.v;
+		n = chs.nr;
 		sb_addf(err, "cannot compare the trees: %s", lg2_err());
 		goto out;
 	}
-	n = git_diff_num_deltas(diff);
-	ch = xcalloc(n ? n : 1, sizeof(*ch));
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		ch[i].path = d->new_file.path ? d->new_file.path :
-			     d->old_file.path;
-		if (d->status != GIT_DELTA_ADDED) {
-			git_oid_cpy(&ch[i].old_id, &d->old_file.id);
-			ch[i].old_mode = d->old_file.mode;
-		}
-		if (d->status != GIT_DELTA_DELETED) {
-			git_oid_cpy(&ch[i].new_id, &d->new_file.id);
-			ch[i].new_mode = d->new_file.mode;
-		}
+	ch = chs.v;
+	n = chs.nr;
+	ipath = path_join(git_repository_path(t->repo), "index");
+	i = gitindex_read(&idx, ipath);
+	free(ipath);
+	if (i) {
+		sb_addstr(err, "cannot read the index");
+		goto out;
 	}
+	ents = xcalloc(n ? n : 1, sizeof(*ents));
+	up = xcalloc(n ? n : 1, sizeof(*up));
 	/* Local changes in any path we would touch stop us. */
 	for (i = 0; i < n && !force; i++) {
 		struct strbuf why = STRBUF_INIT;
 
-		if (!is_dirty(t, idx, &ch[i], &why))
+		if (!is_dirty(t, &idx, &ch[i], &why))
 			continue;
 		if (dirty++ < 20)
 			sb_addf(err, "  %s\n", why.buf);
@@ -890,10 +1006,8 @@ long krepo_checkout(struct krepo *t, const git_oid *from, const git_oid *to,
 				warning("cannot remove %s: %s", full,
 					strerror(errno));
 			prune_dirs(t, ch[i].path);
-			if (git_index_remove(idx, ch[i].path, 0) &&
-			    git_index_get_bypath(idx, ch[i].path, 0))
-				warning("cannot remove %s from the index: %s",
-					ch[i].path, lg2_err());
+			up[i].path = ch[i].path;
+			up[i].e = NULL;
 		} else {
 			struct stat st;
 
@@ -907,28 +1021,32 @@ long krepo_checkout(struct krepo *t, const git_oid *from, const git_oid *to,
 			}
 			free(ch[i].tmp);
 			ch[i].tmp = NULL;
-			if (index_add(t, idx, &ch[i])) {
+			if (index_entry(t, &ch[i], &ents[i])) {
 				free(full);
 				goto out;
 			}
+			up[i].path = ch[i].path;
+			up[i].e = &ents[i];
 		}
 		free(full);
 	}
-	if (git_index_write(idx)) {
-		sb_addf(err, "cannot write the index: %s", lg2_err());
+	if (gitindex_write(&idx, up, n)) {
+		sb_addstr(err, "cannot write the index");
 		goto out;
 	}
 	ret = n;
 out:
 	for (i = 0; i < n; i++) {
-		if (ch && ch[i].tmp) {
+		if (ch[i].tmp) {
 			unlink(ch[i].tmp);
 			free(ch[i].tmp);
 		}
+		free(ch[i].path);
 	}
 	free(ch);
-	git_diff_free(diff);
-	git_index_free(idx);
+	free(ents);
+	free(up);
+	gitindex_release(&idx);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
 	return ret;

@@ -28,7 +28,7 @@
 struct krepo {
 	git_repository *repo;
 	git_odb *odb;
-	git_odb_backend *mempack;	/* new objects until persisted */
+	git_odb_backend *mempack;	/* new objects until persisted (memodb) */
 	char *dir;
 	git_oid base;			/* the commit tagged "base" */
 };
