@@ -23,8 +23,8 @@ int ktree_open(struct ktree *t, const char *dir, struct strbuf *err)
 	else
 		t->dir = tree_dir();
 	m = path_join(t->dir, "MAINTAINERS");
-	s = path_join(t->dir, "scripts");
-	ok = path_exists(m) && is_dir(s);
+	s = path_join(t->dir, ".git");
+	ok = path_exists(m) || path_exists(s);
 	free(m);
 	free(s);
 	if (!ok) {
@@ -36,12 +36,19 @@ int ktree_open(struct ktree *t, const char *dir, struct strbuf *err)
 	}
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, t->dir,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL))
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+		git_libgit2_shutdown();
 		return 0;
+	}
 	t->repo = repo;
 	t->git_dir = xstrdup(git_repository_path(repo));
-	if (!git_revparse_single(&obj, repo, "refs/tags/base^{commit}") ||
-	    !git_revparse_single(&obj, repo, "refs/heads/base^{commit}")) {
+	t->base_tag = !git_revparse_single(&obj, repo,
+					   "refs/tags/base^{commit}");
+	if (t->base_tag) {
+		git_oid_tostr(t->base, sizeof(t->base), git_object_id(obj));
+		git_object_free(obj);
+	} else if (!git_revparse_single(&obj, repo,
+					"refs/heads/base^{commit}")) {
 		git_oid_tostr(t->base, sizeof(t->base), git_object_id(obj));
 		git_object_free(obj);
 	}

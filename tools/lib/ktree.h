@@ -18,11 +18,12 @@ struct ktree {
 	char *git_dir;		/* its repository, NULL if not a git tree */
 	void *repo;		/* git_repository *, NULL if not a git tree */
 	char base[41];		/* the base commit, "" if unknown */
+	bool base_tag;		/* it is the tag "base" (kseries apply's) */
 };
 
 /*
  * Find the tree: @dir if not NULL, else $KSERIES_TREE, else <cache>/src.
- * It must hold MAINTAINERS and scripts/; a git repository is optional.
+ * It must be a git repository or hold MAINTAINERS (a plain copy).
  * The base commit is the tag "base", else the branch "base".
  */
 int ktree_open(struct ktree *t, const char *dir, struct strbuf *err);

@@ -612,8 +612,9 @@ static int parse_file(struct patch *p, struct lines *l, const char *line,
 		} else if (starts_with(tmp, "Binary files ") ||
 			   starts_with(tmp, "GIT binary patch")) {
 			fp->is_binary = true;
-		} else if (starts_with(tmp, "similarity index ") ||
-			   starts_with(tmp, "dissimilarity index ")) {
+		} else if (skip_prefix(tmp, "similarity index ", &v)) {
+			fp->similarity = atoi(v);
+		} else if (starts_with(tmp, "dissimilarity index ")) {
 			/* informational */
 		} else if (!fp->is_binary) {
 			ret = fail(err, p, l->no,
@@ -929,6 +930,21 @@ void patch_release(struct patch *p)
 	free(p->body);
 	free(p->text);
 	memset(p, 0, sizeof(*p));
+}
+
+void mail_decode_qp(struct strbuf *out, const char *s, size_t n)
+{
+	decode_qp(out, s, n);
+}
+
+void mail_decode_base64(struct strbuf *out, const char *s, size_t n)
+{
+	b64_decode(out, s, n);
+}
+
+void mail_latin1_to_utf8(struct strbuf *out, const char *s, size_t n)
+{
+	add_latin1(out, (const unsigned char *)s, n);
 }
 
 char *patch_message(const struct patch *p)

@@ -33,6 +33,7 @@ struct file_patch {
 	char *new_path;		/* NULL when the file is deleted */
 	unsigned int old_mode, new_mode;	/* 0 when unknown */
 	bool is_new, is_delete, is_rename, is_copy, is_binary;
+	int similarity;		/* "similarity index N%" of a rename/copy */
 	int line_no;		/* line of "diff --git" */
 	struct hunk *hunks;
 	size_t nr_hunks, alloc_hunks;
@@ -69,6 +70,11 @@ void format_mail_date(struct strbuf *sb, int64_t time, int tz_minutes);
 
 /* Decode RFC 2047 encoded words in a header value into UTF-8. */
 char *mail_decode_header(const char *s, size_t len);
+/* Body transfer encodings: append the decoded bytes to @out. */
+void mail_decode_qp(struct strbuf *out, const char *s, size_t n);
+void mail_decode_base64(struct strbuf *out, const char *s, size_t n);
+/* ISO-8859-1 bytes as UTF-8. */
+void mail_latin1_to_utf8(struct strbuf *out, const char *s, size_t n);
 /* Strip "Re:" and leading "[...]" groups from a subject, like git am. */
 char *clean_subject(const char *s);
 

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries import: take a series from a mailbox into patches/ and series.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cmd.h"
+#include "lib/ktree.h"
+#include "lib/fmtpatch.h"
+#include "lib/mail.h"
+#include "lib/mbox.h"
+#include "lib/series.h"
+#include "lib/thread.h"
+
+const char cmd_import_usage[] =
+	"kseries import - take a posted series from a mailbox into the project\n"
+	"\n"
+	"usage: kseries import [--tree DIR] [--dry-run] MBOX\n"
+	"\n"
+	"Reads MBOX (an mbox as mail clients, lore or `b4 mbox` write it, mboxo\n"
+	"or mboxrd; the patchwork series mbox; or a single mail), finds the\n"
+	"newest version of the series in it and writes its patches, in order,\n"
+	"as patches/NNNN-subject.patch (git format-patch files) and the series\n"
+	"file listing them. Reviewed-by:, Acked-by: and Tested-by: lines of\n"
+	"replies are added to the patch they answer; those given to the cover\n"
+	"letter to every patch. A patch whose subject matches one of the\n"
+	"current series keeps its file name and the comment and topic lines\n"
+	"above it in the series file.\n"
+	"\n"
+	"Refuses, and changes nothing, when the mailbox holds no series, a\n"
+	"series for another project (a subject tag such as kvm-unit-tests or\n"
+	"QEMU, or files outside the Linux tree), an incomplete one (patch k of\n"
+	"N missing) or a malformed mail. patches/ and series are replaced\n"
+	"together: a failure leaves both as they were.\n"
+	"\n"
+	"    --tree DIR   the kernel tree, to check the patches' paths against\n"
+	"                 (default $KSERIES_TREE or <cache>/src; without one the\n"
+	"                 paths are checked against the kernel's top level)\n"
+	"    --dry-run    say what would be written, write nothing\n"
+	"\n"
+	"Exit status: 0 imported, 1 refused or failed, 129 usage error.\n";
+
+static bool tree_path(void *data, const char *path)
+{
+	struct ktree *t = data;
+	const char *s1, *s2;
+	char *dir;
+	bool ok;
+
+	if (!thread_kernel_path_guess(NULL, path))
+		return false;
+	if (!t->repo || !*t->base)
+		return true;
+	s1 = strchr(path, '/');
+	if (!s1)
+		return true;
+	s2 = strchr(s1 + 1, '/');
+	dir = xstrndup(path, s2 ? s2 - path : s1 - path);
+	ok = ktree_base_has(t, dir);
+	free(dir);
+	return ok;
+}
+
+static int write_all(const char *path, const struct strbuf *sb)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	FILE *f;
+	int ret = 0;
+
+	if (slash) {
+		*slash = '\0';
+		mkdir_p(dir, 0755);
+	}
+	free(dir);
+	f = fopen(path, "w");
+	if (!f)
+		return error("cannot write %s: %s", path, strerror(errno));
+	if (fwrite(sb->buf, 1, sb->len, f) != sb->len)
+		ret = error("cannot write %s: %s", path, strerror(errno));
+	if (fclose(f))
+		ret = error("cannot write %s: %s", path, strerror(errno));
+	return ret;
+}
+
+/* The old entry with the same subject, or -1. */
+static ssize_t old_entry(const struct series *old, char **subjects,
+			 const char *subject, bool *used)
+{
+	size_t i;
+
+	for (i = 0; i < old->nr; i++)
+		if (!used[i] && subjects[i] && !strcmp(subjects[i], subject))
+			return i;
+	return -1;
+}
+
+static char *subject_of(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct patch p;
+	char *s = NULL;
+
+	if (!read_file(path, &sb) &&
+	    !patch_parse(&p, path, sb.buf, sb.len, NULL)) {
+		s = xstrdup(p.subject);
+		patch_release(&p);
+	}
+	sb_release(&sb);
+	return s;
+}
+
+/*
+ * Put @tmp_dir in place of @dir and @tmp_file in place of @file, both or
+ * neither.
+ */
+static int swap_in(const char *tmp_dir, const char *dir,
+		   const char *tmp_file, const char *file)
+{
+	bool had_dir = is_dir(dir);
+
+	if (had_dir) {
+		if (renameat2(AT_FDCWD, tmp_dir, AT_FDCWD, dir,
+			      RENAME_EXCHANGE))
+			return error("cannot replace %s: %s", dir,
+				     strerror(errno));
+	} else if (rename(tmp_dir, dir)) {
+		return error("cannot create %s: %s", dir, strerror(errno));
+	}
+	if (rename(tmp_file, file)) {
+		int e = errno;
+
+		if (had_dir)
+			renameat2(AT_FDCWD, tmp_dir, AT_FDCWD, dir,
+				  RENAME_EXCHANGE);
+		else
+			rename(dir, tmp_dir);
+		return error("cannot replace %s: %s", file, strerror(e));
+	}
+	return 0;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	const char *tree_opt = NULL, *mbox_path = NULL, *v;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct thread_series ts = { 0 };
+	struct series old = { 0 }, new = { 0 };
+	struct mbox mb = { 0 };
+	struct ktree t = { 0 };
+	char *series_path = NULL, *patches_dir = NULL, *tmp_dir = NULL;
+	char *tmp_series = NULL, **subjects = NULL;
+	bool dry_run = false, have_tree = false, *used = NULL;
+	size_t i, trailers = 0;
+	int ret = 1;
+
+	cmd_handle_help(argc, argv, cmd_import_usage);
+	for (i = 1; i < (size_t)argc; i++) {
+		int k = i;
+
+		if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
+			if (!*v)
+				return usage_error(cmd_import_usage,
+						   "--tree needs a directory");
+			tree_opt = v;
+		} else if (!strcmp(argv[i], "--dry-run") ||
+			   !strcmp(argv[i], "-n")) {
+			dry_run = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(cmd_import_usage,
+					   "unknown option '%s'", argv[i]);
+		} else if (mbox_path) {
+			return usage_error(cmd_import_usage,
+					   "one mailbox at a time");
+		} else {
+			mbox_path = argv[i];
+		}
+		i = k;
+	}
+	if (!mbox_path)
+		return usage_error(cmd_import_usage, "which mailbox?");
+
+	if (!ktree_open(&t, tree_opt, &err)) {
+		have_tree = true;
+	} else if (tree_opt) {
+		error("%s", err.buf);
+		goto out;
+	}
+	sb_reset(&err);
+	if (mbox_read(&mb, mbox_path, &err)) {
+		error("%s: %s; nothing imported", mbox_path, err.buf);
+		goto out;
+	}
+	if (thread_find_series(&mb, tree_path, &t, &ts, &err)) {
+		error("%s: %s", mbox_path, err.buf);
+		goto out;
+	}
+
+	series_path = project_path("series");
+	patches_dir = project_path("patches");
+	if (series_load(&old, series_path, patches_dir))
+		goto out;
+	subjects = xcalloc(old.nr + 1, sizeof(*subjects));
+	used = xcalloc(old.nr + 1, sizeof(*used));
+	for (i = 0; i < old.nr; i++) {
+		char *p = series_patch_path(&old, i);
+
+		subjects[i] = subject_of(p);
+		free(p);
+	}
+
+	tmp_dir = xasprintf("%s.import.%d", patches_dir, (int)getpid());
+	tmp_series = xasprintf("%s.import.%d", series_path, (int)getpid());
+	remove_tree(tmp_dir);
+	if (!dry_run && mkdir_p(tmp_dir, 0755)) {
+		error("cannot create %s: %s", tmp_dir, strerror(errno));
+		goto out;
+	}
+	memset(&new, 0, sizeof(new));
+	for (i = 0; i < (size_t)ts.total; i++) {
+		const struct thread_patch *tp = &ts.patches[i];
+		ssize_t o = old_entry(&old, subjects, tp->patch.subject, used);
+		char *name, *path;
+
+		sb_reset(&out);
+		thread_patch_file(&ts, i, &out);
+		if (o >= 0) {
+			used[o] = true;
+			name = xstrdup(old.entries[o].name);
+			series_add(&new, name, old.entries[o].topic,
+				   old.entries[o].pre);
+		} else {
+			name = patch_file_name(i + 1, tp->patch.subject);
+			series_add(&new, name, NULL, NULL);
+		}
+		trailers += tp->nr_trailers;
+		if (dry_run) {
+			printf("would write patches/%s%s\n", name,
+			       tp->nr_trailers ? " (with review trailers)" : "");
+		} else {
+			path = path_join(tmp_dir, name);
+			if (write_all(path, &out)) {
+				free(path);
+				free(name);
+				goto out;
+			}
+			free(path);
+		}
+		free(name);
+	}
+	new.tail = xstrdup(old.tail ? old.tail : "");
+	sb_reset(&out);
+	series_format(&new, &out);
+	for (i = 0; i < ts.nr_notes; i++)
+		note("%s", ts.notes[i]);
+	if (dry_run) {
+		printf("would write series:\n%s", out.buf);
+		ret = 0;
+		goto out;
+	}
+	if (write_all(tmp_series, &out) ||
+	    swap_in(tmp_dir, patches_dir, tmp_series, series_path))
+		goto out;
+	printf("imported v%d of '%s': %d patch%s, %zu review trailer%s added\n",
+	       ts.version, ts.title, ts.total, ts.total == 1 ? "" : "es",
+	       trailers, trailers == 1 ? "" : "s");
+	ret = 0;
+out:
+	if (tmp_dir)
+		remove_tree(tmp_dir);
+	if (tmp_series)
+		unlink(tmp_series);
+	for (i = 0; subjects && i < old.nr; i++)
+		free(subjects[i]);
+	free(subjects);
+	free(used);
+	free(tmp_dir);
+	free(tmp_series);
+	free(series_path);
+	free(patches_dir);
+	series_release(&old);
+	series_release(&new);
+	thread_series_release(&ts);
+	mbox_release(&mb);
+	if (have_tree)
+		ktree_close(&t);
+	sb_release(&err);
+	sb_release(&out);
+	return ret;
+}
