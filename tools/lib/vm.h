@@ -76,6 +76,8 @@ struct vm_result {
 	char *cmdline;			/* the kernel command line used */
 };
 
+/* The host's TSC frequency (kHz), for a TCG guest's tsc_early_khz=. */
+unsigned long vm_host_tsc_khz(void);
 /* Whether /dev/kvm can be opened for reading and writing. */
 bool vm_kvm_usable(void);
 /* Run the guest to the end; 0 if it ran (whatever the verdict), -1 if not. */

@@ -181,6 +181,9 @@ static void test_run_ok(void **state)
 	assert_non_null(strstr(r.run.guest_cmdline, "console=ttyS0 panic=-1"));
 	assert_non_null(strstr(r.run.guest_cmdline, "ks.timeout=300"));
 	assert_non_null(strstr(r.cmdline, "fake.mode=ok"));
+	/* TCG: the TSC frequency is given, the guest cannot measure it. */
+	assert_non_null(strstr(r.run.guest_cmdline, " tsc_early_khz="));
+	assert_true(vm_host_tsc_khz() > 100000);
 	vm_result_release(&r);
 
 	run(f, "reboot", &o, &r);
