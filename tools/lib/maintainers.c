@@ -1082,7 +1082,7 @@ static char *clean_file_email(const char *raw)
 	char *name, *address, **nw, *r;
 
 	while (pos <= len && re_exec(R(RE_FILE_EMAIL_CLEAN), raw, len, pos)) {
-		size_t so0, eo0, so1, eo1;
+		size_t so0 = 0, eo0 = 0, so1 = 0, eo1 = 0;
 
 		re_group(0, &so0, &eo0);
 		re_group(1, &so1, &eo1);
@@ -1142,7 +1142,7 @@ static void maintainers_in_file(struct query *q, const char *file)
 	if (!is_dir(path) && !read_file(path, &text)) {
 		while (pos <= text.len &&
 		       re_exec(R(RE_FILE_EMAIL), text.buf, text.len, pos)) {
-			size_t so, eo;
+			size_t so = 0, eo = 0;
 			char *raw;
 
 			re_group(0, &so, &eo);

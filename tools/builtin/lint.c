@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries lint: checkpatch.pl and the series' own rules, per patch.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cmd.h"
+#include "lib/json.h"
+#include "lib/ktree.h"
+#include "lib/lint.h"
+#include "lib/patch.h"
+#include "lib/series.h"
+
+const char cmd_lint_usage[] =
+	"kseries lint - check every patch of the series before it is sent\n"
+	"\n"
+	"usage: kseries lint [--tree DIR] [--json] [--no-checkpatch] [PATCH...]\n"
+	"\n"
+	"Runs the kernel tree's scripts/checkpatch.pl --strict on every patch\n"
+	"(its findings attributed to the patch and line) and these checks:\n"
+	"  from-signoff       the author (From:) signed off last\n"
+	"  subject-prefix     the subject has a subsystem prefix, 'KVM: x86/xen: '\n"
+	"  subject-period     the subject does not end with a period\n"
+	"  fixes              a Fixes: tag reads Fixes: <12 hex digits> (\"<subject>\")\n"
+	"                     and names a commit with that abbreviation and\n"
+	"                     subject (see below)\n"
+	"  duplicate-subject  no two patches share a subject\n"
+	"  series-missing     every file the series lists is in patches/\n"
+	"  series-orphan      every file in patches/ is in the series\n"
+	"  diffstat           each patch's diffstat matches its diff\n"
+	"  malformed          the patch parses\n"
+	"\n"
+	"Fixes: tags. The base is a tarball import without history, so a tag\n"
+	"may name either a commit of the kernel tree (the base, or one applied\n"
+	"on it) or an upstream commit listed in kernel-overlay/upstream-commits:\n"
+	"one commit a line, '<id> <subject>', the id with 12 to 40 hex digits\n"
+	"as upstream has it, e.g.\n"
+	"    7d6bbebb7bb0 KVM: x86/xen: Fix coexistence of Xen and Hyper-V hypercalls\n"
+	"Since that list replaces the repository lookup, checkpatch.pl runs with\n"
+	"--ignore UNKNOWN_COMMIT_ID; more types to ignore, one a line ('#'\n"
+	"comments), can be listed in kernel-overlay/checkpatch-ignore.\n"
+	"\n"
+	"    --tree DIR       the kernel tree (default $KSERIES_TREE or\n"
+	"                     <cache>/src, as 'kseries apply' makes it)\n"
+	"    --json           {\"ok\", \"patches\": [{\"patch\", \"findings\":\n"
+	"                     [{\"check\", \"line\", \"message\"}]}], \"series\":\n"
+	"                     [...], \"problems\"}\n"
+	"    --no-checkpatch  only kseries' own checks (no tree needed)\n"
+	"    PATCH...         these files instead of the series (no series\n"
+	"                     file checks)\n"
+	"\n"
+	"Prints a line a patch ('ok' or its problems, each as FILE:LINE: check:\n"
+	"message) and a summary. Exit status: 0 clean, 1 problems found or lint\n"
+	"could not run, 129 usage error.\n";
+
+/* The subject of a commit message: its first paragraph on one line. */
+static char *message_subject(const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = msg;
+
+	while (*p == '\n')
+		p++;
+	while (*p && *p != '\n') {
+		const char *nl = strchrnul(p, '\n');
+
+		if (sb.len)
+			sb_addch(&sb, ' ');
+		sb_add(&sb, p, nl - p);
+		p = *nl ? nl + 1 : nl;
+	}
+	sb_rtrim(&sb);
+	return sb_detach(&sb);
+}
+
+static int tree_commit(void *data, const char *id, char full[41],
+		       char **subject)
+{
+	struct strbuf msg = STRBUF_INIT;
+	enum ktree_lookup r = ktree_commit(data, id, full, &msg);
+
+	if (r == KTREE_FOUND)
+		*subject = message_subject(msg.buf ? msg.buf : "");
+	sb_release(&msg);
+	return r == KTREE_FOUND ? 0 : r == KTREE_AMBIGUOUS ? 2 : 1;
+}
+
+/* "UNKNOWN_COMMIT_ID,TYPE,..." from kernel-overlay/checkpatch-ignore */
+static char *ignore_list(void)
+{
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	char *path = project_path("kernel-overlay/checkpatch-ignore");
+	const char *p;
+
+	sb_addstr(&out, "UNKNOWN_COMMIT_ID");
+	if (!read_file(path, &sb)) {
+		for (p = sb.buf; *p;) {
+			const char *nl = strchrnul(p, '\n'), *s = p, *e;
+
+			while (s < nl && isspace((unsigned char)*s))
+				s++;
+			for (e = s; e < nl && (isalnum((unsigned char)*e) ||
+					       *e == '_'); e++)
+				;
+			if (e > s && *s != '#') {
+				sb_addch(&out, ',');
+				sb_add(&out, s, e - s);
+			}
+			p = *nl ? nl + 1 : nl;
+		}
+	}
+	free(path);
+	sb_release(&sb);
+	return sb_detach(&out);
+}
+
+/*
+ * checkpatch.pl on all patches in one run, from a scratch directory (it
+ * leaves a camelcase cache in its current directory); its git lookups
+ * go to the tree's repository.
+ */
+static int run_checkpatch(struct ktree *t, char *const *paths,
+			  char *const *names, size_t n,
+			  struct lint_report *r)
+{
+	char *dir = cache_path("checkpatch"), *log, *script, *root, *ign;
+	char *gd = NULL, *gw = NULL;
+	const char **argv = xcalloc(n + 12, sizeof(*argv));
+	const char *env[3] = { NULL, NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	size_t na = 0, i;
+	int st, ret = 0;
+
+	mkdir_p(dir, 0755);
+	log = xasprintf("%s/checkpatch.%d.log", dir, (int)getpid());
+	unlink(log);
+	script = path_join(t->dir, "scripts/checkpatch.pl");
+	root = xasprintf("--root=%s", t->dir);
+	ign = ignore_list();
+	argv[na++] = "perl";
+	argv[na++] = script;
+	argv[na++] = "--strict";
+	argv[na++] = "--terse";
+	argv[na++] = "--no-summary";
+	argv[na++] = "--show-types";
+	argv[na++] = "--ignore";
+	argv[na++] = ign;
+	argv[na++] = root;
+	for (i = 0; i < n; i++)
+		argv[na++] = paths[i];
+	if (t->git_dir) {
+		gd = xasprintf("GIT_DIR=%s", t->git_dir);
+		gw = xasprintf("GIT_WORK_TREE=%s", t->dir);
+		env[0] = gd;
+		env[1] = gw;
+	}
+	st = run_cmd(argv, &(struct run_opts){ .dir = dir, .log = log,
+					       .env = env });
+	if (st < 0 || read_file(log, &out)) {
+		ret = error("cannot run %s", script);
+	} else if (!lint_checkpatch_output(r, out.buf, paths, names, n) &&
+		   st) {
+		ret = error("%s failed (status %d):\n%s", script, st, out.buf);
+	}
+	unlink(log);
+	free(dir);
+	free(log);
+	free(script);
+	free(root);
+	free(ign);
+	free(gd);
+	free(gw);
+	free(argv);
+	sb_release(&out);
+	return ret;
+}
+
+static void print_finding(const struct lint_finding *f, const char *file)
+{
+	if (f->line)
+		printf("  %s:%d: %s: %s\n", file, f->line,
+		       lint_check_name(f->check), f->msg);
+	else
+		printf("  %s: %s: %s\n", file, lint_check_name(f->check),
+		       f->msg);
+}
+
+static void json_findings(struct strbuf *js, const struct lint_report *r,
+			  const char *patch)
+{
+	bool first = true;
+	size_t i;
+
+	sb_addch(js, '[');
+	for (i = 0; i < r->nr; i++) {
+		const struct lint_finding *f = &r->v[i];
+
+		if ((patch && (!f->patch || strcmp(f->patch, patch))) ||
+		    (!patch && f->patch))
+			continue;
+		if (!first)
+			sb_addch(js, ',');
+		first = false;
+		sb_addch(js, '{');
+		json_key(js, "check");
+		json_str(js, lint_check_name(f->check));
+		sb_addf(js, ",\"line\":%d,", f->line);
+		json_key(js, "message");
+		json_str(js, f->msg);
+		sb_addch(js, '}');
+	}
+	sb_addch(js, ']');
+}
+
+int cmd_lint(int argc, char **argv)
+{
+	const char *tree_opt = NULL, *v;
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT, js = STRBUF_INIT;
+	struct upstream_commits uc = { 0 };
+	struct lint_report r = { 0 };
+	struct series s = { 0 };
+	struct ktree t = { 0 };
+	struct lint_ctx ctx = { 0 };
+	char **paths = NULL, **names = NULL, **subjects = NULL;
+	size_t nr = 0, alloc = 0, alloc2 = 0, i, bad = 0;
+	bool json = false, checkpatch = true, have_tree = false;
+	bool whole_series;
+	int ret = 1;
+
+	cmd_handle_help(argc, argv, cmd_lint_usage);
+	for (i = 1; i < (size_t)argc; i++) {
+		int k = i;
+
+		if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
+			if (!*v)
+				return usage_error(cmd_lint_usage,
+						   "--tree needs a directory");
+			tree_opt = v;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--no-checkpatch")) {
+			checkpatch = false;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(cmd_lint_usage,
+					   "unknown option '%s'", argv[i]);
+		} else {
+			ALLOC_GROW(paths, nr + 1, alloc);
+			ALLOC_GROW(names, nr + 1, alloc2);
+			paths[nr] = xstrdup(argv[i]);
+			names[nr++] = xstrdup(argv[i]);
+		}
+		i = k;
+	}
+	whole_series = !nr;
+
+	if (!ktree_open(&t, tree_opt, &err)) {
+		have_tree = true;
+		ctx.commit = tree_commit;
+		ctx.data = &t;
+	} else if (checkpatch || tree_opt) {
+		error("%s", err.buf);
+		goto out;
+	}
+	if (whole_series) {
+		char *sp = project_path("series"), *pd = project_path("patches");
+
+		if (series_load(&s, sp, pd)) {
+			free(sp);
+			free(pd);
+			goto out;
+		}
+		free(sp);
+		free(pd);
+		for (i = 0; i < s.nr; i++) {
+			ALLOC_GROW(paths, nr + 1, alloc);
+			ALLOC_GROW(names, nr + 1, alloc2);
+			paths[nr] = series_patch_path(&s, i);
+			names[nr++] = xasprintf("patches/%s", s.entries[i].name);
+		}
+		lint_series_files(&r, &s);
+	}
+	{
+		char *up = whole_series || getenv("KSERIES_PROJECT") ?
+			project_path("kernel-overlay/upstream-commits") : NULL;
+
+		sb_reset(&sb);
+		if (up && !read_file(up, &sb)) {
+			if (upstream_commits_parse(sb.buf, &uc, &err)) {
+				error("%s: %s", up, err.buf);
+				free(up);
+				goto out;
+			}
+			ctx.upstream = &uc;
+		}
+		free(up);
+	}
+
+	subjects = xcalloc(nr + 1, sizeof(*subjects));
+	for (i = 0; i < nr; i++) {
+		struct patch p;
+
+		sb_reset(&sb);
+		if (read_file(paths[i], &sb))
+			continue;	/* reported as series-missing */
+		lint_patch(&r, &ctx, names[i], sb.buf, sb.len);
+		if (!patch_parse(&p, names[i], sb.buf, sb.len, NULL)) {
+			subjects[i] = xstrdup(p.subject);
+			patch_release(&p);
+		}
+	}
+	lint_duplicates(&r, names, subjects, nr);
+
+	if (checkpatch) {
+		char **abs = xcalloc(nr + 1, sizeof(*abs));
+		char **an = xcalloc(nr + 1, sizeof(*an));
+		size_t na = 0;
+
+		for (i = 0; i < nr; i++) {
+			char *a = realpath(paths[i], NULL);
+
+			if (!a)
+				continue;
+			abs[na] = a;
+			an[na++] = names[i];
+		}
+		if (na && run_checkpatch(&t, abs, an, na, &r)) {
+			for (i = 0; i < na; i++)
+				free(abs[i]);
+			free(abs);
+			free(an);
+			goto out;
+		}
+		for (i = 0; i < na; i++)
+			free(abs[i]);
+		free(abs);
+		free(an);
+	}
+
+	/*
+	 * A patch whose author did not sign off last is one problem: drop
+	 * checkpatch.pl's own words for it.
+	 */
+	for (i = 0; i < r.nr; i++) {
+		struct lint_finding *f = &r.v[i];
+		size_t k;
+
+		if (f->check != LINT_CHECKPATCH ||
+		    (!strstr(f->msg, ":NO_AUTHOR_SIGN_OFF:") &&
+		     !strstr(f->msg, ":FROM_SIGN_OFF_MISMATCH:") &&
+		     !strstr(f->msg, ":MISSING_SIGN_OFF:")))
+			continue;
+		for (k = 0; k < r.nr; k++)
+			if (r.v[k].check == LINT_FROM_SIGNOFF &&
+			    !strcmp(r.v[k].patch, f->patch))
+				break;
+		if (k == r.nr)
+			continue;
+		free(f->patch);
+		free(f->msg);
+		r.v[i] = r.v[--r.nr];
+		i--;
+	}
+
+	/* report: per patch, in series order */
+	sb_addstr(&js, "{\"patches\":[");
+	for (i = 0; i < nr; i++) {
+		size_t n = lint_count(&r, names[i]), k;
+
+		bad += n > 0;
+		if (json) {
+			if (i)
+				sb_addch(&js, ',');
+			sb_addch(&js, '{');
+			json_key(&js, "patch");
+			json_str(&js, names[i]);
+			sb_addch(&js, ',');
+			json_key(&js, "findings");
+			json_findings(&js, &r, names[i]);
+			sb_addch(&js, '}');
+			continue;
+		}
+		if (!n) {
+			printf("%s: ok\n", names[i]);
+			continue;
+		}
+		printf("%s: %zu problem%s\n", names[i], n, n == 1 ? "" : "s");
+		for (k = 0; k < r.nr; k++)
+			if (r.v[k].patch && !strcmp(r.v[k].patch, names[i]))
+				print_finding(&r.v[k], names[i]);
+	}
+	if (json) {
+		sb_addstr(&js, "],");
+		json_key(&js, "series");
+		json_findings(&js, &r, NULL);
+		sb_addf(&js, ",\"problems\":%zu,\"ok\":%s}\n", r.nr,
+			r.nr ? "false" : "true");
+		fputs(js.buf, stdout);
+	} else {
+		size_t n = lint_count(&r, NULL), k;
+
+		if (n) {
+			printf("series: %zu problem%s\n", n, n == 1 ? "" : "s");
+			for (k = 0; k < r.nr; k++)
+				if (!r.v[k].patch)
+					print_finding(&r.v[k], "series");
+		}
+		printf("lint: %zu patch%s, %zu with problems; %zu problem%s%s\n",
+		       nr, nr == 1 ? "" : "es", bad, r.nr,
+		       r.nr == 1 ? "" : "s",
+		       checkpatch ? "" : " (checkpatch.pl not run)");
+	}
+	ret = r.nr ? 1 : 0;
+out:
+	for (i = 0; i < nr; i++) {
+		free(paths[i]);
+		free(names[i]);
+		if (subjects)
+			free(subjects[i]);
+	}
+	free(paths);
+	free(names);
+	free(subjects);
+	lint_report_release(&r);
+	upstream_commits_release(&uc);
+	series_release(&s);
+	if (have_tree)
+		ktree_close(&t);
+	sb_release(&err);
+	sb_release(&sb);
+	sb_release(&js);
+	return ret;
+}
