@@ -31,10 +31,13 @@ const char cmd_apply_usage[] =
 	"hunk and line.\n"
 	"\n"
 	"Local changes: apply refuses if any path it would update has\n"
-	"changes in the work tree or index (other paths are left alone).\n"
+	"changes in the work tree or index (other paths are left alone), and\n"
+	"if the branch has commits it did not make (commit by hand, then\n"
+	"'kseries export' them into the series).\n"
 	"\n"
 	"    --check       apply in memory and report; change nothing\n"
 	"    --force       overwrite local changes in the paths it updates\n"
+	"                  and drop commits on the branch not in the series\n"
 	"    --pin FILE    use FILE instead of kernel-overlay/pin\n"
 	"    --series FILE use FILE instead of <project>/series\n"
 	"\n"
@@ -119,6 +122,25 @@ int cmd_apply(int argc, char **argv)
 		while (kept < nchain && kept < s.nr &&
 		       git_oid_equal(&chain[kept], &res.commits[kept]))
 			kept++;
+	/* Commits made by hand on the branch are not dropped silently. */
+	if (!force && nchain > kept) {
+		size_t first = 0, n = krepo_count_unrecorded(&t, chain + kept,
+							     nchain - kept,
+							     &first);
+
+		if (n) {
+			git_commit *c = NULL;
+
+			git_commit_lookup(&c, t.repo, &chain[kept + first]);
+			error("branch '%s' has %zu commit%s that 'kseries apply' did not make (the first: %.12s \"%s\"); run 'kseries export' to keep them in the series, or 'kseries apply --force' to drop them",
+			      TREE_BRANCH, n, n == 1 ? "" : "s",
+			      git_oid_tostr_s(&chain[kept + first]),
+			      c ? git_commit_summary(c) : "?");
+			git_commit_free(c);
+			note("%s", nothing_changed);
+			goto out_tree;
+		}
+	}
 	if (check) {
 		note("apply --check: all %zu patches apply on %s (%zu already on branch '%s'); nothing changed",
 		     s.nr, pin.name, kept, TREE_BRANCH);
@@ -126,6 +148,7 @@ int cmd_apply(int argc, char **argv)
 		goto out_tree;
 	}
 	if (git_oid_equal(&tip, &cur)) {
+		krepo_record_applied(&t, res.commits, res.nr);
 		note("apply: up to date: %zu patches on %s, branch '%s' at %.12s",
 		     s.nr, pin.name, TREE_BRANCH, git_oid_tostr_s(&tip));
 		ret = 0;
@@ -143,7 +166,8 @@ int cmd_apply(int argc, char **argv)
 		note("%s", nothing_changed);
 		goto out_tree;
 	}
-	if (krepo_set_branch(&t, TREE_BRANCH, &tip, "kseries apply"))
+	if (krepo_record_applied(&t, res.commits, res.nr) ||
+	    krepo_set_branch(&t, TREE_BRANCH, &tip, "kseries apply"))
 		goto out_tree;
 	note("apply: %zu patches on %s: %zu kept, %zu new; %ld files updated; branch '%s' at %.12s (%.2f s)",
 	     s.nr, pin.name, kept, s.nr - kept, files, TREE_BRANCH,

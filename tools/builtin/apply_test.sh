@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 34
+plan 36
 
 make_tarball
 make_project
@@ -195,6 +195,19 @@ check "--force overwrites them; other local changes are kept" \
 	sh -c "[ $rc = 0 ] && ! grep -q local '$src/arch/x86/kvm/svm.c' && grep -q elsewhere '$src/include/linux/kvm_host.h'"
 check "dropping a patch from series reverts its files" \
 	sh -c "[ \"\$(git -C '$src' rev-list --count base..series)\" = 2 ] && grep -q 'no newline at the end\$' '$src/include/linux/nonl.h' && [ \"\$(git -C '$src' status --porcelain)\" = ' M include/linux/kvm_host.h' ]"
+
+# A commit made by hand on the branch is not dropped silently.
+git -C "$src" checkout -q -- include/linux/kvm_host.h
+echo "int by_hand;" >>"$src/arch/x86/kvm/xen.c"
+git -C "$src" commit -q -am "KVM: a commit made by hand"
+before=$(state)
+ks apply
+after=$(state)
+check "apply refuses to drop a commit it did not make, naming it" \
+	sh -c "[ $rc = 1 ] && grep -q 'KVM: a commit made by hand' '$T/out.txt' && grep -q 'kseries export' '$T/out.txt' && [ \"$before\" = \"$after\" ]"
+ks apply --force
+check "--force drops it" \
+	sh -c "[ $rc = 0 ] && [ \"\$(git -C '$src' rev-list --count base..series)\" = 2 ] && ! grep -q by_hand '$src/arch/x86/kvm/xen.c'"
 
 # A corrupt tarball: nothing imported, nothing left behind.
 rm -rf "$KSERIES_CACHE"

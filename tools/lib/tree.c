@@ -1065,3 +1065,53 @@ int krepo_set_branch(struct krepo *t, const char *branch, const git_oid *id,
 	free(ref);
 	return ret;
 }
+
+static char *applied_path(struct krepo *t)
+{
+	return path_join(git_repository_path(t->repo), "kseries-applied");
+}
+
+int krepo_record_applied(struct krepo *t, const git_oid *ids, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = applied_path(t);
+	size_t i;
+	int ret;
+
+	read_file(path, &sb);
+	for (i = 0; i < n; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &ids[i]);
+		if (!strstr(sb_str(&sb), hex))
+			sb_addf(&sb, "%s\n", hex);
+	}
+	ret = write_file_atomic(path, sb_str(&sb), sb.len);
+	if (ret)
+		error("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	sb_release(&sb);
+	return ret;
+}
+
+size_t krepo_count_unrecorded(struct krepo *t, const git_oid *ids, size_t n,
+			      size_t *first)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = applied_path(t);
+	size_t i, count = 0;
+
+	read_file(path, &sb);
+	for (i = 0; i < n; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &ids[i]);
+		if (strstr(sb_str(&sb), hex))
+			continue;
+		if (!count++)
+			*first = i;
+	}
+	free(path);
+	sb_release(&sb);
+	return count;
+}

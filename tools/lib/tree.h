@@ -92,6 +92,16 @@ long krepo_checkout(struct krepo *t, const git_oid *from, const git_oid *to,
 int krepo_set_branch(struct krepo *t, const char *branch, const git_oid *id,
 		     const char *why);
 
+/*
+ * The commits 'kseries apply' made are recorded (.git/kseries-applied),
+ * so that commits made by hand on the branch are recognised and not
+ * dropped silently by the next apply.
+ */
+int krepo_record_applied(struct krepo *t, const git_oid *ids, size_t n);
+/* Of @n commits, how many were not made by apply; the first in @first. */
+size_t krepo_count_unrecorded(struct krepo *t, const git_oid *ids, size_t n,
+			      size_t *first);
+
 /* Paths a patch may name: relative, no "..", ".", "" or ".git" parts. */
 bool tree_path_ok(const char *path, const char **why);
 /* May a symlink at @path point to @target (inside the tree, relative)? */
