@@ -83,6 +83,7 @@ fi
 kernel=${kernel:-$cache/build/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || { echo "bench: no kernel image $kernel" >&2; exit 1; }
 st=$(dirname "$(dirname "$(dirname "$(dirname "$kernel")")")")/selftests
+[ -x "$st/project/smoke_test" ] || st=$cache/selftests
 if [ -x "$st/project/smoke_test" ]; then
 	what="project/smoke_test"
 	set -- --tests-dir "$st" --tests project/smoke_test

@@ -15,23 +15,6 @@
 
 #define CPIO_TRAILER	"TRAILER!!!"
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* Push @len bytes through the compressor (or straight out). */
 static int emit(struct cpio *c, const void *data, size_t len, bool end)
 {
@@ -42,7 +25,7 @@ static int emit(struct cpio *c, const void *data, size_t len, bool end)
 		return -1;
 	c->offset += len;
 	if (!z) {
-		if (write_all(c->fd, data, len))
+		if (write_in_full(c->fd, data, len))
 			goto fail;
 		return 0;
 	}
@@ -58,7 +41,7 @@ static int emit(struct cpio *c, const void *data, size_t len, bool end)
 			errno = EIO;
 			goto fail;
 		}
-		if (write_all(c->fd, out, sizeof(out) - z->avail_out))
+		if (write_in_full(c->fd, out, sizeof(out) - z->avail_out))
 			goto fail;
 	} while (z->avail_out == 0 || (end && z->avail_in));
 	return 0;

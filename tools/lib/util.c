@@ -274,7 +274,7 @@ int read_file(const char *path, struct strbuf *sb)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int write_in_full(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -299,7 +299,7 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		goto fail;
-	if (write_all(fd, data, len) || close(fd))
+	if (write_in_full(fd, data, len) || close(fd))
 		goto fail_unlink;
 	if (rename(tmp, path))
 		goto fail_unlink;

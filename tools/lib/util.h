@@ -71,6 +71,8 @@ bool skip_prefix(const char *s, const char *prefix, const char **rest);
 /* Files */
 int read_file(const char *path, struct strbuf *sb);
 int write_file_atomic(const char *path, const void *data, size_t len);
+/* write(2) all of @data, retrying on EINTR and short writes; 0 or -1. */
+int write_in_full(int fd, const void *data, size_t len);
 int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 bool path_exists(const char *path);
