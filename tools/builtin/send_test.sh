@@ -1,0 +1,215 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kseries send, end to end: the dry run (mbox and mail files, subjects,
+# threading, cover letter, To/Cc from MAINTAINERS), then --send through
+# git send-email to a real SMTP server on 127.0.0.1 (python3-aiosmtpd,
+# started here), and the round trip: what arrived is imported into a
+# fresh checkout and applied, giving the same tree; b4 am (offline)
+# accepts the same mailbox and git am applies its output to the same
+# tree.
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/test-lib.sh"
+PY=/usr/bin/python3
+
+plan 27
+
+make_tarball
+make_project
+ks apply
+make_patches
+ks apply
+ks export
+check "the fixture: three patches applied and exported" rc_is 0
+cp -r "$T/proj/patches" "$T/exported"
+src="$KSERIES_CACHE/src"
+tree0=$(git -C "$src" rev-parse 'series^{tree}')
+
+cat >"$T/proj/MAINTAINERS" <<'EOF2'
+KVM/x86
+M:	Paolo Bonzini <pbonzini@redhat.com>
+R:	"H. Peter Anvin" <hpa@zytor.com>
+L:	kvm@vger.kernel.org
+S:	Supported
+F:	arch/x86/kvm/
+
+KVM/SVM
+M:	Jörg Rödel <joro@example.org>
+L:	kvm@vger.kernel.org
+S:	Supported
+F:	arch/x86/kvm/svm.c
+
+THE REST
+L:	linux-kernel@vger.kernel.org
+S:	Buried alive in reporters
+F:	*
+F:	*/
+EOF2
+printf '# the posting\nKVM: x86: a test series\n\nThis is the cover letter.\n' \
+	>"$T/proj/kernel-overlay/cover-letter"
+printf 'v2:\n- Touched svm.c as well.\n\nv1:\n- First posting.\n' \
+	>"$T/proj/kernel-overlay/changelog"
+M="--file $T/proj/MAINTAINERS"
+
+check "send --help starts with the summary line" \
+	sh -c '"$KSERIES" send --help | head -1 | grep -q "^kseries send - "'
+
+ks send $M --date 1700000000
+check "a dry run succeeds" rc_is 0
+box="$KSERIES_OUT/send/v2.mbox"
+check "... and writes out/send/v2.mbox with the cover letter and 3 patches" \
+	sh -c "[ \$(grep -c '^From kseries ' '$box') = 4 ]"
+check "... and one mail a file in out/send/v2/" \
+	sh -c "ls '$KSERIES_OUT/send/v2' | tr '\n' ' ' | grep -q '^0000-cover-letter.patch 0001-KVM-x86-change-line-5.patch 0002-KVM-x86-add-xen.c.patch 0003-KVM-SVM-touch-svm.c-and-nonl.h.patch \$'"
+check "subjects: [PATCH v2 0/3] and [PATCH v2 k/3], version from the changelog" \
+	sh -c "grep '^Subject:' '$box' | tr '\n' '|' | grep -qF 'Subject: [PATCH v2 0/3] KVM: x86: a test series|Subject: [PATCH v2 1/3] KVM: x86: change line 5|Subject: [PATCH v2 2/3] KVM: x86: add xen.c|Subject: [PATCH v2 3/3] KVM: SVM: touch svm.c and nonl.h|'"
+
+# threading and headers, read back with Python's email parser
+cat >"$T/thread.py" <<'EOF2'
+import mailbox, sys
+msgs = list(mailbox.mbox(sys.argv[1]))
+ids = [m["Message-Id"] for m in msgs]
+assert len(set(ids)) == len(ids), ids
+cover = msgs[0]
+assert cover["In-Reply-To"] is None
+for m in msgs[1:]:
+    assert m["In-Reply-To"] == ids[0], (m["In-Reply-To"], ids[0])
+    assert m["References"].split() == [ids[0]], m["References"]
+EOF2
+check "threading: every patch replies to the cover letter (In-Reply-To, References)" \
+	$PY "$T/thread.py" "$box"
+
+base=$(git -C "$src" rev-parse 'base^{commit}')
+check "the cover letter: text, changes, shortlog, diffstat, base-commit" \
+	$PY - "$box" "$base" <<'EOF2'
+import mailbox, sys
+body = list(mailbox.mbox(sys.argv[1]))[0].get_payload(decode=True).decode()
+want = ["This is the cover letter.\n\nChanges in v2:\n- Touched svm.c as well.\n\n",
+        "Test Builder (3):\n  KVM: x86: change line 5\n  KVM: x86: add xen.c\n  KVM: SVM: touch svm.c and nonl.h\n",
+        " arch/x86/kvm/svm.c   | 1 +\n",
+        " 4 files changed, 5 insertions(+), 2 deletions(-)\n",
+        "base-commit: " + sys.argv[2] + "\n"]
+for w in want:
+    assert w in body, (w, body)
+assert "First posting" not in body
+EOF2
+
+check "To: the maintainers, Cc: reviewers and lists, as 'kseries maintainers' says" \
+	$PY - "$box" <<'EOF2'
+import mailbox, sys
+from email.header import decode_header, make_header
+msgs = list(mailbox.mbox(sys.argv[1]))
+def hdr(m, h):
+    return str(make_header(decode_header(m[h] or ""))).replace("\n", "").replace("\t", " ")
+assert hdr(msgs[1], "To") == "Paolo Bonzini <pbonzini@redhat.com>", hdr(msgs[1], "To")
+assert hdr(msgs[1], "Cc") == '"H. Peter Anvin" <hpa@zytor.com>, kvm@vger.kernel.org, linux-kernel@vger.kernel.org', hdr(msgs[1], "Cc")
+assert "Jörg Rödel <joro@example.org>" in hdr(msgs[3], "To"), hdr(msgs[3], "To")
+assert "Jörg Rödel" in hdr(msgs[0], "To") and "pbonzini" in hdr(msgs[0], "To")
+assert "=?UTF-8?q?" in msgs[3]["To"]
+EOF2
+
+cp "$box" "$T/first.mbox"
+ks send $M --date 1700000000
+check "the same input and date give the same mails" cmp "$box" "$T/first.mbox"
+
+ks send $M -v 3 --rfc --date 1700000000 --to extra@example.org
+check "-v 3 --rfc: [RFC PATCH v3 k/3] in out/send/v3.mbox, --to added" \
+	sh -c "[ $rc = 0 ] && grep -q '^Subject: \[RFC PATCH v3 2/3\] KVM: x86: add xen.c' '$KSERIES_OUT/send/v3.mbox' && grep -q '^To: extra@example.org' '$KSERIES_OUT/send/v3.mbox'"
+
+ks send $M -- --smtp-server=x
+check "options for git send-email without --send are a usage error" rc_is 129
+
+# --- through a real SMTP server -------------------------------------
+port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$T/maildir/tmp" "$T/maildir/new" "$T/maildir/cur"
+$PY -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox \
+	"$T/maildir" >"$T/smtpd.log" 2>&1 &
+smtpd=$!
+trap 'kill $smtpd 2>/dev/null; [ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
+i=0
+until $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.1
+done
+check "the SMTP server (aiosmtpd) listens on 127.0.0.1:$port" \
+	$PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+
+ks send $M --date 1700000000 --send -- --smtp-server=127.0.0.1 \
+	--smtp-server-port="$port" --quiet
+check "send --send hands the mails to git send-email" rc_is 0
+[ "$rc" = 0 ] || show_out
+
+# what arrived, as an mbox in the order sent
+$PY - "$T/maildir" "$T/arrived.mbox" <<'EOF2'
+import mailbox, sys
+md = mailbox.Maildir(sys.argv[1], create=False)
+out = mailbox.mbox(sys.argv[2])
+for key in sorted(md.keys(), key=lambda k: md[k]["Message-Id"].split("-")[1]):
+    out.add(md[key])
+out.flush()
+EOF2
+check "four mails arrived" sh -c "[ \$(grep -c '^From ' '$T/arrived.mbox') = 4 ]"
+check "... with the Message-Ids and threading of the dry run" \
+	$PY - "$T/arrived.mbox" "$T/first.mbox" <<'EOF2'
+import mailbox, sys
+a = list(mailbox.mbox(sys.argv[1]))
+b = list(mailbox.mbox(sys.argv[2]))
+assert len(a) == len(b) == 4, (len(a), len(b))
+for x, y in zip(a, b):
+    for h in ("Message-Id", "In-Reply-To", "References", "Subject"):
+        assert (x[h] or "").split() == (y[h] or "").split(), (h, x[h], y[h])
+EOF2
+check "... delivered to every To: and Cc: address" \
+	$PY - "$T/arrived.mbox" <<'EOF2'
+import mailbox, sys
+m = list(mailbox.mbox(sys.argv[1]))[3]
+rcpt = m["X-RcptTo"]
+for a in ("pbonzini@redhat.com", "hpa@zytor.com", "kvm@vger.kernel.org",
+          "linux-kernel@vger.kernel.org", "joro@example.org"):
+    assert a in rcpt, (a, rcpt)
+EOF2
+
+# --- round trip: import what arrived into a fresh checkout, apply ----
+fresh="$T/fresh"
+mkdir -p "$fresh/patches"
+cp -r "$T/proj/kernel-overlay" "$fresh/"
+: >"$fresh/series"
+KSERIES_PROJECT="$fresh" ks import "$T/arrived.mbox"
+check "import of what arrived succeeds" rc_is 0
+# git send-email dates each mail when it sends it: the author date
+# becomes the send date, as with any mailed patch
+check "... and writes the exported patches byte for byte, but for Date:" \
+	diff -r -I '^Date: ' "$T/exported" "$fresh/patches"
+check "... and the series file lists them in order" \
+	sh -c "cd '$fresh' && [ \"\$(cat series)\" = \"\$(cd patches && ls)\" ]"
+KSERIES_PROJECT="$fresh" KSERIES_CACHE="$T/cache2" KSERIES_OUT="$T/out2" \
+	ks apply
+check "kseries apply of the imported series in a fresh checkout" rc_is 0
+check "... gives the same tree (git tree hash)" \
+	[ "$(git -C "$T/cache2/src" rev-parse 'series^{tree}')" = "$tree0" ]
+
+mkdir -p "$T/fresh2/patches"
+cp -r "$T/proj/kernel-overlay" "$T/fresh2/"
+KSERIES_PROJECT="$T/fresh2" ks import "$T/first.mbox"
+check "import of the dry run's mailbox gives the exported patches byte for byte" \
+	sh -c "[ $rc = 0 ] && diff -r '$T/exported' '$T/fresh2/patches'"
+
+# --- b4 am, offline, then git am ---------------------------------------
+git config --global b4.attestation-policy off
+mkdir -p "$T/b4"
+(cd "$T/b4" && b4 --offline-mode --no-interactive --no-stdin am -C \
+	-m "$T/arrived.mbox" -o "$T/b4" -n series) >"$T/b4.log" 2>&1
+check "b4 am (offline) accepts the mailbox" test -s "$T/b4/series.mbx"
+[ -s "$T/b4/series.mbx" ] || sed 's/^/# /' "$T/b4.log"
+check "... and keeps the three patches" \
+	sh -c "[ \$(grep -c '^Subject: \[PATCH v2 [123]/3\]' '$T/b4/series.mbx') = 3 ]"
+git clone -q "$src" "$T/am"
+git -C "$T/am" checkout -q -b am base
+check "git am applies b4's output" git -C "$T/am" am -q "$T/b4/series.mbx"
+check "... and gives the same tree" \
+	[ "$(git -C "$T/am" rev-parse 'HEAD^{tree}')" = "$tree0" ]
+
+kill $smtpd 2>/dev/null
+done_testing
