@@ -44,6 +44,15 @@ static char *run(const char *fmt, ...)
 	return sb_detach(&out);
 }
 
+/* Parse the 40 hex digits at @hex. */
+static void hex_oid(const char *hex, unsigned char oid[20])
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		assert_int_equal(sscanf(hex + 2 * i, "%2hhx", &oid[i]), 1);
+}
+
 static int setup(void **state)
 {
 	strcpy(dir, "/tmp/kseries-index-XXXXXX");
@@ -114,9 +123,7 @@ static void test_write(void **state)
 	gitindex_stat(&changed, &st);
 	changed.mode = 0100755;
 	out = run("git hash-object a/two");
-	assert_int_equal(sscanf(out, "%40s", (char[41]){ 0 }), 1);
-	for (int i = 0; i < 20; i++)
-		sscanf(out + 2 * i, "%2hhx", &changed.oid[i]);
+	hex_oid(out, changed.oid);
 	free(out);
 	memset(&added, 0, sizeof(added));
 	f = xasprintf("%s/a/b/new", dir);
@@ -125,8 +132,7 @@ static void test_write(void **state)
 	gitindex_stat(&added, &st);
 	added.mode = 0100644;
 	out = run("git hash-object a/b/new");
-	for (int i = 0; i < 20; i++)
-		sscanf(out + 2 * i, "%2hhx", &added.oid[i]);
+	hex_oid(out, added.oid);
 	free(out);
 	up[0] = (struct gitindex_update){ "three", NULL };
 	up[1] = (struct gitindex_update){ "a/two", &changed };

@@ -45,6 +45,38 @@ static void put_be32(unsigned char *p, uint32_t v)
 	p[3] = v;
 }
 
+/*
+ * A zlib stream of stored blocks, written directly: level 0 is for
+ * speed, and zlib's deflate would copy everything through its window.
+ */
+static void add_stored(struct strbuf *sb, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	unsigned char b[5];
+	uLong adler = adler32(1, p, len);
+
+	sb_grow(sb, len + 6 + 5 * (len / 65535 + 1));
+	sb_add(sb, "\x78\x01", 2);
+	do {
+		size_t n = len > 65535 ? 65535 : len;
+
+		b[0] = n == len;	/* BFINAL on the last block */
+		b[1] = n & 0xff;
+		b[2] = n >> 8;
+		b[3] = ~n & 0xff;
+		b[4] = (~n >> 8) & 0xff;
+		sb_add(sb, b, 5);
+		sb_add(sb, p, n);
+		p += n;
+		len -= n;
+	} while (len);
+	b[0] = adler >> 24;
+	b[1] = adler >> 16;
+	b[2] = adler >> 8;
+	b[3] = adler;
+	sb_add(sb, b, 4);
+}
+
 int pack_add_oid(struct pack_writer *w, enum obj_type type, const void *data,
 		 size_t len, const unsigned char oid[20])
 {
@@ -65,6 +97,10 @@ int pack_add_oid(struct pack_writer *w, enum obj_type type, const void *data,
 
 	start = w->body.len;
 	sb_add(&w->body, hdr, n);
+	if (!w->level) {
+		add_stored(&w->body, data, len);
+		goto added;
+	}
 	memset(&zs, 0, sizeof(zs));
 	if (deflateInit(&zs, w->level) != Z_OK)
 		return error("zlib: deflateInit failed");
@@ -81,7 +117,7 @@ int pack_add_oid(struct pack_writer *w, enum obj_type type, const void *data,
 	w->body.len += zs.total_out;
 	w->body.buf[w->body.len] = '\0';
 	deflateEnd(&zs);
-
+added:
 	ALLOC_GROW(w->ents, w->nr + 1, w->alloc);
 	e = &w->ents[w->nr++];
 	memcpy(e->oid, oid, 20);

@@ -333,7 +333,7 @@ static struct node *walk(struct importer *im, const char *rel,
 }
 
 static int write_work_file(struct importer *im, const char *rel,
-			   unsigned int mode, const struct strbuf *data,
+			   unsigned int mode, const char *data, size_t len,
 			   struct stat *st)
 {
 	char *p = xasprintf("%s/%s", im->tmp, rel);
@@ -341,7 +341,11 @@ static int write_work_file(struct importer *im, const char *rel,
 
 	unlink(p);
 	if (mode == 0120000) {
-		if (symlink(sb_str(data), p) || lstat(p, st)) {
+		char *target = xstrndup(data, len);
+		int r = symlink(target, p) || lstat(p, st);
+
+		free(target);
+		if (r) {
 			error("cannot create the symlink %s: %s", p,
 			      strerror(errno));
 			goto out;
@@ -355,8 +359,7 @@ static int write_work_file(struct importer *im, const char *rel,
 		error("cannot create %s: %s", p, strerror(errno));
 		goto out;
 	}
-	if ((data->len && write(fd, data->buf, data->len) !=
-	     (ssize_t)data->len) || fstat(fd, st)) {
+	if ((len && write(fd, data, len) != (ssize_t)len) || fstat(fd, st)) {
 		error("cannot write %s: %s", p, strerror(errno));
 		close(fd);
 		goto out;
@@ -401,7 +404,7 @@ static int add_entry(struct importer *im, const char *rel, unsigned int mode,
 
 /* Record a file (or symlink) entry of the tar stream. */
 static int add_file(struct importer *im, const char *rel, unsigned int mode,
-		    const char *hardlink)
+		    const char *hardlink, const char *data, size_t len)
 {
 	const char *leaf;
 	struct node *d = walk(im, rel, &leaf), *k;
@@ -435,21 +438,24 @@ static int add_file(struct importer *im, const char *rel, unsigned int mode,
 					     im->o->tarball, rel);
 		}
 		mode = t->mode;
+		data = sb_str(&im->data);
+		len = im->data.len;
 	}
-	if (pack_add(&im->pack, OBJ_BLOB, sb_str(&im->data), im->data.len,
-		     oid))
+	if (pack_add(&im->pack, OBJ_BLOB, data, len, oid))
 		return -1;
-	if (write_work_file(im, rel, mode, &im->data, &st))
+	if (write_work_file(im, rel, mode, data, len, &st))
 		return -1;
 	if (!k)
 		k = add_child(d, leaf, strlen(leaf), mode);
 	k->mode = mode;
 	memcpy(k->oid, oid, 20);
 	im->files++;
-	im->bytes += im->data.len;
+	im->bytes += len;
 	report(im, false);
 	return add_entry(im, rel, mode, oid, &st);
 }
+
+static const unsigned char zero_block[512];
 
 /* Read the tar stream to its end. */
 static int read_tar(struct importer *im)
@@ -463,14 +469,14 @@ static int read_tar(struct importer *im)
 
 	for (;;) {
 		char *name = NULL, *link = NULL;
-		const char *rel;
+		const char *rel, *data;
 		uint64_t size, mtime;
 		unsigned int mode;
 		char type;
 
 		if (source_read(im, h, NULL, 512))
 			goto out;
-		if (!memcmp(h, (char[512]){ 0 }, 512)) {
+		if (!memcmp(h, zero_block, 512)) {
 			if (++zero_blocks == 2)
 				break;
 			continue;
@@ -526,9 +532,22 @@ static int read_tar(struct importer *im)
 			im->max_mtime = mtime;
 		/* Contents: only regular files carry data. */
 		sb_reset(&im->data);
+		data = NULL;
 		if (type == '0' || type == '\0' || type == '7') {
-			if (source_read(im, NULL, &im->data, size) ||
-			    source_read(im, NULL, NULL,
+			struct source *sr = &im->src;
+
+			/*
+			 * Most files lie within the decoded buffer, with
+			 * their padding: then use them where they are.
+			 */
+			if (size + (512 - size % 512) % 512 <=
+			    sr->out_len - sr->out_pos) {
+				data = (const char *)sr->out + sr->out_pos;
+				sr->out_pos += size;
+			} else if (source_read(im, NULL, &im->data, size)) {
+				goto next_fail;
+			}
+			if (source_read(im, NULL, NULL,
 					(512 - size % 512) % 512))
 				goto next_fail;
 		} else if (type != '1' && type != '2' && type != '5') {
@@ -577,9 +596,8 @@ static int read_tar(struct importer *im)
 			if (make_dir(im, rel, strlen(rel), k))
 				goto next_fail;
 		} else if (type == '2') {
-			sb_reset(&im->data);
-			sb_addstr(&im->data, link);
-			if (add_file(im, rel, 0120000, NULL))
+			if (add_file(im, rel, 0120000, NULL, link,
+				     strlen(link)))
 				goto next_fail;
 		} else if (type == '1') {
 			const char *t = link;
@@ -587,11 +605,15 @@ static int read_tar(struct importer *im)
 			if (strip && *strip && !strncmp(t, strip, slen) &&
 			    t[slen] == '/')
 				t += slen + 1;
-			if (add_file(im, rel, 0, t))
+			if (add_file(im, rel, 0, t, NULL, 0))
 				goto next_fail;
 		} else {
+			size_t len = data ? size : im->data.len;
+
+			if (!data)
+				data = sb_str(&im->data);
 			if (add_file(im, rel, (mode & 0100) ? 0100755 :
-				     0100644, NULL))
+				     0100644, NULL, data, len))
 				goto next_fail;
 		}
 next:
