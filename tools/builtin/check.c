@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries check: build, boot and test every patch of the series.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/check.h"
+#include "lib/cmd.h"
+#include "lib/kbuild.h"
+#include "lib/tap.h"
+#include "lib/testset.h"
+
+const char cmd_check_usage[] =
+	"kseries check - build, boot and test every patch of the series\n"
+	"\n"
+	"usage: kseries check [--from COMMIT] [--to COMMIT] [--build-only]\n"
+	"                     [--tests fast|all|none|LIST] [--slow FILE]\n"
+	"                     [--tree DIR] [--build DIR] [--tests-dir DIR]\n"
+	"                     [--series FILE] [-j N] [--test-timeout S]\n"
+	"                     [--no-cache] [--keep-logs] [--json | --tap]\n"
+	"\n"
+	"For each commit from the base to the tip, in order: an incremental\n"
+	"build (same O= directory, ccache), a boot in QEMU, and the selftests\n"
+	"(built once, from the tip, so early patches report SKIP). It does not\n"
+	"stop at a failure: it prints a matrix (rows = patches; columns =\n"
+	"build, warnings added and fixed, boot verdict, each test) and writes\n"
+	"out/check/check.json and out/check/junit.xml.\n"
+	"\n"
+	"A patch is flagged when its build fails, it adds a compiler warning\n"
+	"(compared by file and message, line numbers aside, with the last\n"
+	"patch that built), its boot is not ok (panic, oops, bug, warn,\n"
+	"lockdep, hang, incomplete), or a test regresses against the last\n"
+	"earlier patch that ran it: PASS to a failure (a known failure too),\n"
+	"SKIP to a failure not in selftests/known-failures, or a failure with\n"
+	"no earlier result. The first commit (the base) is the reference:\n"
+	"shown, not judged.\n"
+	"\n"
+	"Results are cached in <cache>/check by commit, Kconfig fragments,\n"
+	"toolchain (gcc, ld, QEMU), test binaries and options, so a re-run\n"
+	"after changing the last patch checks only that patch. The work tree\n"
+	"is walked with HEAD detached at each commit and put back at the end\n"
+	"(or, if the check was killed, by the next one); it must be clean.\n"
+	"\n"
+	"    --from COMMIT     the reference (default: the base, tag 'base')\n"
+	"    --to COMMIT       the last commit (default: HEAD, branch 'series')\n"
+	"    --build-only      build only: no boot, no tests\n"
+	"    --tests SET       fast (default): every test at the first and\n"
+	"                      last commit, all but the slow ones between;\n"
+	"                      all; none (boot only); or a list of suite/name\n"
+	"                      and suite, comma-separated, at every commit\n"
+	"    --slow FILE       the slow tests (default selftests/slow-tests)\n"
+	"    --tree DIR        kernel work tree (default <cache>/src)\n"
+	"    --build DIR       O= build directory (default <cache>/build)\n"
+	"    --tests-dir DIR   built selftests to use as they are (default:\n"
+	"                      build them from HEAD into <cache>/selftests)\n"
+	"    --series FILE     maps commits to patch files (default <project>/series)\n"
+	"    -j N              parallel make jobs (default: number of CPUs)\n"
+	"    --test-timeout S  per test in the guest (default 300)\n"
+	"    --no-cache        check every commit again (results still saved)\n"
+	"    --keep-logs       keep every build and console log, not only\n"
+	"                      those of failures (out/check/logs/)\n"
+	"    --json            print the JSON report instead of the matrix\n"
+	"    --tap             print one TAP line a patch (the matrix as\n"
+	"                      comments), for 'make test'\n"
+	"\n"
+	"Progress goes to stderr, a few lines a patch with times.\n"
+	"Exit status: 0 no patch flagged, 1 a patch flagged or an error,\n"
+	"129 usage, 130 interrupted (the tree is put back).\n";
+
+struct check_opts {
+	const char *from, *to, *tests, *slow, *tree, *build, *tests_dir;
+	const char *series;
+	int jobs;
+	double test_timeout;
+	bool build_only, no_cache, keep_logs, json, tap;
+};
+
+static int parse_args(int argc, char **argv, struct check_opts *o)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char **str = NULL;
+		const char *name = NULL;
+
+		if ((v = cmd_opt(argc, argv, &i, "--from"))) {
+			str = &o->from;
+			name = "--from needs a commit";
+		} else if ((v = cmd_opt(argc, argv, &i, "--to"))) {
+			str = &o->to;
+			name = "--to needs a commit";
+		} else if ((v = cmd_opt(argc, argv, &i, "--tests"))) {
+			str = &o->tests;
+			name = "--tests needs fast, all, none or a list";
+		} else if ((v = cmd_opt(argc, argv, &i, "--slow"))) {
+			str = &o->slow;
+			name = "--slow needs a file";
+		} else if ((v = cmd_opt(argc, argv, &i, "--tree"))) {
+			str = &o->tree;
+			name = "--tree needs a directory";
+		} else if ((v = cmd_opt(argc, argv, &i, "--build"))) {
+			str = &o->build;
+			name = "--build needs a directory";
+		} else if ((v = cmd_opt(argc, argv, &i, "--tests-dir"))) {
+			str = &o->tests_dir;
+			name = "--tests-dir needs a directory";
+		} else if ((v = cmd_opt(argc, argv, &i, "--series"))) {
+			str = &o->series;
+			name = "--series needs a file";
+		} else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
+			o->jobs = atoi(v);
+			if (o->jobs <= 0)
+				return usage_error(cmd_check_usage,
+						   "-j needs a positive number");
+		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
+			o->jobs = atoi(argv[i] + 2);
+			if (o->jobs <= 0)
+				return usage_error(cmd_check_usage,
+						   "-j needs a positive number");
+		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
+			char *end;
+
+			o->test_timeout = strtod(v, &end);
+			if (!*v || *end || o->test_timeout <= 0)
+				return usage_error(cmd_check_usage,
+						   "--test-timeout needs seconds");
+		} else if (!strcmp(argv[i], "--build-only")) {
+			o->build_only = true;
+		} else if (!strcmp(argv[i], "--no-cache")) {
+			o->no_cache = true;
+		} else if (!strcmp(argv[i], "--keep-logs")) {
+			o->keep_logs = true;
+		} else if (!strcmp(argv[i], "--json")) {
+			o->json = true;
+		} else if (!strcmp(argv[i], "--tap")) {
+			o->tap = true;
+		} else {
+			return usage_error(cmd_check_usage,
+					   "unknown argument '%s'", argv[i]);
+		}
+		if (str) {
+			if (!*v)
+				return usage_error(cmd_check_usage, "%s", name);
+			*str = v;
+		}
+	}
+	if (o->json && o->tap)
+		return usage_error(cmd_check_usage,
+				   "--json and --tap exclude each other");
+	if (o->build_only && o->tests)
+		return usage_error(cmd_check_usage,
+				   "--build-only excludes --tests");
+	return 0;
+}
+
+static int resolve(struct krepo *t, const char *spec, git_oid *out)
+{
+	git_object *obj = NULL, *c = NULL;
+
+	if (git_revparse_single(&obj, t->repo, spec) ||
+	    git_object_peel(&c, obj, GIT_OBJECT_COMMIT)) {
+		git_object_free(obj);
+		return error("no commit '%s' in %s", spec, t->dir);
+	}
+	git_oid_cpy(out, git_object_id(c));
+	git_object_free(c);
+	git_object_free(obj);
+	return 0;
+}
+
+static char *elapsed(double secs)
+{
+	long s = (long)(secs + 0.5);
+
+	if (s >= 3600)
+		return xasprintf("%ld:%02ld:%02ld", s / 3600, s / 60 % 60,
+				 s % 60);
+	return xasprintf("%ld:%02ld", s / 60, s % 60);
+}
+
+/*
+ * Build the selftests once, from what the work tree holds (HEAD): its
+ * uapi headers first, then 'kseries selftests'.
+ */
+static int build_selftests(const struct check_opts *o, const char *tree,
+			   const char *build, char **frags, size_t nr_frags,
+			   const char *out)
+{
+	char *log_dir = out_path("check/logs");
+	char *log = path_join(log_dir, "selftests-headers.log");
+	char *stlog = path_join(log_dir, "selftests.log");
+	char *jobs = xasprintf("-j%d", o->jobs > 0 ? o->jobs :
+			       (int)sysconf(_SC_NPROCESSORS_ONLN));
+	struct kbuild kb = {
+		.tree = tree, .build = build, .log = log,
+		.fragments = frags, .nr_fragments = nr_frags,
+		.jobs = o->jobs, .ccache = true,
+	};
+	char *argv[] = {
+		"selftests", "--tree", (char *)tree, "--build", (char *)build,
+		"--output", (char *)out, "--log", stlog, jobs, "all", NULL
+	};
+	double start = now_seconds();
+	bool was_quiet = quiet;
+	int ret = -1;
+
+	mkdir_p(log_dir, 0755);
+	if (truncate(log, 0) && errno != ENOENT)
+		warning("cannot truncate %s: %s", log, strerror(errno));
+	fprintf(stderr, "check: building the selftests from HEAD into %s\n",
+		out);
+	quiet = true;
+	if (!kbuild_config(&kb) && !kbuild_headers(&kb) &&
+	    !cmd_selftests(ARRAY_SIZE(argv) - 1, argv))
+		ret = 0;
+	quiet = was_quiet;
+	if (!ret)
+		fprintf(stderr, "check: selftests ready (%.1f s)\n",
+			now_seconds() - start);
+	free(log_dir);
+	free(log);
+	free(stlog);
+	free(jobs);
+	return ret;
+}
+
+/* Drop the tests named in @slow from @ts. */
+static void drop_slow(struct testset *ts, const struct known_failures *slow)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ts->nr; i++) {
+		if (known_failures_find(slow, ts->t[i].name)) {
+			free(ts->t[i].name);
+			free(ts->t[i].path);
+			free(ts->t[i].cmdline);
+			continue;
+		}
+		ts->t[n++] = ts->t[i];
+	}
+	ts->nr = n;
+}
+
+/* The suites: @ends for the first and last commit, @mid between. */
+struct plan {
+	struct check_suite ends, mid;
+	bool have_mid;
+	struct known_failures known, slow;
+};
+
+static int make_plan(const struct check_opts *o, const char *tests_dir,
+		     struct plan *p)
+{
+	const char *spec = o->tests ? o->tests : "fast";
+	char *dir = out_path("check/initrd");
+	char *kpath = project_path("selftests/known-failures");
+	struct testset all = { 0 }, mid = { 0 };
+	int ret = -1;
+	size_t i;
+
+	if (known_failures_load(&p->known, kpath))
+		goto out;
+	if (!strcmp(spec, "none")) {
+		ret = check_suite_init(&p->ends, NULL, NULL, dir);
+		goto out;
+	}
+	if (testset_load(&all, tests_dir))
+		goto out;
+	if (strcmp(spec, "fast") && strcmp(spec, "all") &&
+	    testset_select(&all, spec))
+		goto out;
+	if (!strcmp(spec, "fast")) {
+		char *spath = o->slow ? xstrdup(o->slow) :
+			project_path("selftests/slow-tests");
+
+		if (o->slow && !path_exists(spath)) {
+			error("no slow-tests file %s", spath);
+			free(spath);
+			goto out;
+		}
+		if (known_failures_load(&p->slow, spath)) {
+			free(spath);
+			goto out;
+		}
+		free(spath);
+		for (i = 0; i < all.nr; i++)
+			testset_add(&mid, all.t[i].name, all.t[i].path,
+				    all.t[i].cmdline);
+		drop_slow(&mid, &p->slow);
+		p->have_mid = mid.nr != all.nr;
+	}
+	if (check_suite_init(&p->ends, &all, NULL, dir))
+		goto out;
+	if (p->have_mid && check_suite_init(&p->mid, &mid, NULL, dir))
+		goto out;
+	ret = 0;
+out:
+	testset_release(&all);
+	testset_release(&mid);
+	free(dir);
+	free(kpath);
+	return ret;
+}
+
+static void plan_release(struct plan *p)
+{
+	check_suite_release(&p->ends);
+	if (p->have_mid)
+		check_suite_release(&p->mid);
+	known_failures_release(&p->known);
+	known_failures_release(&p->slow);
+}
+
+static void count_tests(const struct check_result *r, struct strbuf *sb)
+{
+	unsigned int n[5] = { 0 };
+	size_t i;
+
+	for (i = 0; i < r->nr_tests; i++) {
+		char ch = check_status_char(r->tests[i].status);
+
+		n[ch == 'P' ? 0 : ch == 'S' ? 1 : ch == 'F' ? 2 :
+		  ch == 'x' ? 3 : 4]++;
+	}
+	sb_addf(sb, "%u P, %u S, %u F", n[0], n[1], n[2]);
+	if (n[3])
+		sb_addf(sb, ", %u x", n[3]);
+	if (n[4])
+		sb_addf(sb, ", %u not run", n[4]);
+}
+
+static void progress_result(const struct check_report *rep, size_t i,
+			    double start)
+{
+	const struct check_row *row = &rep->rows[i];
+	const struct check_result *r = &row->r;
+	struct strbuf sb = STRBUF_INIT;
+	char *el = elapsed(now_seconds() - start);
+
+	sb_addf(&sb, "      build %s", check_build_name(r->build));
+	if (r->build != CB_NOTRUN)
+		sb_addf(&sb, " %.1f s (%u compiled)", r->make_secs,
+			r->compiled);
+	if (r->build == CB_OK && !row->reference)
+		sb_addf(&sb, ", warnings +%zu -%zu", row->added.nr,
+			row->fixed.nr);
+	else if (r->build == CB_OK)
+		sb_addf(&sb, ", %zu warnings", r->warnings.nr);
+	if (r->booted) {
+		sb_addf(&sb, "; boot %s %.1f s", vm_verdict_name(r->verdict),
+			r->boot_secs);
+		if (r->retries)
+			sb_addf(&sb, " (%u retried)", r->retries);
+		if (r->nr_tests) {
+			sb_addstr(&sb, "; ");
+			count_tests(r, &sb);
+		}
+	}
+	fprintf(stderr, "%s\n", sb.buf);
+	fprintf(stderr, "      => %s%s (%s%.1f s; %s elapsed)\n",
+		row->flagged ? "FLAGGED: " : row->reference ? "reference" :
+		"ok", row->flagged ? row->reasons.buf : "",
+		r->cached ? "cached, was " : "", r->total_secs, el);
+	free(el);
+	sb_release(&sb);
+}
+
+/* Check one commit (the work tree is there): build, boot, tests. */
+static int check_one(struct check_ctx *ctx, const struct check_suite *suite,
+		     const char *tag, struct check_result *r)
+{
+	if (check_build(ctx, tag, r))
+		return -1;
+	if (check_interrupted)
+		return 0;
+	if (r->build == CB_OK && suite && check_boot(ctx, suite, tag, r))
+		return -1;
+	return 0;
+}
+
+static int write_reports(const struct check_report *rep, const char *text,
+			 struct strbuf *json)
+{
+	char *dir = out_path("check");
+	char *jpath = path_join(dir, "check.json");
+	char *xpath = path_join(dir, "junit.xml");
+	char *tpath = path_join(dir, "check.txt");
+	struct strbuf xml = STRBUF_INIT;
+	int ret = 0;
+
+	mkdir_p(dir, 0755);
+	check_format_json(rep, json);
+	check_format_junit(rep, &xml);
+	if (write_file_atomic(jpath, json->buf, json->len) ||
+	    write_file_atomic(xpath, xml.buf, xml.len) ||
+	    write_file_atomic(tpath, text, strlen(text)))
+		ret = error("cannot write the reports in %s: %s", dir,
+			    strerror(errno));
+	else
+		fprintf(stderr, "check: reports %s, %s, %s\n", tpath, jpath,
+			xpath);
+	sb_release(&xml);
+	free(dir);
+	free(jpath);
+	free(xpath);
+	free(tpath);
+	return ret;
+}
+
+/* The position of @id in the series: commits from the base to it. */
+static size_t series_index(struct krepo *t, const git_oid *id, size_t dflt)
+{
+	git_oid *chain = NULL;
+	size_t n = 0;
+
+	if (krepo_chain(t, &t->base, id, &chain, &n))
+		return dflt;
+	free(chain);
+	return n;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct check_opts o = { .test_timeout = 300 };
+	struct check_ctx ctx = { 0 };
+	struct check_walk w = { 0 };
+	struct check_report rep = { 0 };
+	struct plan plan = { 0 };
+	struct strbuf text = STRBUF_INIT, json = STRBUF_INIT;
+	char *tree = NULL, *build = NULL, *tests_dir = NULL, *series = NULL;
+	char *patches = NULL, *log_dir = NULL;
+	char **frags = NULL;
+	size_t nr_frags = 0, i, nr_commits = 0, first_index;
+	git_oid from, to, *commits = NULL;
+	double start = now_seconds();
+	int ret = 1;
+
+	cmd_handle_help(argc, argv, cmd_check_usage);
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret;
+	ret = 1;
+	tree = o.tree ? xstrdup(o.tree) : kbuild_default_tree();
+	build = o.build ? xstrdup(o.build) : kbuild_default_build();
+	{
+		char *mk = path_join(tree, "Makefile");
+		bool ok = path_exists(mk);
+
+		free(mk);
+		if (!ok) {
+			error("no kernel tree at %s: run 'kseries apply' first, or pass --tree DIR",
+			      tree);
+			goto out;
+		}
+	}
+	if (mkdir_p(build, 0755)) {
+		error("cannot create %s: %s", build, strerror(errno));
+		goto out;
+	}
+	{
+		char *rt = realpath(tree, NULL), *rb = realpath(build, NULL);
+
+		free(tree);
+		free(build);
+		tree = rt;
+		build = rb;
+	}
+	if (kbuild_default_fragments(&frags, &nr_frags))
+		goto out;
+	check_signals_install();
+	if (check_walk_open(&w, tree))
+		goto out;
+	if (resolve(&w.repo, o.from ? o.from : "refs/tags/" TREE_TAG, &from) ||
+	    resolve(&w.repo, o.to ? o.to : "HEAD", &to))
+		goto out;
+	if (krepo_chain(&w.repo, &from, &to, &commits, &nr_commits)) {
+		error("%.12s (--from) is not an ancestor of %.12s (--to) along first parents",
+		      git_oid_tostr_s(&from), git_oid_tostr_s(&to));
+		goto out;
+	}
+
+	if (!o.build_only) {
+		if (o.tests_dir) {
+			tests_dir = xstrdup(o.tests_dir);
+		} else {
+			tests_dir = selftests_default_dir(build);
+			if (!o.tests || strcmp(o.tests, "none"))
+				if (build_selftests(&o, tree, build, frags,
+						    nr_frags, tests_dir))
+					goto out;
+		}
+		if (make_plan(&o, tests_dir, &plan))
+			goto out;
+	}
+	log_dir = out_path("check/logs");
+	ctx.tree = tree;
+	ctx.build = build;
+	ctx.fragments = frags;
+	ctx.nr_fragments = nr_frags;
+	ctx.jobs = o.jobs;
+	ctx.ccache = which("ccache") != NULL;
+	ctx.log_dir = log_dir;
+	ctx.known = &plan.known;
+	ctx.test_timeout = o.test_timeout;
+	ctx.boot_timeout = 120;
+	ctx.keep_logs = o.keep_logs;
+	if (check_ctx_init(&ctx))
+		goto out;
+
+	series = o.series ? xstrdup(o.series) : project_path("series");
+	patches = project_path("patches");
+	first_index = series_index(&w.repo, &from, 0);
+	rep.build_only = o.build_only;
+	rep.from = xstrdup(git_oid_tostr_s(&from));
+	rep.to = xstrdup(git_oid_tostr_s(&to));
+	rep.tree = xstrdup(tree);
+	rep.rows = xcalloc(nr_commits + 1, sizeof(*rep.rows));
+	rep.alloc = nr_commits + 1;
+
+	fprintf(stderr, "check: %zu patch%s on %.12s (%s), %s to %.12s\n",
+		nr_commits, nr_commits == 1 ? "" : "es",
+		git_oid_tostr_s(&from),
+		git_oid_equal(&from, &w.repo.base) ? "the base" : "--from",
+		o.build_only ? "build only" : "build, boot and tests",
+		git_oid_tostr_s(&to));
+	if (!o.build_only)
+		fprintf(stderr, "check: %zu tests%s, %zu boot%s a commit; toolchain %s\n",
+			plan.ends.ts.nr, plan.have_mid ?
+			" at the first and last commit" : "",
+			plan.ends.nr_groups, plan.ends.nr_groups == 1 ? "" :
+			"s", ctx.toolchain);
+	if (plan.have_mid)
+		fprintf(stderr, "check: %zu tests between (the %zu in the slow list are left out)\n",
+			plan.mid.ts.nr, plan.ends.ts.nr - plan.mid.ts.nr);
+
+	for (i = 0; i <= nr_commits && !check_interrupted; i++) {
+		const git_oid *id = i ? &commits[i - 1] : &from;
+		struct check_row *row = &rep.rows[rep.nr];
+		const struct check_suite *suite = NULL;
+		struct check_result cached;
+		git_commit *c = NULL;
+		char key[65], *tag;
+		double t0 = now_seconds();
+
+		if (!o.build_only)
+			suite = plan.have_mid && i && i < nr_commits ?
+				&plan.mid : &plan.ends;
+		row->index = first_index + i;
+		memcpy(row->r.commit, git_oid_tostr_s(id), 41);
+		if (!git_commit_lookup(&c, w.repo.repo, id))
+			row->r.subject = xstrdup(git_commit_summary(c));
+		git_commit_free(c);
+		row->patch = check_patch_file(series, patches, row->index,
+					      row->r.subject);
+		tag = xasprintf("%04zu-%.8s", row->index, row->r.commit);
+		check_key(&ctx, row->r.commit, suite, key);
+		fprintf(stderr, "[%zu/%zu] %04zu %s\n", i, nr_commits,
+			row->index, i ? row->r.subject : "(base)");
+		if (!o.no_cache && !check_cache_load(&ctx, key, &cached)) {
+			check_result_release(&row->r);
+			row->r = cached;
+		} else {
+			if (check_walk_goto(&w, id) ||
+			    check_one(&ctx, suite, tag, &row->r)) {
+				free(tag);
+				goto restore;
+			}
+			row->r.total_secs = now_seconds() - t0;
+			if (!check_interrupted)
+				check_cache_store(&ctx, key, &row->r);
+		}
+		free(tag);
+		if (check_interrupted)
+			break;
+		rep.nr++;
+		check_judge(&rep);
+		progress_result(&rep, rep.nr - 1, start);
+	}
+restore:
+	if (check_walk_restore(&w))
+		ret = 1;
+	if (check_interrupted) {
+		error("interrupted; the work tree is back at %.12s",
+		      git_oid_tostr_s(&w.head));
+		ret = 130;
+		goto out;
+	}
+	if (rep.nr != nr_commits + 1)
+		goto out;
+	check_judge(&rep);
+	check_format_matrix(&rep, &text);
+	if (write_reports(&rep, text.buf, &json))
+		goto out;
+	if (o.json) {
+		fputs(json.buf, stdout);
+	} else if (o.tap) {
+		struct strbuf tap = STRBUF_INIT;
+		const char *p = text.buf;
+
+		while (p && *p) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+			printf("#%s%.*s\n", len ? " " : "", len, p);
+			p = nl ? nl + 1 : NULL;
+		}
+		check_format_tap(&rep, &tap);
+		fputs(tap.buf, stdout);
+		sb_release(&tap);
+	} else {
+		fputs(text.buf, stdout);
+	}
+	{
+		char *el = elapsed(now_seconds() - start);
+
+		fprintf(stderr, "check: %zu patch%s, %u flagged (%s)\n",
+			nr_commits, nr_commits == 1 ? "" : "es", rep.flagged,
+			el);
+		free(el);
+	}
+	ret = rep.flagged ? 1 : 0;
+out:
+	check_report_release(&rep);
+	check_ctx_release(&ctx);
+	plan_release(&plan);
+	check_walk_close(&w);
+	sb_release(&text);
+	sb_release(&json);
+	for (i = 0; i < nr_frags; i++)
+		free(frags[i]);
+	free(frags);
+	free(commits);
+	free(tree);
+	free(build);
+	free(tests_dir);
+	free(series);
+	free(patches);
+	free(log_dir);
+	return ret;
+}

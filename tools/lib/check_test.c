@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the per-patch check's core: the cached result's text
+ * form, the cache key, the judgement of a range (build failures, new
+ * warnings against the last patch that built, boot verdicts, test
+ * regressions and what does not count as one), the matrix, JSON, JUnit
+ * and TAP written from it, and the commit-to-patch-file mapping.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "check.h"
+#include "junit.h"
+#include "util.h"
+
+static void test_roundtrip(void **state)
+{
+	struct check_result r = { 0 }, back = { 0 };
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct warning w = { "kernel/a.c", "unused 'x'\twith a tab" };
+	const struct check_test *t;
+
+	memset(r.commit, 'a', 40);
+	r.subject = xstrdup("KVM: x86: a \\ subject");
+	r.build = CB_OK;
+	r.make_secs = 12.5;
+	r.compiled = 7;
+	wset_add(&r.warnings, &w);
+	r.booted = true;
+	r.verdict = VV_PANIC;
+	r.boot_secs = 3.25;
+	r.boots = 2;
+	r.retries = 1;
+	r.evidence = xstrdup("panic at console line 3:\nKernel panic - not syncing: x\n");
+	r.nr_tests = 0;
+	{
+		struct check_test *ct;
+
+		r.tests = xcalloc(2, sizeof(*r.tests));
+		r.alloc_tests = 2;
+		ct = &r.tests[r.nr_tests++];
+		ct->name = xstrdup("project/smoke_test");
+		ct->status = TS_PASS;
+		ct->secs = 0.5;
+		ct = &r.tests[r.nr_tests++];
+		ct->name = xstrdup("base/state_test");
+		ct->status = TS_XFAIL;
+		ct->secs = -1;
+		ct->reason = xstrdup("MSR 0x3a");
+		ct->output = xstrdup("line 1\nline\t2\n");
+	}
+	r.total_secs = 20;
+	check_result_format(&r, &a);
+	assert_int_equal(check_result_parse(&back, a.buf), 0);
+	check_result_format(&back, &b);
+	assert_string_equal(a.buf, b.buf);
+	assert_string_equal(back.subject, r.subject);
+	assert_int_equal(back.verdict, VV_PANIC);
+	assert_int_equal(back.retries, 1);
+	assert_string_equal(back.evidence, r.evidence);
+	assert_int_equal(back.warnings.nr, 1);
+	assert_string_equal(back.warnings.w[0].msg, w.msg);
+	t = check_result_test(&back, "base/state_test");
+	assert_non_null(t);
+	assert_int_equal(t->status, TS_XFAIL);
+	assert_string_equal(t->output, "line 1\nline\t2\n");
+	assert_null(check_result_test(&back, "base/nope"));
+
+	/* Not a result: refused, nothing leaked. */
+	assert_int_equal(check_result_parse(&back, "kseries-check 2\n"), -1);
+	check_result_release(&back);
+	assert_int_equal(check_result_parse(&back, "kseries-check 1\nbuild x\n"),
+			 -1);
+	assert_int_equal(check_result_parse(&back, "kseries-check 1\nsubject x\n"),
+			 -1);	/* no commit */
+	check_result_release(&r);
+	sb_release(&a);
+	sb_release(&b);
+}
+
+static void test_key(void **state)
+{
+	struct check_ctx c = { 0 };
+	struct check_suite s1 = { 0 }, s2 = { 0 };
+	char k1[65], k2[65], k3[65], k4[65];
+	const char *commit = "0123456789012345678901234567890123456789";
+
+	memset(c.inputs, 'i', 64);
+	memset(s1.digest, '1', 64);
+	memset(s2.digest, '2', 64);
+	check_key(&c, commit, &s1, k1);
+	check_key(&c, commit, &s1, k2);
+	assert_string_equal(k1, k2);
+	check_key(&c, commit, &s2, k2);
+	assert_string_not_equal(k1, k2);
+	check_key(&c, commit, NULL, k3);
+	assert_string_not_equal(k1, k3);
+	c.inputs[0] = 'j';	/* another toolchain or fragment */
+	check_key(&c, commit, &s1, k4);
+	assert_string_not_equal(k1, k4);
+	assert_int_equal(strlen(k1), 64);
+}
+
+/* A row: tests as "name=P,name=S" with P S F T(imeout) C(rash) X x N. */
+static struct check_row *add_row(struct check_report *rep,
+				 const char *subject, enum check_build b,
+				 int verdict, const char *tests)
+{
+	struct check_row *row;
+	char *copy, *tok, *save = NULL;
+
+	ALLOC_GROW(rep->rows, rep->nr + 1, rep->alloc);
+	row = &rep->rows[rep->nr];
+	memset(row, 0, sizeof(*row));
+	row->index = rep->nr++;
+	snprintf(row->r.commit, sizeof(row->r.commit), "%040zu", row->index);
+	row->r.subject = xstrdup(subject);
+	row->r.build = b;
+	if (verdict >= 0) {
+		row->r.booted = true;
+		row->r.verdict = verdict;
+	}
+	copy = xstrdup(tests ? tests : "");
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		struct check_test *t;
+
+		*eq = '\0';
+		ALLOC_GROW(row->r.tests, row->r.nr_tests + 1,
+			   row->r.alloc_tests);
+		t = &row->r.tests[row->r.nr_tests++];
+		memset(t, 0, sizeof(*t));
+		t->name = xstrdup(tok);
+		t->secs = 1;
+		switch (eq[1]) {
+		case 'P': t->status = TS_PASS; break;
+		case 'S': t->status = TS_SKIP; break;
+		case 'F': t->status = TS_FAIL; break;
+		case 'T': t->status = TS_TIMEOUT; break;
+		case 'C': t->status = TS_CRASH; break;
+		case 'X': t->status = TS_XPASS; break;
+		case 'x': t->status = TS_XFAIL; break;
+		default: t->status = TS_NOTRUN; break;
+		}
+		if (t->status == TS_FAIL)
+			t->output = xstrdup("==== Test Assertion Failure ====\nvalue 41, expected 42\n");
+	}
+	free(copy);
+	return row;
+}
+
+static void warn(struct check_row *row, const char *file, const char *msg)
+{
+	struct warning w = { (char *)file, (char *)msg };
+
+	wset_add(&row->r.warnings, &w);
+}
+
+static bool reason_has(const struct check_row *row, const char *what)
+{
+	return row->reasons.buf && strstr(row->reasons.buf, what);
+}
+
+/*
+ * The fixture's shape: a harmless patch, a new warning, a broken build
+ * fixed by the next patch, a panic fixed by the next, a test regression.
+ */
+static void make_series(struct check_report *rep)
+{
+	struct check_row *r;
+
+	r = add_row(rep, "base", CB_OK, VV_OK, "p/a=P,p/b=S,b/slow=P,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	r = add_row(rep, "harmless", CB_OK, VV_OK, "p/a=P,p/b=S,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	r = add_row(rep, "adds a warning", CB_OK, VV_OK, "p/a=P,p/b=S,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	warn(r, "lib/new.c", "unused variable 'v'");
+	add_row(rep, "breaks the build", CB_FAIL, -1, NULL);
+	r = add_row(rep, "fixes the build", CB_OK, VV_OK, "p/a=P,p/b=S,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	warn(r, "lib/new.c", "unused variable 'v'");
+	r = add_row(rep, "panics", CB_OK, VV_PANIC, "p/a=C,p/b=N,b/k=N");
+	r->r.evidence = xstrdup("Kernel panic - not syncing: planted");
+	warn(r, "kernel/old.c", "old warning");
+	warn(r, "lib/new.c", "unused variable 'v'");
+	r = add_row(rep, "fixes the panic", CB_OK, VV_OK, "p/a=P,p/b=S,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	warn(r, "lib/new.c", "unused variable 'v'");
+	r = add_row(rep, "breaks a test", CB_OK, VV_OK, "p/a=F,p/b=S,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	warn(r, "lib/new.c", "unused variable 'v'");
+	r = add_row(rep, "tip", CB_OK, VV_OK,
+		    "p/a=F,p/b=S,b/slow=P,b/k=x");
+	warn(r, "kernel/old.c", "old warning");
+	warn(r, "lib/new.c", "unused variable 'v'");
+}
+
+static void test_judge_series(void **state)
+{
+	struct check_report rep = { 0 };
+	size_t i;
+
+	make_series(&rep);
+	check_judge(&rep);
+	/* Exactly the planted ones. */
+	for (i = 0; i < rep.nr; i++) {
+		bool want = i == 2 || i == 3 || i == 5 || i == 7;
+
+		if (rep.rows[i].flagged != want)
+			fail_msg("row %zu (%s): flagged %d: %s", i,
+				 rep.rows[i].r.subject, rep.rows[i].flagged,
+				 rep.rows[i].reasons.buf);
+	}
+	assert_int_equal(rep.flagged, 4);
+	assert_true(rep.rows[0].reference);
+	assert_true(reason_has(&rep.rows[2], "1 new warning"));
+	assert_int_equal(rep.rows[2].added.nr, 1);
+	assert_string_equal(rep.rows[2].added.w[0].file, "lib/new.c");
+	assert_int_equal(rep.rows[2].fixed.nr, 0);
+	assert_true(reason_has(&rep.rows[3], "build failed"));
+	/* Compared with the last patch that built, not the broken one. */
+	assert_int_equal(rep.rows[4].added.nr, 0);
+	assert_int_equal(rep.rows[4].fixed.nr, 0);
+	/* The panic is the reason, not its crashed test. */
+	assert_string_equal(rep.rows[5].reasons.buf, "boot: panic");
+	assert_true(reason_has(&rep.rows[7], "p/a PASS->FAIL"));
+	/* The tip: p/a still fails (not new); the slow test is compared
+	 * with the base, the last row that ran it. */
+	assert_false(rep.rows[8].flagged);
+	/* Columns: the row with the most tests first (the base). */
+	assert_int_equal(rep.nr_cols, 4);
+	assert_string_equal(rep.cols[2], "b/slow");
+	/* Judging again gives the same (progress judges as it goes). */
+	check_judge(&rep);
+	assert_int_equal(rep.flagged, 4);
+	check_report_release(&rep);
+}
+
+static void test_judge_rules(void **state)
+{
+	struct check_report rep = { 0 };
+
+	add_row(&rep, "ref", CB_OK, VV_OK,
+		"t/pass=P,t/skip=S,t/known=S,t/fail=F,t/xp=X,t/gone=P");
+	add_row(&rep, "one", CB_OK, VV_OK,
+		"t/pass=x,t/skip=F,t/known=x,t/fail=F,t/xp=x,t/new=T,t/gone=N");
+	check_judge(&rep);
+	assert_true(reason_has(&rep.rows[1], "t/pass PASS->XFAIL"));
+	assert_true(reason_has(&rep.rows[1], "t/skip SKIP->FAIL"));
+	assert_false(reason_has(&rep.rows[1], "t/known"));	/* SKIP->XFAIL */
+	assert_false(reason_has(&rep.rows[1], "t/fail"));	/* still fails */
+	assert_true(reason_has(&rep.rows[1], "t/xp XPASS->XFAIL"));
+	assert_true(reason_has(&rep.rows[1],
+			       "t/new TIMEOUT (no earlier result)"));
+	/* No result from a boot that finished: a failure. */
+	assert_true(reason_has(&rep.rows[1], "t/gone PASS->NOTRUN"));
+	check_report_release(&rep);
+
+	/* A hang: the test running then is named too. */
+	add_row(&rep, "ref", CB_OK, VV_OK, "t/a=P,t/b=P");
+	add_row(&rep, "hangs", CB_OK, VV_HANG, "t/a=T,t/b=N");
+	check_judge(&rep);
+	assert_true(reason_has(&rep.rows[1], "boot: hang"));
+	assert_true(reason_has(&rep.rows[1], "t/a PASS->TIMEOUT"));
+	assert_false(reason_has(&rep.rows[1], "t/b"));
+	check_report_release(&rep);
+
+	/* Build only: only builds and warnings count. */
+	rep.build_only = true;
+	add_row(&rep, "ref", CB_OK, -1, NULL);
+	add_row(&rep, "ok", CB_OK, -1, NULL);
+	check_judge(&rep);
+	assert_int_equal(rep.flagged, 0);
+	check_report_release(&rep);
+}
+
+static void test_outputs(void **state)
+{
+	struct check_report rep = { 0 };
+	struct strbuf m = STRBUF_INIT, j = STRBUF_INIT, x = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT;
+
+	make_series(&rep);
+	rep.rows[3].r.errors = xstrdup("    ../src/kernel/a.c:1:2: error: expected ';'\n");
+	rep.rows[2].patch = xstrdup("patches/0002-adds-a-warning.patch");
+	check_judge(&rep);
+	check_format_matrix(&rep, &m);
+	/* One row a patch: label, build, +w -w, boot, a char a test. */
+	assert_non_null(strstr(m.buf, "\n0002 adds a warning"));
+	assert_non_null(strstr(m.buf, "ok       1   0 ok          PS-x  <-\n"));
+	assert_non_null(strstr(m.buf, "FAIL     -   - -           ----  <-\n"));
+	assert_non_null(strstr(m.buf, "ok       0   0 panic       F---  <-\n"));
+	assert_non_null(strstr(m.buf, "ok       0   0 ok          FS-x  <-\n"));
+	assert_non_null(strstr(m.buf, "ok       0   0 ok          FSPx\n"));
+	assert_non_null(strstr(m.buf, "  + warning: lib/new.c: unused variable 'v'\n"));
+	assert_non_null(strstr(m.buf, "patches/0002-adds-a-warning.patch"));
+	assert_non_null(strstr(m.buf, "error: expected ';'"));
+	assert_non_null(strstr(m.buf, "Kernel panic - not syncing: planted"));
+	assert_non_null(strstr(m.buf, "  p/a: FAIL\n    | ==== Test Assertion Failure ====\n    | value 41, expected 42\n"));
+	assert_non_null(strstr(m.buf, "1 p/a"));
+
+	check_format_json(&rep, &j);
+	assert_non_null(strstr(j.buf, "\"flagged\":4,"));
+	assert_non_null(strstr(j.buf, "\"name\":\"p/a\",\"status\":\"FAIL\",\"previous\":\"PASS\",\"regression\":true"));
+	assert_non_null(strstr(j.buf, "\"added\":[{\"file\":\"lib/new.c\",\"message\":\"unused variable 'v'\"}]"));
+	assert_non_null(strstr(j.buf, "\"boot\":{\"verdict\":\"panic\""));
+	assert_int_equal(j.buf[j.len - 2], '}');
+
+	check_format_junit(&rep, &x);
+	assert_true(starts_with(x.buf, "<?xml version=\"1.0\""));
+	/* 9 suites; failures: build, warnings, boot, the test. */
+	assert_non_null(strstr(x.buf, "<testsuites tests="));
+	assert_non_null(strstr(x.buf, "failures=\"4\""));
+	assert_non_null(strstr(x.buf, "<testsuite name=\"0007 breaks a test\""));
+	assert_non_null(strstr(x.buf, "<failure message=\"PASS -&gt; FAIL"));
+	assert_non_null(strstr(x.buf, "name=\"build\" time=\"0.000\">\n      <failure message=\"the build failed\">"));
+	{
+		const char *p = x.buf;
+		size_t open = 0, close = 0;
+
+		while ((p = strstr(p, "<testsuite ")))
+			open++, p++;
+		p = x.buf;
+		while ((p = strstr(p, "</testsuite>")))
+			close++, p++;
+		assert_int_equal(open, 9);
+		assert_int_equal(close, 9);
+	}
+
+	check_format_tap(&rep, &t);
+	assert_true(starts_with(t.buf, "1..8\nok 1 - 0001 harmless\n"));
+	assert_non_null(strstr(t.buf, "not ok 3 - 0003 breaks the build # build failed\n"));
+	assert_non_null(strstr(t.buf, "not ok 7 - 0007 breaks a test # p/a PASS->FAIL\n"));
+	assert_non_null(strstr(t.buf, "ok 8 - 0008 tip\n"));
+	sb_release(&m);
+	sb_release(&j);
+	sb_release(&x);
+	sb_release(&t);
+	check_report_release(&rep);
+}
+
+static void test_junit_escape(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	junit_escape(&sb, "a<b>&\"c'\001\td\n");
+	assert_string_equal(sb.buf, "a&lt;b&gt;&amp;&quot;c&apos;\td\n");
+	sb_release(&sb);
+}
+
+static void test_patch_file(void **state)
+{
+	char dir[] = "/tmp/ks-check-XXXXXX";
+	char *series, *patches, *p1, *p2, *got;
+
+	assert_non_null(mkdtemp(dir));
+	series = path_join(dir, "series");
+	patches = path_join(dir, "patches");
+	mkdir_p(patches, 0755);
+	p1 = path_join(patches, "0001-a.patch");
+	p2 = path_join(patches, "0002-b.patch");
+	assert_int_equal(write_file_atomic(series,
+		"# topic: t - x\n0001-a.patch\n0002-b.patch\n", 41), 0);
+	{
+		const char *a = "From 1 Mon Sep 17 00:00:00 2001\nFrom: X <x@y>\n"
+			"Subject: [PATCH 1/2] KVM: x86: a long\n subject\n\nbody\n";
+		const char *b = "From: X <x@y>\nSubject: KVM: b\n\n";
+
+		assert_int_equal(write_file_atomic(p1, a, strlen(a)), 0);
+		assert_int_equal(write_file_atomic(p2, b, strlen(b)), 0);
+	}
+	got = check_patch_file(series, patches, 1, "KVM: x86: a long subject");
+	assert_non_null(got);
+	assert_string_equal(got, "patches/0001-a.patch");
+	free(got);
+	got = check_patch_file(series, patches, 2, "KVM: b");
+	assert_string_equal(got, "patches/0002-b.patch");
+	free(got);
+	/* Another patch at that place, the base, past the end: none. */
+	assert_null(check_patch_file(series, patches, 2, "KVM: c"));
+	assert_null(check_patch_file(series, patches, 0, "base"));
+	assert_null(check_patch_file(series, patches, 3, "KVM: b"));
+	assert_null(check_patch_file("/nonexistent", patches, 1, "KVM: b"));
+	free(series);
+	free(patches);
+	free(p1);
+	free(p2);
+	remove_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_judge_series),
+		cmocka_unit_test(test_judge_rules),
+		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_junit_escape),
+		cmocka_unit_test(test_patch_file),
+	};
+
+	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
+}

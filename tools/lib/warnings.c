@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "warnings.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define WDB_FILE	".kseries-warnings"
+#define WDB_MAGIC	"kseries-warnings 1"
+
+void warning_release(struct warning *w)
+{
+	free(w->file);
+	free(w->msg);
+	w->file = NULL;
+	w->msg = NULL;
+}
+
+int warning_cmp(const struct warning *a, const struct warning *b)
+{
+	int c = strcmp(a->file, b->file);
+
+	return c ? c : strcmp(a->msg, b->msg);
+}
+
+/* @line without ANSI escapes (ccache may keep gcc's colours), tabs as ' '. */
+static char *plain_line(const char *line)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = line;
+
+	while (*p) {
+		if (*p == '\033' && p[1] == '[') {
+			p += 2;
+			while (*p && !isalpha((unsigned char)*p))
+				p++;
+			if (*p)
+				p++;
+			continue;
+		}
+		if (*p == '\r' || *p == '\n') {
+			p++;
+			continue;
+		}
+		sb_addch(&sb, *p == '\t' ? ' ' : *p);
+		p++;
+	}
+	if (!sb.buf)
+		sb_addstr(&sb, "");
+	return sb_detach(&sb);
+}
+
+/* "+0x1f/0x80" and "(.text+0x1234)" offsets move with any change. */
+static char *normalise_msg(const char *m)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = m;
+
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		if ((*p == '+' || *p == '/') && p[1] == '0' && p[2] == 'x' &&
+		    isxdigit((unsigned char)p[3])) {
+			sb_addch(&sb, *p);
+			sb_addstr(&sb, "0x?");
+			p += 3;
+			while (isxdigit((unsigned char)*p))
+				p++;
+			continue;
+		}
+		sb_addch(&sb, *p++);
+	}
+	if (!sb.buf)
+		sb_addstr(&sb, "");
+	sb_rtrim(&sb);
+	return sb_detach(&sb);
+}
+
+/* Resolve "." and ".." lexically in an absolute path. */
+static char *lexical_clean(const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL, *part;
+	const char **parts = NULL;
+	size_t n = 0, alloc = 0, i;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (part = strtok_r(copy, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(part, "."))
+			continue;
+		if (!strcmp(part, "..")) {
+			if (n)
+				n--;
+			continue;
+		}
+		ALLOC_GROW(parts, n + 1, alloc);
+		parts[n++] = part;
+	}
+	for (i = 0; i < n; i++)
+		sb_addf(&sb, "/%s", parts[i]);
+	if (!sb.len)
+		sb_addch(&sb, '/');
+	free(parts);
+	free(copy);
+	return sb_detach(&sb);
+}
+
+static bool strip_dir(const char *path, const char *dir, const char **rest)
+{
+	size_t n;
+
+	if (!dir || !*dir)
+		return false;
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, dir, n) || path[n] != '/')
+		return false;
+	*rest = path + n + 1;
+	return true;
+}
+
+static char *normalise_path(const char *file, const char *tree,
+			    const char *build)
+{
+	char *abs, *clean, *out;
+	const char *rest;
+
+	if (!strchr(file, '/') && !strchr(file, '.'))
+		return xstrdup(file);	/* "ld", "modpost": a tool */
+	if (file[0] == '/' || !build)
+		abs = xstrdup(file);
+	else
+		abs = xasprintf("%s/%s", build, file);
+	clean = lexical_clean(abs);
+	free(abs);
+	if (strip_dir(clean, tree, &rest) || strip_dir(clean, build, &rest))
+		out = xstrdup(rest);
+	else if (file[0] != '/')
+		out = xstrdup(clean + 1);	/* no build dir: stays relative */
+	else
+		out = xstrdup(clean);
+	free(clean);
+	return out;
+}
+
+bool warning_parse(const char *line, const char *tree, const char *build,
+		   struct warning *w)
+{
+	char *l = plain_line(line);
+	const char *p, *colon, *msg;
+	char *file = NULL;
+
+	memset(w, 0, sizeof(*w));
+	p = l;
+	while (*p == ' ')
+		p++;
+	if (skip_prefix(p, "WARNING: ", &msg)) {
+		/* modpost and other kbuild scripts */
+		w->file = xstrdup("");
+		w->msg = normalise_msg(msg);
+		free(l);
+		return true;
+	}
+	if (p != l)
+		goto no;
+	/* path[:line[:col]]: warning: message */
+	msg = strstr(l, ": warning: ");
+	if (!msg)
+		goto no;
+	for (p = l; p < msg; p++)
+		if (*p == ' ')
+			goto no;
+	colon = memchr(l, ':', msg - l);
+	if (!colon)
+		colon = msg;
+	/* Everything between the path and ": warning" must be :N[:N]. */
+	for (p = colon; p < msg; p++)
+		if (*p != ':' && !isdigit((unsigned char)*p))
+			goto no;
+	if (colon == l)
+		goto no;
+	file = xstrndup(l, colon - l);
+	w->file = normalise_path(file, tree, build);
+	w->msg = normalise_msg(msg + strlen(": warning: "));
+	free(file);
+	free(l);
+	return true;
+no:
+	free(l);
+	return false;
+}
+
+/* Sets */
+
+static size_t wset_pos(const struct wset *s, const struct warning *w,
+		       bool *found)
+{
+	size_t lo = 0, hi = s->nr;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = warning_cmp(&s->w[mid], w);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool wset_has(const struct wset *s, const struct warning *w)
+{
+	bool found;
+
+	wset_pos(s, w, &found);
+	return found;
+}
+
+void wset_add(struct wset *s, const struct warning *w)
+{
+	bool found;
+	size_t pos = wset_pos(s, w, &found);
+
+	if (found)
+		return;
+	ALLOC_GROW(s->w, s->nr + 1, s->alloc);
+	memmove(&s->w[pos + 1], &s->w[pos], (s->nr - pos) * sizeof(*s->w));
+	s->w[pos].file = xstrdup(w->file);
+	s->w[pos].msg = xstrdup(w->msg);
+	s->nr++;
+}
+
+void wset_release(struct wset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		warning_release(&s->w[i]);
+	free(s->w);
+	memset(s, 0, sizeof(*s));
+}
+
+void wset_copy(struct wset *dst, const struct wset *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++)
+		wset_add(dst, &src->w[i]);
+}
+
+void wset_diff(const struct wset *parent, const struct wset *child,
+	       struct wset *added, struct wset *fixed)
+{
+	size_t i = 0, j = 0;
+
+	while (i < parent->nr || j < child->nr) {
+		int c;
+
+		if (i == parent->nr)
+			c = 1;
+		else if (j == child->nr)
+			c = -1;
+		else
+			c = warning_cmp(&parent->w[i], &child->w[j]);
+		if (!c) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			if (fixed)
+				wset_add(fixed, &parent->w[i]);
+			i++;
+		} else {
+			if (added)
+				wset_add(added, &child->w[j]);
+			j++;
+		}
+	}
+}
+
+/* Kbuild's quiet lines: two spaces, a tag, spaces, one target. */
+char *kbuild_quiet_target(const char *line)
+{
+	const char *p = line, *t, *e;
+
+	if (p[0] != ' ' || p[1] != ' ' || !isupper((unsigned char)p[2]))
+		return NULL;
+	p += 2;
+	while (isupper((unsigned char)*p) || isdigit((unsigned char)*p) ||
+	       *p == '_' || *p == '-')
+		p++;
+	if (!strncmp(p, " [M]", 4))
+		p += 4;
+	if (*p != ' ')
+		return NULL;
+	while (*p == ' ')
+		p++;
+	t = p;
+	e = t + strcspn(t, " \t\r\n");
+	if (e == t)
+		return NULL;
+	p = e;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p)
+		return NULL;	/* more words: not a quiet line */
+	return xstrndup(t, e - t);
+}
+
+/* The database */
+
+static size_t wdb_pos(const struct wdb *db, const char *target, bool *found)
+{
+	size_t lo = 0, hi = db->nr;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(db->u[mid].target, target);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct wunit *wdb_find(const struct wdb *db, const char *target)
+{
+	bool found;
+	size_t pos = wdb_pos(db, target, &found);
+
+	return found ? &db->u[pos] : NULL;
+}
+
+static struct wunit *wdb_get(struct wdb *db, const char *target)
+{
+	bool found;
+	size_t pos = wdb_pos(db, target, &found);
+
+	if (found)
+		return &db->u[pos];
+	ALLOC_GROW(db->u, db->nr + 1, db->alloc);
+	memmove(&db->u[pos + 1], &db->u[pos], (db->nr - pos) * sizeof(*db->u));
+	memset(&db->u[pos], 0, sizeof(*db->u));
+	db->u[pos].target = xstrdup(target);
+	db->nr++;
+	return &db->u[pos];
+}
+
+static void wdb_remove(struct wdb *db, size_t pos)
+{
+	free(db->u[pos].target);
+	wset_release(&db->u[pos].ws);
+	memmove(&db->u[pos], &db->u[pos + 1],
+		(db->nr - pos - 1) * sizeof(*db->u));
+	db->nr--;
+}
+
+void wdb_release(struct wdb *db)
+{
+	while (db->nr)
+		wdb_remove(db, db->nr - 1);
+	free(db->u);
+	memset(db, 0, sizeof(*db));
+}
+
+int wdb_load(struct wdb *db, const char *build)
+{
+	char *path = path_join(build, WDB_FILE);
+	struct strbuf sb = STRBUF_INIT;
+	struct wunit *cur = NULL;
+	const char *p;
+	bool bad = false;
+
+	memset(db, 0, sizeof(*db));
+	if (read_file(path, &sb)) {
+		free(path);
+		return 0;
+	}
+	if (!starts_with(sb.buf, WDB_MAGIC "\n")) {
+		warning("%s: not a warnings database; starting afresh", path);
+		goto out;
+	}
+	p = sb.buf + strlen(WDB_MAGIC) + 1;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+
+		p = nl ? nl + 1 : p + strlen(p);
+		if (line[0] == 'U' && line[1] == ' ') {
+			char *end;
+			long long ns = strtoll(line + 2, &end, 10);
+
+			if (*end != ' ' && *end != '\0') {
+				bad = true;
+			} else {
+				cur = wdb_get(db, *end ? end + 1 : "");
+				cur->mtime_ns = ns;
+			}
+		} else if (line[0] == 'W' && line[1] == ' ' && cur) {
+			char *tab = strchr(line + 2, '\t');
+			struct warning w;
+
+			if (!tab) {
+				bad = true;
+			} else {
+				*tab = '\0';
+				w.file = line + 2;
+				w.msg = tab + 1;
+				wset_add(&cur->ws, &w);
+			}
+		} else if (line[0]) {
+			bad = true;
+		}
+		free(line);
+	}
+	if (bad) {
+		warning("%s: unreadable lines; starting afresh", path);
+		wdb_release(db);
+	}
+out:
+	sb_release(&sb);
+	free(path);
+	return 0;
+}
+
+int wdb_save(const struct wdb *db, const char *build)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = path_join(build, WDB_FILE);
+	size_t i, j;
+	int ret;
+
+	sb_addstr(&sb, WDB_MAGIC "\n");
+	for (i = 0; i < db->nr; i++) {
+		const struct wunit *u = &db->u[i];
+
+		sb_addf(&sb, "U %lld %s\n", (long long)u->mtime_ns, u->target);
+		for (j = 0; j < u->ws.nr; j++)
+			sb_addf(&sb, "W %s\t%s\n", u->ws.w[j].file,
+				u->ws.w[j].msg);
+	}
+	ret = write_file_atomic(path, sb.buf, sb.len);
+	if (ret)
+		error("cannot write %s: %s", path, strerror(errno));
+	sb_release(&sb);
+	free(path);
+	return ret;
+}
+
+static int64_t mtime_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -1;
+	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+/* Collect the targets of ".NAME.o.cmd" files under @rel of @build. */
+static void find_objects(const char *build, const char *rel, char ***out,
+			 size_t *nr, size_t *alloc)
+{
+	char *dir = rel[0] ? path_join(build, rel) : xstrdup(build);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	free(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		char *sub;
+
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		sub = rel[0] ? xasprintf("%s/%s", rel, n) : xstrdup(n);
+		if (de->d_type == DT_DIR) {
+			if (strcmp(sub, "scripts") && strcmp(sub, "tools") &&
+			    strcmp(sub, "usr/include") &&
+			    strcmp(sub, "source"))
+				find_objects(build, sub, out, nr, alloc);
+		} else if (n[0] == '.' && ends_with(n, ".o.cmd")) {
+			size_t len = strlen(n);
+
+			ALLOC_GROW(*out, *nr + 1, *alloc);
+			(*out)[(*nr)++] = rel[0] ?
+				xasprintf("%s/%.*s", rel, (int)(len - 5),
+					  n + 1) :
+				xstrndup(n + 1, len - 5);
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
+size_t wdb_prepare(struct wdb *db, const char *build)
+{
+	char **objs = NULL;
+	size_t nr = 0, alloc = 0, i, removed = 0;
+
+	find_objects(build, "", &objs, &nr, &alloc);
+	for (i = 0; i < nr; i++) {
+		char *path = path_join(build, objs[i]);
+		int64_t m = mtime_of(path);
+		struct wunit *u = wdb_find(db, objs[i]);
+
+		if (m < 0) {
+			/* Not there: make builds it anyway. */
+		} else if (!u || u->mtime_ns != m) {
+			if (!unlink(path))
+				removed++;
+			else
+				warning("cannot remove %s: %s", path,
+					strerror(errno));
+		}
+		free(path);
+		free(objs[i]);
+	}
+	free(objs);
+	/* Forget units whose target is gone or changed behind our back. */
+	for (i = db->nr; i-- > 0; ) {
+		struct wunit *u = &db->u[i];
+		char *path;
+		int64_t m;
+
+		if (!u->mtime_ns)
+			continue;	/* transient: dropped by the next update */
+		path = path_join(build, u->target);
+		m = mtime_of(path);
+		free(path);
+		if (m < 0 || m != u->mtime_ns)
+			wdb_remove(db, i);
+	}
+	return removed;
+}
+
+void wdb_update(struct wdb *db, const char *log, const char *tree,
+		const char *build, struct wset *rebuilt)
+{
+	struct wunit *cur;
+	const char *p = log;
+	size_t i;
+
+	/* Units without a file (and "") ran in the last build only. */
+	for (i = db->nr; i-- > 0; ) {
+		if (!db->u[i].mtime_ns)
+			wdb_remove(db, i);
+		else
+			db->u[i].seen = false;
+	}
+	cur = wdb_get(db, "");
+	cur->seen = true;
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		char *target = kbuild_quiet_target(line);
+		struct warning w;
+
+		p = nl ? nl + 1 : NULL;
+		if (target) {
+			cur = wdb_get(db, target);
+			if (!cur->seen) {
+				wset_release(&cur->ws);
+				cur->seen = true;
+			}
+			free(target);
+		} else if (warning_parse(line, tree, build, &w)) {
+			wset_add(&cur->ws, &w);
+			if (rebuilt)
+				wset_add(rebuilt, &w);
+			warning_release(&w);
+		}
+		free(line);
+	}
+	for (i = db->nr; i-- > 0; ) {
+		struct wunit *u = &db->u[i];
+		char *path;
+		int64_t m;
+
+		if (!u->seen)
+			continue;
+		path = u->target[0] ? path_join(build, u->target) : NULL;
+		m = path ? mtime_of(path) : -1;
+		free(path);
+		if (m > 0)
+			u->mtime_ns = m;
+		else if (!u->ws.nr)
+			wdb_remove(db, i);
+		else
+			u->mtime_ns = 0;	/* transient: this build only */
+	}
+}
+
+void wdb_all(const struct wdb *db, struct wset *out)
+{
+	size_t i;
+
+	for (i = 0; i < db->nr; i++)
+		wset_copy(out, &db->u[i].ws);
+}

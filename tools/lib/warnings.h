@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Compiler warnings by content, tracked per build unit.
+ *
+ * A warning is normalised to (file, message): the file relative to the
+ * kernel tree (or to the build directory for generated files), the
+ * message without line and column, colours or hex offsets. Two builds
+ * are compared as sets of those, so a warning replaced by another shows
+ * as one added and one fixed, where a count would show nothing.
+ *
+ * An incremental build prints warnings only for what it rebuilds. So the
+ * warnings are kept per unit (the target of a kbuild quiet line such as
+ * "  CC      arch/x86/kvm/x86.o"): a unit rebuilt replaces its warnings,
+ * the others keep theirs. The units and the mtime each target had when
+ * its warnings were seen are saved in the build directory
+ * (<build>/.kseries-warnings); an object whose mtime differs (rebuilt by
+ * someone else) or that was never seen is removed before the build so
+ * that make compiles it again (through ccache, which replays warnings).
+ *
+ * Parallel make interleaves the output of jobs; kbuild runs here with
+ * --output-sync=target so that a unit's quiet line and its compiler
+ * messages come out together.
+ */
+#ifndef KSERIES_WARNINGS_H
+#define KSERIES_WARNINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct warning {
+	char *file;	/* relative to the tree, or "" if none */
+	char *msg;	/* "unused variable 'x' [-Wunused-variable]" */
+};
+
+/* A sorted set of distinct warnings. */
+struct wset {
+	struct warning *w;
+	size_t nr, alloc;
+};
+
+/*
+ * Parse one line of build output as a warning ("path:L:C: warning: msg",
+ * "path: warning: msg", "WARNING: modpost: ..."), normalising the path:
+ * a relative one is taken from @build (make runs compilers there), then
+ * @tree's or @build's prefix is dropped. False for any other line.
+ */
+bool warning_parse(const char *line, const char *tree, const char *build,
+		   struct warning *w);
+void warning_release(struct warning *w);
+int warning_cmp(const struct warning *a, const struct warning *b);
+
+/* Add a copy of @w unless the set has it; keeps the set sorted. */
+void wset_add(struct wset *s, const struct warning *w);
+bool wset_has(const struct wset *s, const struct warning *w);
+void wset_release(struct wset *s);
+void wset_copy(struct wset *dst, const struct wset *src);
+/* What @child has that @parent has not (@added) and the reverse (@fixed). */
+void wset_diff(const struct wset *parent, const struct wset *child,
+	       struct wset *added, struct wset *fixed);
+
+/* The target of a kbuild quiet line ("  CC      kernel/fork.o"), or NULL. */
+char *kbuild_quiet_target(const char *line);
+
+/* One build unit: a target and the warnings its last build printed. */
+struct wunit {
+	char *target;		/* relative to the build directory */
+	int64_t mtime_ns;	/* of the target when seen; 0: unknown */
+	struct wset ws;
+	bool seen;		/* rebuilt in the build being parsed */
+};
+
+/* The warnings of a build directory, unit by unit. */
+struct wdb {
+	struct wunit *u;	/* sorted by target */
+	size_t nr, alloc;
+};
+
+/* Load <build>/.kseries-warnings; a missing or bad file is empty. */
+int wdb_load(struct wdb *db, const char *build);
+int wdb_save(const struct wdb *db, const char *build);
+void wdb_release(struct wdb *db);
+struct wunit *wdb_find(const struct wdb *db, const char *target);
+
+/*
+ * Before a build: find the objects kbuild made in @build (those with a
+ * .NAME.o.cmd file, outside scripts/ and tools/); remove every one whose
+ * warnings are not known (not in @db, or its mtime changed), so the
+ * build compiles it again; forget units whose target is gone. Returns
+ * the number of objects removed.
+ */
+size_t wdb_prepare(struct wdb *db, const char *build);
+
+/*
+ * After a build: read its output @log (make's stdout and stderr). Each
+ * unit named by a quiet line gets the warnings that follow it, replacing
+ * what it had; its target's mtime is recorded (a unit whose target was
+ * not made is forgotten). Warnings before any quiet line belong to the
+ * unit "" (make and Kconfig). @rebuilt, if not NULL, gets the warnings
+ * printed in this build only.
+ */
+void wdb_update(struct wdb *db, const char *log, const char *tree,
+		const char *build, struct wset *rebuilt);
+
+/* Every warning the build directory's units have, as one set. */
+void wdb_all(const struct wdb *db, struct wset *out);
+
+#endif

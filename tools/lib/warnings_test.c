@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of warnings by content: parsing and normalising compiler,
+ * objtool, linker and modpost warnings; kbuild's quiet lines; set
+ * differences; and the per-unit database that carries the warnings of
+ * units an incremental build does not rebuild.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "warnings.h"
+#include "util.h"
+
+#define TREE	"/root/x/src"
+#define BUILD	"/root/x/build"
+
+static void parse_ok(const char *line, const char *file, const char *msg)
+{
+	struct warning w;
+
+	assert_true(warning_parse(line, TREE, BUILD, &w));
+	assert_string_equal(w.file, file);
+	assert_string_equal(w.msg, msg);
+	warning_release(&w);
+}
+
+static void parse_no(const char *line)
+{
+	struct warning w;
+
+	assert_false(warning_parse(line, TREE, BUILD, &w));
+}
+
+static void test_parse(void **state)
+{
+	/* gcc, with the path ccache makes relative to the build dir */
+	parse_ok("../src/kernel/sys.c:123:7: warning: unused variable 'x' [-Wunused-variable]",
+		 "kernel/sys.c", "unused variable 'x' [-Wunused-variable]");
+	/* the same with an absolute path and another line: equal */
+	parse_ok("/root/x/src/kernel/sys.c:9:1: warning: unused variable 'x' [-Wunused-variable]",
+		 "kernel/sys.c", "unused variable 'x' [-Wunused-variable]");
+	/* a line without a column; a generated file in the build dir */
+	parse_ok("./include/generated/foo.h:3: warning: \"X\" redefined",
+		 "include/generated/foo.h", "\"X\" redefined");
+	/* colours (ccache keeps gcc's) and a CR */
+	parse_ok("\033[01m\033[K../src/mm/a.c:1:2:\033[m\033[K \033[01;35m\033[Kwarning: \033[m\033[Kx\r",
+		 "mm/a.c", "x");
+	/* objtool: offsets change with every edit */
+	parse_ok("arch/x86/kvm/x86.o: warning: objtool: kvm_foo()+0x1a2: unreachable instruction",
+		 "arch/x86/kvm/x86.o",
+		 "objtool: kvm_foo()+0x?: unreachable instruction");
+	parse_ok("ld: warning: creating DT_TEXTREL in a PIE", "ld",
+		 "creating DT_TEXTREL in a PIE");
+	parse_ok("WARNING: modpost: vmlinux.o(.text+0x1234): Section mismatch in reference from the function f() to the variable g",
+		 "",
+		 "modpost: vmlinux.o(.text+0x?): Section mismatch in reference from the function f() to the variable g");
+	/* Not warnings: context, carets, notes, errors, code quoting one */
+	parse_no("../src/kernel/sys.c: In function 'foo':");
+	parse_no("  123 |  int x; /* warning: not this */");
+	parse_no("      |      ^");
+	parse_no("../src/kernel/sys.c:12:3: note: declared here");
+	parse_no("../src/kernel/sys.c:12:3: error: expected ';'");
+	parse_no("In file included from ../src/include/linux/kvm_host.h:5,");
+	parse_no("make[2]: *** [scripts/Makefile.build:280: x.o] Error 1");
+	parse_no("a b.c:1:2: warning: a space in the path");
+	parse_no("x.c:1a:2: warning: not a line number");
+}
+
+static void test_quiet_lines(void **state)
+{
+	char *t;
+
+	t = kbuild_quiet_target("  CC      arch/x86/kvm/x86.o");
+	assert_string_equal(t, "arch/x86/kvm/x86.o");
+	free(t);
+	t = kbuild_quiet_target("  CC [M]  drivers/foo.o");
+	assert_string_equal(t, "drivers/foo.o");
+	free(t);
+	t = kbuild_quiet_target("  LD      vmlinux.o\r");
+	assert_string_equal(t, "vmlinux.o");
+	free(t);
+	t = kbuild_quiet_target("  HOSTCC  scripts/basic/fixdep");
+	assert_string_equal(t, "scripts/basic/fixdep");
+	free(t);
+	assert_null(kbuild_quiet_target("  Kernel: arch/x86/boot/bzImage is ready  (#1)"));
+	assert_null(kbuild_quiet_target("   CC     x.o"));
+	assert_null(kbuild_quiet_target("CC x.o"));
+	assert_null(kbuild_quiet_target("  CC      "));
+	assert_null(kbuild_quiet_target("  123 | int x;"));
+}
+
+static void add(struct wset *s, const char *file, const char *msg)
+{
+	struct warning w = { (char *)file, (char *)msg };
+
+	wset_add(s, &w);
+}
+
+static void test_sets(void **state)
+{
+	struct wset a = { 0 }, b = { 0 }, added = { 0 }, fixed = { 0 };
+
+	add(&a, "kernel/a.c", "unused variable 'x'");
+	add(&a, "kernel/b.c", "unused variable 'y'");
+	add(&a, "kernel/a.c", "unused variable 'x'");	/* once */
+	assert_int_equal(a.nr, 2);
+	/* The child replaces a warning by another: same count. */
+	add(&b, "kernel/a.c", "unused variable 'x'");
+	add(&b, "kernel/b.c", "unused variable 'z'");
+	assert_int_equal(b.nr, a.nr);
+	wset_diff(&a, &b, &added, &fixed);
+	assert_int_equal(added.nr, 1);
+	assert_string_equal(added.w[0].msg, "unused variable 'z'");
+	assert_int_equal(fixed.nr, 1);
+	assert_string_equal(fixed.w[0].msg, "unused variable 'y'");
+	assert_true(wset_has(&b, &added.w[0]));
+	assert_false(wset_has(&a, &added.w[0]));
+	wset_release(&a);
+	wset_release(&b);
+	wset_release(&added);
+	wset_release(&fixed);
+}
+
+/* A fake build directory: objects with kbuild's .NAME.o.cmd files. */
+static char *fake_build(void)
+{
+	char tmpl[] = "/tmp/ks-wdb-XXXXXX";
+	char *dir;
+
+	assert_non_null(mkdtemp(tmpl));
+	dir = path_join(tmpl, "build");
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	return dir;
+}
+
+/* The tree beside a fake build directory: <tmp>/src. */
+static char *tree_of(const char *build)
+{
+	return xasprintf("%.*s/src", (int)(strrchr(build, '/') - build),
+			 build);
+}
+
+static void remove_fake(char *build)
+{
+	*strrchr(build, '/') = '\0';
+	remove_tree(build);
+	free(build);
+}
+
+static void touch_obj(const char *build, const char *obj)
+{
+	char *p = path_join(build, obj), *slash, *cmd;
+	struct timespec ts = { 0, 2000000 };
+
+	slash = strrchr(p, '/');
+	*slash = '\0';
+	mkdir_p(p, 0755);
+	cmd = xasprintf("%s/.%s.cmd", p, slash + 1);
+	*slash = '/';
+	assert_int_equal(write_file_atomic(cmd, "cmd\n", 4), 0);
+	nanosleep(&ts, NULL);	/* a new mtime for each write */
+	assert_int_equal(write_file_atomic(p, "obj", 3), 0);
+	free(cmd);
+	free(p);
+}
+
+static void rm_obj(const char *build, const char *obj)
+{
+	char *p = path_join(build, obj);
+
+	unlink(p);
+	free(p);
+}
+
+static bool obj_exists(const char *build, const char *obj)
+{
+	char *p = path_join(build, obj);
+	bool r = path_exists(p);
+
+	free(p);
+	return r;
+}
+
+static void all_of(const struct wdb *db, struct wset *out)
+{
+	wset_release(out);
+	wdb_all(db, out);
+}
+
+/*
+ * The point of per-unit tracking: patch 2 rebuilds only b.o, so the
+ * warning of a.o printed by patch 1's build is not in patch 2's build
+ * output, and must not count as fixed.
+ */
+static void test_carry_over(void **state)
+{
+	char *b = fake_build(), *t = tree_of(b);
+	struct wdb db = { 0 };
+	struct wset p1 = { 0 }, p2 = { 0 }, p3 = { 0 }, rebuilt = { 0 };
+	struct wset added = { 0 }, fixed = { 0 };
+
+	/* Patch 1: a full build; a.c has a warning. */
+	touch_obj(b, "kernel/a.o");
+	touch_obj(b, "kernel/b.o");
+	wdb_update(&db,
+		   "  CC      kernel/a.o\n"
+		   "../src/kernel/a.c: In function 'f':\n"
+		   "../src/kernel/a.c:3:6: warning: unused variable 'x' [-Wunused-variable]\n"
+		   "    3 |  int x;\n"
+		   "  CC      kernel/b.o\n"
+		   "  LD      vmlinux\n",
+		   t, b, NULL);
+	all_of(&db, &p1);
+	assert_int_equal(p1.nr, 1);
+	assert_string_equal(p1.w[0].file, "kernel/a.c");
+	assert_int_equal(wdb_save(&db, b), 0);
+	wdb_release(&db);
+
+	/* Patch 2: only b.o is rebuilt, with a new warning. */
+	assert_int_equal(wdb_load(&db, b), 0);
+	assert_int_equal(wdb_prepare(&db, b), 0);	/* all known */
+	touch_obj(b, "kernel/b.o");
+	wdb_update(&db,
+		   "  CC      kernel/b.o\n"
+		   "../src/kernel/b.c:9:2: warning: 'y' may be used uninitialized\n",
+		   t, b, &rebuilt);
+	assert_int_equal(rebuilt.nr, 1);
+	all_of(&db, &p2);
+	wset_diff(&p1, &p2, &added, &fixed);
+	assert_int_equal(added.nr, 1);
+	assert_string_equal(added.w[0].file, "kernel/b.c");
+	assert_int_equal(fixed.nr, 0);	/* a.c's warning carried over */
+	wset_release(&added);
+	wset_release(&fixed);
+
+	/* Patch 3: a.o rebuilt clean: now the warning is fixed. */
+	touch_obj(b, "kernel/a.o");
+	wdb_update(&db, "  CC      kernel/a.o\n", t, b, NULL);
+	all_of(&db, &p3);
+	wset_diff(&p2, &p3, &added, &fixed);
+	assert_int_equal(added.nr, 0);
+	assert_int_equal(fixed.nr, 1);
+	assert_string_equal(fixed.w[0].msg,
+			    "unused variable 'x' [-Wunused-variable]");
+
+	wset_release(&p1);
+	wset_release(&p2);
+	wset_release(&p3);
+	wset_release(&rebuilt);
+	wset_release(&added);
+	wset_release(&fixed);
+	wdb_release(&db);
+	free(t);
+	remove_fake(b);
+}
+
+/* Objects whose warnings are unknown are removed so make rebuilds them. */
+static void test_prepare(void **state)
+{
+	char *b = fake_build();
+	struct wdb db = { 0 };
+
+	touch_obj(b, "a.o");
+	touch_obj(b, "d/b.o");
+	touch_obj(b, "d/c.o");
+	touch_obj(b, "scripts/x.o");	/* host tools are left alone */
+	wdb_update(&db, "  CC      a.o\n  CC      d/b.o\n", "/t", b, NULL);
+	/* c.o was never seen; b.o is rebuilt behind our back. */
+	touch_obj(b, "d/b.o");
+	assert_int_equal(wdb_prepare(&db, b), 2);
+	assert_true(obj_exists(b, "a.o"));
+	assert_false(obj_exists(b, "d/b.o"));
+	assert_false(obj_exists(b, "d/c.o"));
+	assert_true(obj_exists(b, "scripts/x.o"));
+	assert_non_null(wdb_find(&db, "a.o"));
+	assert_null(wdb_find(&db, "d/b.o"));
+	wdb_release(&db);
+	remove_fake(b);
+}
+
+/*
+ * A unit that failed to compile keeps its warnings for that build only;
+ * a unit without a file (CALL) is redone by every build; the database
+ * survives a save and load.
+ */
+static void test_transient_and_file(void **state)
+{
+	char *b = fake_build();
+	struct wdb db = { 0 }, db2 = { 0 };
+	struct wset s = { 0 };
+
+	touch_obj(b, "ok.o");
+	wdb_update(&db,
+		   "  CC      ok.o\n"
+		   "/t/ok.c:1:1: warning: kept\ttab\n"
+		   "  CC      bad.o\n"
+		   "/t/bad.c:2:2: warning: before the error\n"
+		   "/t/bad.c:3:3: error: broken\n"
+		   "  CALL    scripts/checksyscalls.sh\n"
+		   "<stdin>:1:2: warning: #warning syscall foo not implemented [-Wcpp]\n",
+		   "/t", b, NULL);
+	all_of(&db, &s);
+	assert_int_equal(s.nr, 3);
+	assert_int_equal(wdb_save(&db, b), 0);
+	assert_int_equal(wdb_load(&db2, b), 0);
+	all_of(&db2, &s);
+	assert_int_equal(s.nr, 3);
+	assert_non_null(wdb_find(&db2, "ok.o"));
+	assert_int_equal(wdb_find(&db2, "ok.o")->mtime_ns,
+			 wdb_find(&db, "ok.o")->mtime_ns);
+	/* The next build: bad.o and the CALL are not redone. */
+	wdb_update(&db2, "", "/t", b, NULL);
+	all_of(&db2, &s);
+	assert_int_equal(s.nr, 1);
+	assert_string_equal(s.w[0].msg, "kept tab");
+	rm_obj(b, "ok.o");
+	wdb_prepare(&db2, b);
+	all_of(&db2, &s);
+	assert_int_equal(s.nr, 0);
+	wset_release(&s);
+	wdb_release(&db);
+	wdb_release(&db2);
+	remove_fake(b);
+}
+
+static void test_bad_db(void **state)
+{
+	char *b = fake_build();
+	char *p = path_join(b, ".kseries-warnings");
+	struct wdb db = { 0 };
+
+	assert_int_equal(write_file_atomic(p, "something else\n", 15), 0);
+	assert_int_equal(wdb_load(&db, b), 0);
+	assert_int_equal(db.nr, 0);
+	assert_int_equal(write_file_atomic(p, "kseries-warnings 1\nU x y\n",
+					   25), 0);
+	assert_int_equal(wdb_load(&db, b), 0);
+	assert_int_equal(db.nr, 0);
+	wdb_release(&db);
+	free(p);
+	remove_fake(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_quiet_lines),
+		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_carry_over),
+		cmocka_unit_test(test_prepare),
+		cmocka_unit_test(test_transient_and_file),
+		cmocka_unit_test(test_bad_db),
+	};
+
+	return cmocka_run_group_tests_name("warnings", tests, NULL, NULL);
+}
