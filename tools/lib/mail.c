@@ -24,6 +24,16 @@ bool mail_is_ascii(const char *s)
 	return true;
 }
 
+static bool mail_is_ascii_n(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 static size_t last_line_len(const struct strbuf *sb)
 {
 	const char *nl;
@@ -121,11 +131,20 @@ static void add_folded(struct strbuf *out, const char *s)
 void mail_add_header(struct strbuf *out, const char *name,
 		     const char *value)
 {
+	const char *p = value;
+
 	sb_addf(out, "%s: ", name);
-	if (mail_is_ascii(value))
+	if (mail_is_ascii(value)) {
 		add_folded(out, value);
-	else
-		add_q_words(out, value, false);
+	} else {
+		/* "[PATCH v2 1/3] " tags stay readable, as git does */
+		while (*p == '[' && strchr(p, ']') &&
+		       strchr(p, ']')[1] == ' ' &&
+		       mail_is_ascii_n(p, strchr(p, ']') + 2 - p))
+			p = strchr(p, ']') + 2;
+		sb_add(out, value, p - value);
+		add_q_words(out, p, false);
+	}
 	sb_addch(out, '\n');
 }
 
