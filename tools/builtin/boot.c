@@ -441,6 +441,45 @@ static int parse_args(int argc, char **argv, struct boot_opts *o,
 	return 0;
 }
 
+/*
+ * Leave out the tests known-failures marks "SKIP" (run them only when
+ * asked for by name); they are reported skipped, with the reason.
+ */
+static int skip_listed(struct testset *ts, const struct known_failures *k,
+		       struct test_result **res, size_t *nr, size_t *alloc)
+{
+	struct strbuf keep = STRBUF_INIT;
+	size_t i, skipped = 0;
+	int ret = 0;
+
+	for (i = 0; i < ts->nr; i++) {
+		const struct known_failure *kf =
+			known_failures_find(k, ts->t[i].name);
+		struct test_result *t;
+
+		if (!kf || !kf->skip) {
+			sb_addf(&keep, "%s,", ts->t[i].name);
+			continue;
+		}
+		ALLOC_GROW(*res, *nr + 1, *alloc);
+		t = &(*res)[(*nr)++];
+		memset(t, 0, sizeof(*t));
+		t->name = xstrdup(ts->t[i].name);
+		t->status = TS_SKIP;
+		t->rc = -1;
+		t->secs = -1;
+		t->host_secs = -1;
+		t->reason = xasprintf("not run by default: %s", kf->reason);
+		skipped++;
+	}
+	if (skipped && keep.len)
+		ret = testset_select(ts, keep.buf);
+	else if (skipped)
+		testset_release(ts);
+	sb_release(&keep);
+	return ret;
+}
+
 /* Run one boot of @g's tests. Returns -1 if it could not be run. */
 static int run_boot(const struct boot_opts *o, const struct testset *ts,
 		    const struct boot_group *g, const struct known_failures *k,
@@ -573,8 +612,9 @@ int cmd_boot(int argc, char **argv)
 	struct testset ts = { 0 };
 	struct boot_group *groups = NULL, single = { 0 };
 	struct boot_run *boots = NULL;
-	struct test_result *res = NULL;
+	struct test_result *res = NULL, *skipped = NULL;
 	size_t nr_groups = 0, nr_res = 0, alloc_res = 0, i, nr_boots = 0;
+	size_t nr_skipped = 0, alloc_skipped = 0;
 	enum vm_verdict verdict = VV_OK;
 	char *build = NULL, *st = NULL, *known_default = NULL;
 	bool have_tests;
@@ -616,6 +656,9 @@ int cmd_boot(int argc, char **argv)
 		if (testset_load(&ts, o.tests_dir))
 			goto done;
 		if (o.tests && testset_select(&ts, o.tests))
+			goto done;
+		if (!o.tests && skip_listed(&ts, &known, &skipped,
+					    &nr_skipped, &alloc_skipped))
 			goto done;
 	}
 	if (o.cmd || !have_tests) {
@@ -671,6 +714,12 @@ int cmd_boot(int argc, char **argv)
 		settle_logs(b, failed, i, nr_groups);
 	}
 
+	/* The tests left out by default come last. */
+	for (i = 0; i < nr_skipped; i++) {
+		ALLOC_GROW(res, nr_res + 1, alloc_res);
+		res[nr_res++] = skipped[i];
+	}
+	nr_skipped = 0;
 	{
 		struct tap_counts c;
 
@@ -732,6 +781,9 @@ done:
 	for (i = 0; i < nr_res; i++)
 		test_result_release(&res[i]);
 	free(res);
+	for (i = 0; i < nr_skipped; i++)
+		test_result_release(&skipped[i]);
+	free(skipped);
 	testset_release(&ts);
 	known_failures_release(&known);
 	free(known_default);

@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 K=${KSERIES_TEST_KERNEL:-}
 ST=${KSERIES_TEST_SELFTESTS:-}
 
-plan 29
+plan 30
 
 mkdir -p "$T/proj/kernel-overlay" "$T/proj/selftests"
 cp "$top/kernel-overlay/init" "$T/proj/kernel-overlay/init"
@@ -51,7 +51,7 @@ ks boot --no-tests --cmd true
 check "boot: --no-tests and --cmd exclude each other" rc_is 129
 
 if [ -z "$K" ] || [ ! -f "$K" ]; then
-	while [ $test_nr -lt 29 ]; do
+	while [ $test_nr -lt 30 ]; do
 		skip "boot with a real kernel" "no KSERIES_TEST_KERNEL"
 	done
 	done_testing
@@ -70,8 +70,11 @@ printf '#!/bin/sh\ngrep -q lockdown=integrity /proc/cmdline\n' \
 	>"$S/sh/lockdown_test"
 printf 'lockdown=integrity\n' >"$S/sh/lockdown_test.cmdline"
 chmod 755 "$S/sh/"*_test
-printf 'pass_test\nskip_test\nknown_test\nlockdown_test\n' >"$S/sh/list"
-printf 'sh/known_test\tfails in this guest\n' \
+printf '#!/bin/sh\nsleep 1000\n' >"$S/sh/slow_test"
+chmod 755 "$S/sh/slow_test"
+printf 'pass_test\nskip_test\nknown_test\nlockdown_test\nslow_test\n' \
+	>"$S/sh/list"
+printf 'sh/known_test\tfails in this guest\nsh/slow_test SKIP far too slow\n' \
 	>"$T/proj/selftests/known-failures"
 
 ks boot --kernel "$K" --tests-dir "$S" --timeout 300
@@ -80,11 +83,14 @@ check "suite: per-test results in the table" \
 	sh -c "grep -q '^PASS  *sh/pass_test' '$T/out.txt' && grep -q '^SKIP  *sh/skip_test' '$T/out.txt' && grep -q '^XFAIL  *sh/known_test .*fails in this guest' '$T/out.txt'"
 check "suite: the lockdown test ran in a boot of its own and passed" \
 	sh -c "grep -q 'boot 2/2: 1 test, kernel parameters .lockdown=integrity.' '$T/out.txt' && grep -q '^PASS  *sh/lockdown_test' '$T/out.txt'"
+check "suite: a test marked SKIP in known-failures is not run" \
+	grep -q '^SKIP  *sh/slow_test .*not run by default: far too slow' \
+		"$T/out.txt"
 check "suite: TAP report with TODO for the known failure" \
 	grep -q '^not ok 3 sh/known_test # TODO fails in this guest' \
 		"$KSERIES_OUT/results/boot.tap"
 check "suite: JSON report with verdict and counts" \
-	sh -c 'json_has() { grep -F -q "\"$1\":$2" "$KSERIES_OUT/results/boot.json"; }; json_has verdict "\"ok\"" && json_has pass 2 && json_has skip 1 && json_has xfail 1 && json_has fail 0'
+	sh -c 'json_has() { grep -F -q "\"$1\":$2" "$KSERIES_OUT/results/boot.json"; }; json_has verdict "\"ok\"" && json_has pass 2 && json_has skip 2 && json_has xfail 1 && json_has fail 0'
 
 printf '#!/bin/sh\nexit 0\n' >"$S/sh/known_test"
 ks boot --kernel "$K" --tests-dir "$S" --tests sh/known_test

@@ -190,6 +190,14 @@ int known_failures_parse(struct known_failures *k, const char *text,
 
 			while (re > r && isspace((unsigned char)re[-1]))
 				re--;
+			k->kf[k->nr].skip = false;
+			if (!strncmp(r, "SKIP", 4) &&
+			    (r + 4 == re || isspace((unsigned char)r[4]))) {
+				k->kf[k->nr].skip = true;
+				r += 4;
+				while (r < re && isspace((unsigned char)*r))
+					r++;
+			}
 			k->kf[k->nr].reason = re > r ?
 				xstrndup(r, re - r) : xstrdup("known failure");
 		}

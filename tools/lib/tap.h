@@ -78,6 +78,7 @@ struct test_result *tap_feed_line(struct tap_run *run, const char *line);
 struct known_failure {
 	char *name;
 	char *reason;
+	bool skip;	/* "SKIP reason": not run unless asked for by name */
 };
 
 struct known_failures {
@@ -85,7 +86,11 @@ struct known_failures {
 	size_t nr, alloc;
 };
 
-/* Parse "suite/name  reason" lines ('#' comments); -1 on a bad line. */
+/*
+ * Parse "suite/name  reason" lines ('#' comments); -1 on a bad line. A
+ * reason starting with "SKIP " marks a test not to run by default (too
+ * slow for this guest, say): it is reported as skipped with the reason.
+ */
 int known_failures_parse(struct known_failures *k, const char *text,
 			 const char *path);
 /* Load @path; a missing file is an empty list. */

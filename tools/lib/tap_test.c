@@ -162,7 +162,8 @@ static void test_known_failures(void **state)
 		"\n"
 		"base/state_test\tKVM_GET_MSRS fails on MSR 0x3a on SVM\n"
 		"  base/smm_test   same  \n"
-		"base/debug_regs\n";
+		"base/debug_regs\n"
+		"base/slow_test  SKIP  takes 10 minutes under TCG\n";
 	char *want[] = {
 		"base/state_test", "base/smm_test", "base/debug_regs",
 		"base/other",
@@ -174,7 +175,10 @@ static void test_known_failures(void **state)
 	struct tap_run run;
 
 	assert_int_equal(known_failures_parse(&k, text, "kf"), 0);
-	assert_int_equal(k.nr, 3);
+	assert_int_equal(k.nr, 4);
+	assert_true(k.kf[3].skip);
+	assert_false(k.kf[0].skip);
+	assert_string_equal(k.kf[3].reason, "takes 10 minutes under TCG");
 	assert_string_equal(k.kf[0].reason,
 			    "KVM_GET_MSRS fails on MSR 0x3a on SVM");
 	assert_string_equal(k.kf[1].name, "base/smm_test");

@@ -184,10 +184,13 @@ static char *build_cmdline(const struct vm_opts *o, bool kvm)
 	 * Under TCG on a loaded host the guest's PIT calibration of the TSC
 	 * fails; with tsc_khz 0, 5.10's KVM spins forever in KVM_RUN
 	 * (kvm_guest_time_update() requeues KVM_REQ_CLOCK_UPDATE). TCG's
-	 * TSC is the host's: say its frequency.
+	 * TSC is the host's: say its frequency, and that it is reliable (or
+	 * the clocksource watchdog, comparing it with jiffies that lag on a
+	 * loaded host, drops it in the middle of a test).
 	 */
 	if (!kvm && !(o->append && strstr(o->append, "tsc_early_khz=")))
-		sb_addf(&sb, " tsc_early_khz=%lu", vm_host_tsc_khz());
+		sb_addf(&sb, " tsc_early_khz=%lu tsc=reliable",
+			vm_host_tsc_khz());
 	if (o->append && *o->append)
 		sb_addf(&sb, " %s", o->append);
 	return sb_detach(&sb);
