@@ -3,11 +3,12 @@
 #
 # kseries lint on the fixture series (tools/testdata/series): clean as
 # it is, and on copies with one defect each, it reports exactly that
-# defect. checkpatch.pl comes from a kernel tree: $KSERIES_TREE, else the
+# defect. checkpatch.pl comes from a kernel tree: $KSERIES_TEST_TREE (set
+# by ci/test), $KSERIES_TREE, else the
 # cache's src (after 'make apply'); without one those tests are skipped.
 
 here=$(cd "$(dirname "$0")" && pwd)
-tree=${KSERIES_TREE:-${KSERIES_CACHE:-$HOME/.cache/kseries}/src}
+tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries}/src}}
 . "$here/test-lib.sh"
 fixture="$here/../testdata/series"
 PY=/usr/bin/python3

@@ -5,8 +5,8 @@
 # --no-git --no-git-fallback --no-rolestats, patch by patch: on the
 # fixture series, on the project's series (when it has patches), with
 # the tree's MAINTAINERS and with the project's (--file / --mpath). The
-# kernel tree is $KSERIES_TREE, else the cache's src; without one the
-# comparisons are skipped.
+# kernel tree is $KSERIES_TEST_TREE (ci/test), $KSERIES_TREE, else the
+# cache's src; without one the comparisons are skipped.
 #
 # Where sections match equally deep, get_maintainer.pl orders them by
 # Perl's randomised hash order, so its own output varies from run to
@@ -14,7 +14,7 @@
 # script gives it under one of PERL_HASH_SEED=0..15, and says so.
 
 here=$(cd "$(dirname "$0")" && pwd)
-tree=${KSERIES_TREE:-${KSERIES_CACHE:-$HOME/.cache/kseries}/src}
+tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries}/src}}
 project=$(cd "$here/../.." && pwd)
 . "$here/test-lib.sh"
 fixture="$here/../testdata/series"

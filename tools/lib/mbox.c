@@ -502,7 +502,9 @@ int mbox_parse(struct mbox *mb, const char *buf, size_t len,
 			sb_addf(err, "empty mailbox");
 			return -1;
 		}
-		return add_message(mb, buf, len, 1, err);
+		if (add_message(mb, buf, len, 1, err))
+			goto fail;
+		return 0;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
