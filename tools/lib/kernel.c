@@ -85,6 +85,11 @@ static int check_base(struct krepo *t, const struct pin *pin)
 	if (!strstr(git_commit_message(c), pin->sha256))
 		ret = error("%s was imported from another tarball than the pinned one (sha256 %s); remove it to import the pinned base",
 			    t->dir, pin->sha256);
+	else if (pin->base_commit &&
+		 strcmp(pin->base_commit, git_oid_tostr_s(&t->base)))
+		ret = error("%s: the imported base is commit %s, the pin says base-commit = %s",
+			    t->dir, git_oid_tostr_s(&t->base),
+			    pin->base_commit);
 	git_commit_free(c);
 	return ret;
 }
