@@ -415,10 +415,13 @@ static bool is_project(const char *dir)
 {
 	char *s = path_join(dir, "series");
 	char *k = path_join(dir, "kernel-overlay");
-	bool ok = path_exists(s) && is_dir(k);
+	char *p = path_join(dir, "kernel-overlay/pin");
+	/* A project before its first patch has a pin but no series yet. */
+	bool ok = (path_exists(s) || path_exists(p)) && is_dir(k);
 
 	free(s);
 	free(k);
+	free(p);
 	return ok;
 }
 
@@ -448,7 +451,7 @@ const char *project_dir(void)
 			break;
 		*slash = '\0';
 	}
-	die("not inside a kseries project (no 'series' and 'kernel-overlay/' here or above); set KSERIES_PROJECT");
+	die("not inside a kseries project (no 'series' or 'kernel-overlay/pin' here or above); set KSERIES_PROJECT");
 }
 
 const char *cache_dir(void)

@@ -85,7 +85,8 @@ double now_seconds(void);
 /*
  * Paths of the project and its outputs.
  *
- * The project is the checkout holding `series` and `kernel-overlay/`:
+ * The project is the checkout holding `kernel-overlay/` and `series` (or,
+ * before the first patch, `kernel-overlay/pin`):
  * $KSERIES_PROJECT, else the nearest such directory above the current one.
  * Downloads, the kernel repository and build trees live in the cache:
  * $KSERIES_CACHE, else $XDG_CACHE_HOME/kseries, else ~/.cache/kseries.
