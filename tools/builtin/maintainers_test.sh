@@ -15,7 +15,7 @@
 
 here=$(cd "$(dirname "$0")" && pwd)
 tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries}/src}}
-project=$(cd "$here/../.." && pwd)
+project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 . "$here/test-lib.sh"
 fixture="$here/../testdata/series"
 

@@ -10,10 +10,12 @@
 # tree.
 
 here=$(cd "$(dirname "$0")" && pwd)
+tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries}/src}}
+project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 . "$here/test-lib.sh"
 PY=/usr/bin/python3
 
-plan 27
+plan 31
 
 make_tarball
 make_project
@@ -212,4 +214,49 @@ check "... and gives the same tree" \
 	[ "$(git -C "$T/am" rev-parse 'HEAD^{tree}')" = "$tree0" ]
 
 kill $smtpd 2>/dev/null
+
+# --- the project's own series on the real base ------------------------
+# Posted (dry run), imported and fed to b4: the same tree as the patches
+# give. Trees are computed without a work tree: the patches applied with
+# git apply --cached to a scratch index of a shared clone of the tree.
+real_tests=4
+if ! [ -s "$project/series" ] || ! grep -qv '^[[:space:]]*\(#\|$\)' "$project/series" ||
+   ! git -C "$tree" rev-parse -q --verify 'refs/tags/base^{commit}' >/dev/null 2>&1; then
+	while [ $real_tests -gt 0 ]; do
+		test_nr=$((test_nr + 1))
+		echo "ok $test_nr # SKIP the project's series on the real base: no series yet or no kernel tree with tag base"
+		real_tests=$((real_tests - 1))
+	done
+	done_testing
+	exit
+fi
+git clone -q --shared --no-checkout "$tree" "$T/rt"
+# tree_of PATCH...: the tree the patches give on the base
+tree_of() {
+	GIT_INDEX_FILE="$T/rt.index" git -C "$T/rt" read-tree 'base^{commit}' &&
+	for p in "$@"; do
+		GIT_INDEX_FILE="$T/rt.index" git -C "$T/rt" apply --cached "$p" ||
+			return 1
+	done &&
+	GIT_INDEX_FILE="$T/rt.index" git -C "$T/rt" write-tree
+}
+real_patches=$(grep -v '^[[:space:]]*#' "$project/series" | awk 'NF { print "'"$project"'/patches/" $1 }')
+want=$(tree_of $real_patches)
+KSERIES_PROJECT="$project" ks send --tree "$tree" --out "$T/real"
+check "send (dry run) of the project's series with To/Cc from the tree's MAINTAINERS" \
+	sh -c "[ $rc = 0 ] && ls '$T'/real/v*.mbox >/dev/null"
+realbox=$(ls "$T"/real/v*.mbox | head -1)
+mkdir -p "$T/realimp/patches"
+cp -r "$project/kernel-overlay" "$T/realimp/"
+KSERIES_PROJECT="$T/realimp" ks import --tree "$tree" "$realbox"
+check "import of it into a fresh checkout" rc_is 0
+check "... gives the series' tree" \
+	[ "$(cd "$T/realimp" && tree_of $(grep -v '^#' series | sed "s#^#$T/realimp/patches/#"))" = "$want" ]
+mkdir -p "$T/realb4" "$T/split"
+(cd "$T/realb4" && b4 --offline-mode --no-interactive --no-stdin am -C \
+	-m "$realbox" -o "$T/realb4" -n series) >"$T/b4real.log" 2>&1
+git mailsplit -o"$T/split" "$T/realb4/series.mbx" >/dev/null 2>&1
+check "b4 am accepts it, and its patches give the series' tree" \
+	[ "$(tree_of "$T"/split/*)" = "$want" ]
+
 done_testing

@@ -13,7 +13,6 @@
 #include "hash.h"
 #include "patch.h"
 
-#define MAIL_WRAP	78	/* header lines */
 #define RFC2047_MAX	76	/* an encoded word with its line */
 
 bool mail_is_ascii(const char *s)
@@ -73,7 +72,11 @@ static bool q_special(unsigned char c, bool phrase)
 	return phrase && !isalnum(c) && !strchr("!*+-/", c);
 }
 
-/* RFC 2047 "Q" words for @s, starting on the current line of @out. */
+/*
+ * RFC 2047 "Q" words for @s: each at most 76 columns long, counted as git
+ * does from the start of the header line; they follow one another on
+ * that line, separated by spaces.
+ */
 static void add_q_words(struct strbuf *out, const char *s, bool phrase)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -86,7 +89,7 @@ static void add_q_words(struct strbuf *out, const char *s, bool phrase)
 
 		w = special ? 3 * n : 1;
 		if (col + w + 2 > RFC2047_MAX) {
-			sb_addstr(out, "?=\n =?UTF-8?q?");
+			sb_addstr(out, "?= =?UTF-8?q?");
 			col = 1 + strlen("=?UTF-8?q?");
 		}
 		for (i = 0; i < n; i++) {
@@ -101,33 +104,6 @@ static void add_q_words(struct strbuf *out, const char *s, bool phrase)
 	sb_addstr(out, "?=");
 }
 
-/* Append @s word by word, breaking lines before MAIL_WRAP columns. */
-static void add_folded(struct strbuf *out, const char *s)
-{
-	size_t col = last_line_len(out);
-	bool first = true;
-
-	while (*s) {
-		const char *e = s;
-
-		while (*e && *e != ' ')
-			e++;
-		if (!first && col + 1 + (e - s) > MAIL_WRAP) {
-			sb_addstr(out, "\n ");
-			col = 1;
-		} else if (!first) {
-			sb_addch(out, ' ');
-			col++;
-		}
-		sb_add(out, s, e - s);
-		col += e - s;
-		first = false;
-		while (*e == ' ')
-			e++;
-		s = e;
-	}
-}
-
 void mail_add_header(struct strbuf *out, const char *name,
 		     const char *value)
 {
@@ -135,7 +111,7 @@ void mail_add_header(struct strbuf *out, const char *name,
 
 	sb_addf(out, "%s: ", name);
 	if (mail_is_ascii(value)) {
-		add_folded(out, value);
+		sb_addstr(out, value);
 	} else {
 		/* "[PATCH v2 1/3] " tags stay readable, as git does */
 		while (*p == '[' && strchr(p, ']') &&

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Writing mails the way `git format-patch` and `git send-email` do:
- * headers folded at 78 columns, non-ASCII text as RFC 2047 "Q" words,
+ * non-ASCII text as RFC 2047 "Q" words (split where git splits them),
  * addresses quoted where needed, Message-Ids and threading, mboxrd
  * mailboxes and patch files.
  */
@@ -13,7 +13,11 @@
 
 #include "util.h"
 
-/* "Name: value\n": folded, or encoded when @value is not ASCII. */
+/*
+ * "Name: value\n" on one line, encoded when @value is not ASCII. (git
+ * folds long subjects; b4 0.12 fails on a folded Subject read from an
+ * mbox, and git send-email unfolds them anyway.)
+ */
 void mail_add_header(struct strbuf *out, const char *name,
 		     const char *value);
 /* "Name <email>" with the name quoted or encoded as it needs. */

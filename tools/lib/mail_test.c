@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests for lib/mail.c: headers as git writes them (the expected texts
- * are git 2.39's format-patch output), addresses, Message-Ids, mboxrd
+ * are git 2.39's format-patch output, unfolded), addresses, Message-Ids, mboxrd
  * writing read back by lib/mbox.c, and patch files.
  */
 #include <setjmp.h>
@@ -16,14 +16,15 @@
 #include "mail.h"
 #include "mbox.h"
 
-static void test_fold_ascii(void **state)
+static void test_one_line(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	/* git would fold this at 78 columns; kseries keeps one line */
 	mail_add_header(&sb, "Subject",
 			"[PATCH] KVM: x86: an ascii subject line that is long enough to exceed the seventy eight column limit of mail");
 	assert_string_equal(sb.buf,
-		"Subject: [PATCH] KVM: x86: an ascii subject line that is long enough to exceed\n"
+		"Subject: [PATCH] KVM: x86: an ascii subject line that is long enough to exceed"
 		" the seventy eight column limit of mail\n");
 	sb_reset(&sb);
 	mail_add_header(&sb, "Subject", "[PATCH] short");
@@ -38,9 +39,10 @@ static void test_encode_utf8(void **state)
 
 	mail_add_header(&sb, "Subject",
 			"[PATCH] KVM: x86: fix the \xc3\xbc" "ber-long subject line that definitely goes beyond seventy-eight columns for sure");
+	/* git's encoded words, unfolded */
 	assert_string_equal(sb.buf,
-		"Subject: [PATCH] =?UTF-8?q?KVM:=20x86:=20fix=20the=20=C3=BCber-long=20subj?=\n"
-		" =?UTF-8?q?ect=20line=20that=20definitely=20goes=20beyond=20seventy-eight?=\n"
+		"Subject: [PATCH] =?UTF-8?q?KVM:=20x86:=20fix=20the=20=C3=BCber-long=20subj?="
+		" =?UTF-8?q?ect=20line=20that=20definitely=20goes=20beyond=20seventy-eight?="
 		" =?UTF-8?q?=20columns=20for=20sure?=\n");
 	sb_release(&sb);
 	a = mail_address("Radim Kr\xc4\x8dm\xc3\xa1\xc5\x99", "r@x.org");
@@ -146,7 +148,7 @@ static void test_patch_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold_ascii),
+		cmocka_unit_test(test_one_line),
 		cmocka_unit_test(test_encode_utf8),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_msgid),
