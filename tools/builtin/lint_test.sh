@@ -8,18 +8,19 @@
 # cache's src (after 'make apply'); without one those tests are skipped.
 
 here=$(cd "$(dirname "$0")" && pwd)
+project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries}/src}}
 . "$here/test-lib.sh"
 fixture="$here/../testdata/series"
 PY=/usr/bin/python3
 
-plan 18
+plan 19
 
 check "lint --help starts with the summary line" \
 	sh -c '"$KSERIES" lint --help | head -1 | grep -q "^kseries lint - "'
 
 if [ ! -f "$tree/scripts/checkpatch.pl" ] || [ ! -d "$tree/.git" ]; then
-	while [ "$test_nr" -lt 18 ]; do
+	while [ "$test_nr" -lt 19 ]; do
 		test_nr=$((test_nr + 1))
 		echo "ok $test_nr # SKIP no kernel tree with checkpatch.pl (set KSERIES_TREE or run make apply)"
 	done
@@ -128,5 +129,15 @@ sed -i 's/^Subject: \[PATCH\] KVM: x86: /Subject: [PATCH] /' "$T/broken.patch"
 ks lint --tree "$tree" "$T/broken.patch"
 check "human output names the file, line and check" \
 	sh -c "[ $rc = 1 ] && grep -q '$T/broken.patch:4: subject-prefix: the subject' '$T/out.txt'"
+
+# the project's own series, when it has one
+if grep -qv '^[[:space:]]*\(#\|$\)' "$project/series" 2>/dev/null; then
+	KSERIES_PROJECT="$project" ks lint --tree "$tree"
+	check "the project's series is clean" rc_is 0
+	[ "$rc" = 0 ] || show_out
+else
+	test_nr=$((test_nr + 1))
+	echo "ok $test_nr # SKIP the project has no series yet"
+fi
 
 done_testing
