@@ -99,6 +99,21 @@ static ssize_t old_entry(const struct series *old, char **subjects,
 	return -1;
 }
 
+/* Whether @name is already in @new, or an old name kept for later. */
+static bool name_taken(const struct series *new, const struct series *old,
+		       const bool *used, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < new->nr; i++)
+		if (!strcmp(new->entries[i].name, name))
+			return true;
+	for (i = 0; i < old->nr; i++)
+		if (!used[i] && !strcmp(old->entries[i].name, name))
+			return true;
+	return false;
+}
+
 static char *subject_of(const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -235,6 +250,15 @@ int cmd_import(int argc, char **argv)
 				   old.entries[o].pre);
 		} else {
 			name = patch_file_name(i + 1, tp->patch.subject);
+			if (name_taken(&new, &old, used, name)) {
+				/* an old file name kept by another patch */
+				char *dot = strrchr(name, '.'), *n2;
+
+				n2 = xasprintf("%.*s-%zu.patch",
+					       (int)(dot - name), name, i + 1);
+				free(name);
+				name = n2;
+			}
 			series_add(&new, name, NULL, NULL);
 		}
 		trailers += tp->nr_trailers;

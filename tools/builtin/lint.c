@@ -58,6 +58,33 @@ const char cmd_lint_usage[] =
 	"message) and a summary. Exit status: 0 clean, 1 problems found or lint\n"
 	"could not run, 129 usage error.\n";
 
+/* Whether there is a project (without dying when there is none). */
+static bool in_project(void)
+{
+	const char *env = getenv("KSERIES_PROJECT");
+	char *cwd = getcwd(NULL, 0), *slash;
+	bool found = false;
+
+	if (env && *env) {
+		free(cwd);
+		return true;
+	}
+	while (cwd && !found) {
+		char *s = path_join(cwd, "series");
+		char *k = path_join(cwd, "kernel-overlay");
+
+		found = path_exists(s) && is_dir(k);
+		free(s);
+		free(k);
+		slash = strrchr(cwd, '/');
+		if (!slash || slash == cwd)
+			break;
+		*slash = '\0';
+	}
+	free(cwd);
+	return found;
+}
+
 /* The subject of a commit message: its first paragraph on one line. */
 static char *message_subject(const char *msg)
 {
@@ -285,7 +312,7 @@ int cmd_lint(int argc, char **argv)
 		lint_series_files(&r, &s);
 	}
 	{
-		char *up = whole_series || getenv("KSERIES_PROJECT") ?
+		char *up = whole_series || in_project() ?
 			project_path("kernel-overlay/upstream-commits") : NULL;
 
 		sb_reset(&sb);

@@ -271,6 +271,7 @@ static int parse_part(const char *s, size_t n, struct strbuf *out,
 	if (parse(&sub, s, n, &e, depth + 1)) {
 		sb_addf(err, "bad MIME part: %s", sb_str(&e));
 		sb_release(&e);
+		mail_release(&sub);
 		return -1;
 	}
 	ct = mail_get(&sub, "Content-Type");
