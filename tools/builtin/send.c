@@ -190,7 +190,8 @@ static void series_diffstat(struct ktree *kt, struct patch **patches,
 	if (kt->repo && kt->base_tag && !krepo_open(&t, kt->dir)) {
 		git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 		fo.flags = GIT_DIFF_FIND_RENAMES;
-		if (!krepo_apply(&t, &t.base, patches, n, &res) && res.nr == n &&
+		if (!krepo_apply(&t, &t.base, patches, n, &res) &&
+		    res.nr == n &&
 		    !git_commit_lookup(&base, t.repo, &t.base) &&
 		    !git_commit_lookup(&tip, t.repo, &res.commits[n - 1]) &&
 		    !git_commit_tree(&old, base) &&

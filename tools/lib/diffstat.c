@@ -21,7 +21,8 @@ void diffstat_add(struct diffstat *ds, const char *old_path,
 
 	for (i = 0; i < ds->nr; i++) {
 		f = &ds->v[i];
-		if (same(f->old_path, old_path) && same(f->new_path, new_path)) {
+		if (same(f->old_path, old_path) &&
+		    same(f->new_path, new_path)) {
 			f->added += added;
 			f->deleted += deleted;
 			return;

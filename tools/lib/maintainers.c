@@ -396,7 +396,7 @@ static void map_release(struct strmap *m)
 
 struct tv {
 	char type;		/* 'A'..'Z', or 0 for any other line */
-	char *value;		/* the value; F:/X: as a regex; else the line */
+	char *value;		/* F:/X: as a regex; other lines as written */
 	pcre2_code *re;		/* F:/X: "^value"; N:, K: value (/x) */
 	pcre2_code *re_diff;	/* K: "^[+-].*value" (/x) */
 	char *prefix;		/* F:/X: literal start of every match */

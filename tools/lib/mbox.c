@@ -312,7 +312,8 @@ static int parse(struct mail *m, const char *buf, size_t len,
 		size_t i;
 
 		for (i = 0; i < len; i++)
-			if (!(buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n'))
+			if (buf[i] != '\r' || i + 1 >= len ||
+			    buf[i + 1] != '\n')
 				sb_addch(&text, buf[i]);
 	} else {
 		sb_add(&text, buf, len);
@@ -600,7 +601,8 @@ static void tag_word(struct subject_info *si, const char *w, size_t n,
 
 		if (slash && slash > w && slash + 1 < w + n && n < 16) {
 			for (i = 0; i < n; i++)
-				if (w + i != slash && !isdigit((unsigned char)w[i]))
+				if (w + i != slash &&
+				    !isdigit((unsigned char)w[i]))
 					break;
 			if (i == n) {
 				/* patchwork's "[v2,1/2]" has no PATCH */
@@ -639,8 +641,8 @@ void subject_parse(const char *subject, struct subject_info *si)
 			for (w = s + 1; w < close;) {
 				const char *e = w;
 
-				while (e < close && !isspace((unsigned char)*e) &&
-				       *e != ',')
+				while (e < close && *e != ',' &&
+				       !isspace((unsigned char)*e))
 					e++;
 				if (e > w)
 					tag_word(si, w, e - w, &project);

@@ -395,8 +395,8 @@ int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
 
 		if (!in[i].is_patch && !in[i].is_cover)
 			continue;
-		if (si->version != version || (si->total ? si->total : 1) != total ||
-		    idx > total) {
+		if (si->version != version ||
+		    (si->total ? si->total : 1) != total || idx > total) {
 			other_versions++;
 			continue;
 		}
