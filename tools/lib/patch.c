@@ -605,9 +605,11 @@ static int parse_file(struct patch *p, struct lines *l, const char *line,
 				fp->old_mode = fp->new_mode = parse_mode(sp + 1);
 		} else if (skip_prefix(tmp, "--- ", &v)) {
 			have_minus = true;
+			free(minus);	/* a repeated line: the last counts */
 			minus = strip_side(parse_path(v, strlen(v)));
 		} else if (skip_prefix(tmp, "+++ ", &v)) {
 			have_plus = true;
+			free(plus);
 			plus = strip_side(parse_path(v, strlen(v)));
 		} else if (starts_with(tmp, "Binary files ") ||
 			   starts_with(tmp, "GIT binary patch")) {
