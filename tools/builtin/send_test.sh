@@ -15,7 +15,7 @@ project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 . "$here/test-lib.sh"
 PY=/usr/bin/python3
 
-plan 31
+plan 32
 
 make_tarball
 make_project
@@ -118,6 +118,18 @@ check "the same input and date give the same mails" cmp "$box" "$T/first.mbox"
 ks send $M -v 3 --rfc --date 1700000000 --to extra@example.org
 check "-v 3 --rfc: [RFC PATCH v3 k/3] in out/send/v3.mbox, --to added" \
 	sh -c "[ $rc = 0 ] && grep -q '^Subject: \[RFC PATCH v3 2/3\] KVM: x86: add xen.c' '$KSERIES_OUT/send/v3.mbox' && grep -q '^To: extra@example.org' '$KSERIES_OUT/send/v3.mbox'"
+
+ks send $M --date 1700000000 --in-reply-to '<v1-cover@example.org>' --out "$T/irt"
+check "--in-reply-to: the cover letter answers it, the patches reference both" \
+	$PY - "$T/irt/v2.mbox" <<'EOF2'
+import mailbox, sys
+msgs = list(mailbox.mbox(sys.argv[1]))
+assert msgs[0]["In-Reply-To"] == "<v1-cover@example.org>", msgs[0]["In-Reply-To"]
+assert msgs[0]["References"] == "<v1-cover@example.org>"
+for m in msgs[1:]:
+    assert m["In-Reply-To"] == msgs[0]["Message-Id"]
+    assert m["References"].split() == ["<v1-cover@example.org>", msgs[0]["Message-Id"]], m["References"]
+EOF2
 
 ks send $M -- --smtp-server=x
 check "options for git send-email without --send are a usage error" rc_is 129
