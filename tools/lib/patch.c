@@ -460,7 +460,8 @@ static int parse_hunk(struct patch *p, struct file_patch *fp, struct lines *l,
 		      const char *line, size_t len, struct strbuf *err)
 {
 	char *hdr = xstrndup(line, len);
-	const char *s = hdr + 4, *close;
+	/* past "@@ -"; a bare "@@ " has nothing there */
+	const char *s = hdr + (len > 4 ? 4 : len), *close;
 	long old_left, new_left;
 	struct hunk *h;
 
@@ -468,7 +469,8 @@ static int parse_hunk(struct patch *p, struct file_patch *fp, struct lines *l,
 	h = &fp->hunks[fp->nr_hunks++];
 	memset(h, 0, sizeof(*h));
 	h->line_no = l->no;
-	if (parse_range(&s, &h->old_start, &h->old_count) || *s++ != ' ' ||
+	if (len <= 4 || parse_range(&s, &h->old_start, &h->old_count) ||
+	    *s++ != ' ' ||
 	    *s++ != '+' || parse_range(&s, &h->new_start, &h->new_count) ||
 	    strncmp(s, " @@", 3)) {
 		free(hdr);
