@@ -29,7 +29,8 @@ struct gitindex_entry {
 
 struct gitindex {
 	char *path;
-	struct strbuf raw;	/* the file as read */
+	const char *raw;	/* the file, mapped */
+	size_t len;
 	uint32_t version;
 	size_t nr;
 	size_t *off;		/* offset of each entry in @raw */

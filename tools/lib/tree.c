@@ -5,6 +5,7 @@
  */
 #include "tree.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -530,6 +531,34 @@ out:
 	return ret;
 }
 
+/*
+ * Every apply that makes new commits adds a small pack. When they pile
+ * up, let git merge the small ones (the base's big packs stay as they
+ * are): lookups stay fast and this costs seconds once in a while.
+ */
+static void repack_if_needed(struct krepo *t, const char *dir)
+{
+	const char *argv[] = {
+		"git", "-C", t->dir, "repack", "-d", "-q", "--geometric=2",
+		NULL,
+	};
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int packs = 0;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		packs += ends_with(de->d_name, ".pack");
+	closedir(d);
+	if (packs <= 48)
+		return;
+	note("apply: merging the %d packs of the kernel tree (git repack --geometric=2)",
+	     packs);
+	if (run_cmd(argv, NULL))
+		warning("git repack failed in %s; the tree still works", t->dir);
+}
+
 int krepo_persist(struct krepo *t)
 {
 	char *dir;
@@ -538,7 +567,10 @@ int krepo_persist(struct krepo *t)
 	if (!memodb_count(t->mempack))
 		return 0;
 	dir = path_join(git_repository_path(t->repo), "objects/pack");
-	ret = memodb_write_pack(t->mempack, dir, 1);
+	/* Stored, not deflated: the work tree reads them back at once. */
+	ret = memodb_write_pack(t->mempack, dir, 0);
+	if (!ret)
+		repack_if_needed(t, dir);
 	free(dir);
 	if (ret)
 		return error("cannot write the new objects");
