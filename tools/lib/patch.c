@@ -649,6 +649,8 @@ static int parse_file(struct patch *p, struct lines *l, const char *line,
 		}
 	} else if (!fp->is_rename && !fp->is_copy) {
 		/* mode change, empty new file or pure deletion */
+		free(fp->old_path);	/* a stray "rename to"/"copy to" */
+		free(fp->new_path);
 		fp->old_path = fp->is_new ? NULL : xstrdup(gita ? gita : "");
 		fp->new_path = fp->is_delete ? NULL : xstrdup(gitb ? gitb : "");
 		if (!gita) {
