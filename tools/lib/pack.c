@@ -19,6 +19,7 @@ void pack_init(struct pack_writer *w, const char *pack_dir, int level,
 	       size_t max_bytes)
 {
 	memset(w, 0, sizeof(*w));
+	w->fd = -1;
 	w->dir = xstrdup(pack_dir);
 	w->level = level;
 	w->max_bytes = max_bytes;
@@ -43,6 +44,73 @@ static void put_be32(unsigned char *p, uint32_t v)
 	p[1] = v >> 16;
 	p[2] = v >> 8;
 	p[3] = v;
+}
+
+static int write_all(int fd, const void *p, size_t n);
+
+int pack_stream(struct pack_writer *w)
+{
+	w->tmp = xasprintf("%s/tmp_pack_%d", w->dir, (int)getpid());
+	w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+	if (w->fd < 0)
+		return error("cannot create %s: %s", w->tmp, strerror(errno));
+	/* The header's count is filled in at the end. */
+	if (write_all(w->fd, "PACK\0\0\0\2\0\0\0\0", 12))
+		return error("cannot write %s: %s", w->tmp, strerror(errno));
+	w->off = 12;
+	return 0;
+}
+
+/* Streaming: small pieces are batched in w->body, big ones go directly. */
+static void stream_flush(struct pack_writer *w)
+{
+	if (w->body.len && !w->failed &&
+	    write_all(w->fd, w->body.buf, w->body.len))
+		w->failed = true;
+	sb_reset(&w->body);
+}
+
+static void stream_out(struct pack_writer *w, const void *p, size_t n)
+{
+	w->crc = crc32(w->crc, p, n);
+	w->off += n;
+	if (n < 16384) {
+		sb_add(&w->body, p, n);
+		if (w->body.len >= (1 << 20))
+			stream_flush(w);
+		return;
+	}
+	stream_flush(w);
+	if (!w->failed && write_all(w->fd, p, n))
+		w->failed = true;
+}
+
+/* A stored zlib stream, streamed: no copy of the data at all. */
+static void stream_stored(struct pack_writer *w, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uLong adler = adler32(1, p, len);
+	unsigned char b[5];
+
+	stream_out(w, "\x78\x01", 2);
+	do {
+		size_t n = len > 65535 ? 65535 : len;
+
+		b[0] = n == len;
+		b[1] = n & 0xff;
+		b[2] = n >> 8;
+		b[3] = ~n & 0xff;
+		b[4] = (~n >> 8) & 0xff;
+		stream_out(w, b, 5);
+		stream_out(w, p, n);
+		p += n;
+		len -= n;
+	} while (len);
+	b[0] = adler >> 24;
+	b[1] = adler >> 16;
+	b[2] = adler >> 8;
+	b[3] = adler;
+	stream_out(w, b, 4);
 }
 
 /*
@@ -95,6 +163,42 @@ int pack_add_oid(struct pack_writer *w, enum obj_type type, const void *data,
 	}
 	n++;
 
+	if (w->fd >= 0) {
+		uint64_t at = w->off;
+
+		w->crc = crc32(0, NULL, 0);
+		stream_out(w, hdr, n);
+		if (!w->level) {
+			stream_stored(w, data, len);
+		} else {
+			struct strbuf z = STRBUF_INIT;
+
+			memset(&zs, 0, sizeof(zs));
+			if (deflateInit(&zs, w->level) != Z_OK)
+				return error("zlib: deflateInit failed");
+			sb_grow(&z, deflateBound(&zs, len));
+			zs.next_in = (unsigned char *)data;
+			zs.avail_in = len;
+			zs.next_out = (unsigned char *)z.buf;
+			zs.avail_out = z.alloc - 1;
+			ret = deflate(&zs, Z_FINISH);
+			deflateEnd(&zs);
+			if (ret != Z_STREAM_END) {
+				sb_release(&z);
+				return error("zlib: deflate failed (%d)", ret);
+			}
+			stream_out(w, z.buf, zs.total_out);
+			sb_release(&z);
+		}
+		ALLOC_GROW(w->ents, w->nr + 1, w->alloc);
+		e = &w->ents[w->nr++];
+		memcpy(e->oid, oid, 20);
+		e->offset = at;
+		e->crc = w->crc;
+		w->total_objects++;
+		return w->failed ? error("cannot write %s: %s", w->tmp,
+					 strerror(errno)) : 0;
+	}
 	start = w->body.len;
 	sb_add(&w->body, hdr, n);
 	if (!w->level) {
@@ -216,6 +320,55 @@ static int write_idx(struct pack_writer *w, const char *path,
 	return ret;
 }
 
+/* Finish a streamed pack: its count, its checksum, its index. */
+static int stream_finish(struct pack_writer *w)
+{
+	unsigned char hdr[12], sum[20], *buf = xmalloc(1 << 20);
+	char hex[41], *pack = NULL, *idx = NULL;
+	struct hash_ctx c;
+	ssize_t got;
+	int ret = -1;
+
+	stream_flush(w);
+	memcpy(hdr, "PACK", 4);
+	put_be32(hdr + 4, 2);
+	put_be32(hdr + 8, w->nr);
+	if (w->failed || pwrite(w->fd, hdr, 12, 0) != 12 ||
+	    lseek(w->fd, 0, SEEK_SET)) {
+		error("cannot write %s: %s", w->tmp, strerror(errno));
+		goto out;
+	}
+	sha1_init(&c);
+	while ((got = read(w->fd, buf, 1 << 20)) > 0)
+		hash_update(&c, buf, got);
+	hash_final(&c, sum);
+	if (got < 0 || write_all(w->fd, sum, 20) || close(w->fd)) {
+		error("cannot write %s: %s", w->tmp, strerror(errno));
+		w->fd = -1;
+		goto out;
+	}
+	w->fd = -1;
+	hex_encode(hex, sum, 20);
+	pack = xasprintf("%s/pack-%s.pack", w->dir, hex);
+	idx = xasprintf("%s/pack-%s.idx", w->dir, hex);
+	if (write_idx(w, idx, sum))
+		goto out;
+	if (rename(w->tmp, pack)) {
+		error("cannot rename %s: %s", w->tmp, strerror(errno));
+		goto out;
+	}
+	w->packs++;
+	w->nr = 0;
+	ret = 0;
+out:
+	if (ret)
+		unlink(w->tmp);
+	free(buf);
+	free(pack);
+	free(idx);
+	return ret;
+}
+
 int pack_flush(struct pack_writer *w)
 {
 	unsigned char hdr[12], sum[20];
@@ -223,6 +376,8 @@ int pack_flush(struct pack_writer *w)
 	struct hash_ctx c;
 	int fd, ret = -1;
 
+	if (w->fd >= 0)
+		return stream_finish(w);
 	if (!w->nr)
 		return 0;
 	memcpy(hdr, "PACK", 4);
@@ -266,6 +421,11 @@ out:
 
 void pack_release(struct pack_writer *w)
 {
+	if (w->fd >= 0) {
+		close(w->fd);
+		unlink(w->tmp);
+	}
+	free(w->tmp);
 	sb_release(&w->body);
 	free(w->ents);
 	free(w->dir);

@@ -10,6 +10,7 @@
 #ifndef KSERIES_PACK_H
 #define KSERIES_PACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,12 @@ struct pack_writer {
 	size_t nr, alloc;
 	size_t total_objects;
 	int packs;
+	/* Streaming mode (pack_stream()): one pack written as it grows. */
+	int fd;
+	char *tmp;
+	uint64_t off;		/* bytes written to @fd */
+	uint32_t crc;		/* of the entry being written */
+	bool failed;
 };
 
 void pack_init(struct pack_writer *w, const char *pack_dir, int level,
@@ -45,6 +52,13 @@ int pack_add(struct pack_writer *w, enum obj_type type, const void *data,
 /* Add an object whose id the caller already computed. */
 int pack_add_oid(struct pack_writer *w, enum obj_type type, const void *data,
 		 size_t len, const unsigned char oid[20]);
+/*
+ * Write every object straight into one pack file as it is added, instead
+ * of gathering packs in memory: for a whole tree, faulting in a
+ * gigabyte of fresh memory costs more than writing it. The trailer is
+ * computed by reading the file back in pack_flush().
+ */
+int pack_stream(struct pack_writer *w);
 /* Write out what is gathered; call once at the end too. */
 int pack_flush(struct pack_writer *w);
 void pack_release(struct pack_writer *w);

@@ -811,7 +811,7 @@ static int init_repo(struct importer *im)
 	p = xasprintf("%s/.git/objects/pack", im->tmp);
 	pack_init(&im->pack, p, im->o->level, 256 << 20);
 	free(p);
-	return 0;
+	return pack_stream(&im->pack);
 }
 
 int tarball_import(const struct tarball_opts *o, struct tarball_result *r)
