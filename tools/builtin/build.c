@@ -10,6 +10,7 @@
 
 #include "lib/cmd.h"
 #include "lib/kbuild.h"
+#include "lib/warnings.h"
 
 const char cmd_build_usage[] =
 	"kseries build - configure and build the guest kernel\n"
@@ -40,11 +41,30 @@ const char cmd_build_usage[] =
 	"Prints a line a phase; on failure, the first errors and the log.\n"
 	"The image is <build>/arch/x86/boot/bzImage.\n";
 
+/*
+ * Remember the warnings of what this build compiled, unit by unit, so
+ * that 'kseries check' need not compile those objects again to learn
+ * them (lib/warnings).
+ */
+static void record_warnings(const char *tree, const char *build,
+			    const char *log)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct wdb db;
+
+	if (!wdb_load(&db, build) && !read_file(log, &sb)) {
+		wdb_update(&db, sb.buf, tree, build, NULL);
+		wdb_save(&db, build);
+	}
+	wdb_release(&db);
+	sb_release(&sb);
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct kbuild kb = {
 		.ccache = true, .headers = true, .progress = true,
-		.target = "bzImage",
+		.target = "bzImage", .sync_output = true,
 	};
 	char *tree = NULL, *build = NULL, *log = NULL, *image;
 	char **frags = NULL;
@@ -164,8 +184,11 @@ int cmd_build(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	if (kbuild_kernel(&kb))
+	if (kbuild_kernel(&kb)) {
+		record_warnings(tree, build, log);
 		goto out;
+	}
+	record_warnings(tree, build, log);
 	if (kb.headers && kbuild_headers(&kb))
 		goto out;
 	image = kbuild_image(&kb);

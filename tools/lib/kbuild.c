@@ -462,6 +462,11 @@ static void child_env(const struct kbuild *kb)
 	setenv("KBUILD_BUILD_USER", "kseries", 0);
 	setenv("KBUILD_BUILD_HOST", "kseries", 0);
 	setenv("LC_ALL", "C", 1);
+	if (kb->sync_output) {
+		/* Not an outer make's flags (-s would hide the quiet lines). */
+		setenv("MAKEFLAGS", "-Otarget", 1);
+		unsetenv("KBUILD_VERBOSE");
+	}
 	free(tree);
 	free(build);
 }

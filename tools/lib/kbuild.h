@@ -29,6 +29,9 @@ struct kbuild {
 	bool headers;		/* run headers_install after the build */
 	const char *target;	/* default "bzImage" */
 	bool progress;		/* live counter on a terminal */
+	bool sync_output;	/* make -Otarget: a target's messages in one
+				 * piece, after its quiet line (lib/warnings
+				 * reads them per unit) */
 
 	/* Results */
 	double config_secs, build_secs, headers_secs;
