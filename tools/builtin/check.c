@@ -478,9 +478,11 @@ int cmd_check(int argc, char **argv)
 	if (resolve(&w.repo, o.from ? o.from : "refs/tags/" TREE_TAG, &from) ||
 	    resolve(&w.repo, o.to ? o.to : "HEAD", &to))
 		goto out;
+	rep.from = xstrdup(git_oid_tostr_s(&from));
+	rep.to = xstrdup(git_oid_tostr_s(&to));
 	if (krepo_chain(&w.repo, &from, &to, &commits, &nr_commits)) {
 		error("%.12s (--from) is not an ancestor of %.12s (--to) along first parents",
-		      git_oid_tostr_s(&from), git_oid_tostr_s(&to));
+		      rep.from, rep.to);
 		goto out;
 	}
 
@@ -516,18 +518,15 @@ int cmd_check(int argc, char **argv)
 	patches = project_path("patches");
 	first_index = series_index(&w.repo, &from, 0);
 	rep.build_only = o.build_only;
-	rep.from = xstrdup(git_oid_tostr_s(&from));
-	rep.to = xstrdup(git_oid_tostr_s(&to));
 	rep.tree = xstrdup(tree);
 	rep.rows = xcalloc(nr_commits + 1, sizeof(*rep.rows));
 	rep.alloc = nr_commits + 1;
 
-	fprintf(stderr, "check: %zu patch%s on %.12s (%s), %s to %.12s\n",
-		nr_commits, nr_commits == 1 ? "" : "es",
-		git_oid_tostr_s(&from),
+	fprintf(stderr, "check: %zu patch%s from %.12s (%s) to %.12s: %s\n",
+		nr_commits, nr_commits == 1 ? "" : "es", rep.from,
 		git_oid_equal(&from, &w.repo.base) ? "the base" : "--from",
-		o.build_only ? "build only" : "build, boot and tests",
-		git_oid_tostr_s(&to));
+		rep.to, o.build_only ? "build only" :
+		"build, boot and tests");
 	if (!o.build_only)
 		fprintf(stderr, "check: %zu tests%s, %zu boot%s a commit; toolchain %s\n",
 			plan.ends.ts.nr, plan.have_mid ?

@@ -550,34 +550,6 @@ static void restore_stderr(int saved)
 	}
 }
 
-/* An environment variable set for a while, then put back. */
-struct env_save {
-	const char *name;
-	char *old;
-};
-
-static void env_set(struct env_save *e, const char *name, const char *v)
-{
-	const char *old = getenv(name);
-
-	e->name = name;
-	e->old = old ? xstrdup(old) : NULL;
-	if (v)
-		setenv(name, v, 1);
-	else
-		unsetenv(name);
-}
-
-static void env_restore(struct env_save *e)
-{
-	if (e->old)
-		setenv(e->name, e->old, 1);
-	else
-		unsetenv(e->name);
-	free(e->old);
-	e->old = NULL;
-}
-
 int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 {
 	struct kbuild kb = {
@@ -588,9 +560,9 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.jobs = c->jobs,
 		.ccache = c->ccache,
 		.target = "bzImage",
+		.sync_output = true,
 	};
 	struct strbuf log = STRBUF_INIT, errs = STRBUF_INIT;
-	struct env_save env[3];
 	double start = now_seconds();
 	bool was_quiet = quiet;
 	int saved, ok;
@@ -602,23 +574,26 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	if (truncate(r->log, 0) && errno != ENOENT)
 		return error("cannot truncate %s: %s", r->log,
 			     strerror(errno));
-	wdb_prepare(&c->db, c->build);
-	/*
-	 * A whole make, whatever called us: kbuild's quiet lines (not
-	 * MAKEFLAGS=s of an outer make), each target's output in one piece.
-	 */
-	env_set(&env[0], "MAKEFLAGS", "-Otarget");
-	env_set(&env[1], "KBUILD_VERBOSE", NULL);
-	env_set(&env[2], "MAKELEVEL", NULL);
+	{
+		struct strbuf names = STRBUF_INIT;
+		size_t n = wdb_prepare(&c->db, c->build, &names);
+		FILE *f;
+
+		/* Say in the log what is rebuilt for its warnings. */
+		if (n && (f = fopen(r->log, "a"))) {
+			fprintf(f, "### kseries check: %zu object%s rebuilt for their warnings: %.2000s%s\n",
+				n, n == 1 ? "" : "s", names.buf,
+				names.len > 2000 ? " ..." : "");
+			fclose(f);
+		}
+		sb_release(&names);
+	}
 	quiet = true;
 	saved = silence_stderr();
 	ok = !kbuild_config(&kb) && !check_interrupted &&
 	     !kbuild_kernel(&kb);
 	restore_stderr(saved);
 	quiet = was_quiet;
-	env_restore(&env[2]);
-	env_restore(&env[1]);
-	env_restore(&env[0]);
 	r->make_secs = now_seconds() - start;
 	r->compiled = kb.compiled;
 	r->build = ok ? CB_OK : CB_FAIL;
@@ -840,11 +815,14 @@ static int read_head(struct check_walk *w)
 
 static int write_state(struct check_walk *w)
 {
-	char *text = xasprintf("head %s\nref %s\ncur %s\n",
-			       git_oid_tostr_s(&w->head),
-			       w->head_ref ? w->head_ref : "",
-			       git_oid_tostr_s(&w->cur));
-	int ret = write_file_atomic(w->state, text, strlen(text));
+	char head[GIT_OID_HEXSZ + 1], cur[GIT_OID_HEXSZ + 1], *text;
+	int ret;
+
+	git_oid_tostr(head, sizeof(head), &w->head);
+	git_oid_tostr(cur, sizeof(cur), &w->cur);
+	text = xasprintf("head %s\nref %s\ncur %s\n", head,
+			 w->head_ref ? w->head_ref : "", cur);
+	ret = write_file_atomic(w->state, text, strlen(text));
 
 	free(text);
 	if (ret)
@@ -1426,8 +1404,10 @@ static void matrix_header(const struct check_report *rep, struct strbuf *sb)
 				 '0' + ((c + 1) / 10) % 10);
 		sb_addch(sb, '\n');
 	}
-	sb_addf(sb, "%-*s %-6s %3s %3s %-12s", SUBJECT_WIDTH, "patch",
-		"build", "+w", "-w", rep->build_only ? "" : "boot");
+	sb_addf(sb, "%-*s %-6s %3s %3s", SUBJECT_WIDTH, "patch", "build",
+		"+w", "-w");
+	if (!rep->build_only)
+		sb_addf(sb, " %-12s", "boot");
 	for (c = 0; c < rep->nr_cols; c++)
 		sb_addch(sb, '0' + (c + 1) % 10);
 	sb_addch(sb, '\n');
@@ -1451,8 +1431,9 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 			sb_addf(sb, " %3zu %3s", r->warnings.nr, "");
 		else
 			sb_addf(sb, " %3s %3s", "-", "-");
-		sb_addf(sb, " %-12s", r->booted ?
-			vm_verdict_name(r->verdict) : "-");
+		if (!rep->build_only)
+			sb_addf(sb, " %-12s", r->booted ?
+				vm_verdict_name(r->verdict) : "-");
 		for (c = 0; c < rep->nr_cols; c++) {
 			bool present;
 			enum test_status s = row_status(row, rep->cols[c],

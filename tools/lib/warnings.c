@@ -290,6 +290,17 @@ void wset_diff(const struct wset *parent, const struct wset *child,
 	}
 }
 
+/* "a/b/../../c/./d.o" -> "c/d.o" (kbuild names virt/kvm's objects so). */
+static char *clean_relative(const char *path)
+{
+	char *abs = xasprintf("/%s", path), *clean = lexical_clean(abs);
+	char *ret = xstrdup(clean + 1);
+
+	free(abs);
+	free(clean);
+	return ret;
+}
+
 /* Kbuild's quiet lines: two spaces, a tag, spaces, one target. */
 char *kbuild_quiet_target(const char *line)
 {
@@ -316,7 +327,15 @@ char *kbuild_quiet_target(const char *line)
 		p++;
 	if (*p)
 		return NULL;	/* more words: not a quiet line */
-	return xstrndup(t, e - t);
+	{
+		char *raw = xstrndup(t, e - t), *ret;
+
+		if (raw[0] == '/' || !strstr(raw, "/."))
+			return raw;
+		ret = clean_relative(raw);
+		free(raw);
+		return ret;
+	}
 }
 
 /* The database */
@@ -512,12 +531,18 @@ static void find_objects(const char *build, const char *rel, char ***out,
 	closedir(d);
 }
 
-size_t wdb_prepare(struct wdb *db, const char *build)
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names)
 {
 	char **objs = NULL;
 	size_t nr = 0, alloc = 0, i, removed = 0;
 
 	find_objects(build, "", &objs, &nr, &alloc);
+	qsort(objs, nr, sizeof(*objs), cmp_strp);
 	for (i = 0; i < nr; i++) {
 		char *path = path_join(build, objs[i]);
 		int64_t m = mtime_of(path);
@@ -526,11 +551,16 @@ size_t wdb_prepare(struct wdb *db, const char *build)
 		if (m < 0) {
 			/* Not there: make builds it anyway. */
 		} else if (!u || u->mtime_ns != m) {
-			if (!unlink(path))
+			if (!unlink(path)) {
 				removed++;
-			else
+				if (names)
+					sb_addf(names, "%s%s",
+						names->len ? " " : "",
+						objs[i]);
+			} else {
 				warning("cannot remove %s: %s", path,
 					strerror(errno));
+			}
 		}
 		free(path);
 		free(objs[i]);
@@ -601,7 +631,9 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 		path = u->target[0] ? path_join(build, u->target) : NULL;
 		m = path ? mtime_of(path) : -1;
 		free(path);
-		if (m > 0)
+		if (!u->ws.nr && !ends_with(u->target, ".o"))
+			wdb_remove(db, i);	/* nothing to remember */
+		else if (m > 0)
 			u->mtime_ns = m;
 		else if (!u->ws.nr)
 			wdb_remove(db, i);

@@ -89,17 +89,18 @@ struct wunit *wdb_find(const struct wdb *db, const char *target);
  * .NAME.o.cmd file, outside scripts/ and tools/); remove every one whose
  * warnings are not known (not in @db, or its mtime changed), so the
  * build compiles it again; forget units whose target is gone. Returns
- * the number of objects removed.
+ * the number of objects removed, their names in @names if not NULL.
  */
-size_t wdb_prepare(struct wdb *db, const char *build);
+size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names);
 
 /*
  * After a build: read its output @log (make's stdout and stderr). Each
  * unit named by a quiet line gets the warnings that follow it, replacing
- * what it had; its target's mtime is recorded (a unit whose target was
- * not made is forgotten). Warnings before any quiet line belong to the
- * unit "" (make and Kconfig). @rebuilt, if not NULL, gets the warnings
- * printed in this build only.
+ * what it had; its target's mtime is recorded. A unit without a file
+ * after the build (a failed compile, a CALL) keeps its warnings for
+ * this build only. Warnings before any quiet line belong to the unit ""
+ * (make and Kconfig), also for this build only. @rebuilt, if not NULL,
+ * gets the warnings printed in this build.
  */
 void wdb_update(struct wdb *db, const char *log, const char *tree,
 		const char *build, struct wset *rebuilt);

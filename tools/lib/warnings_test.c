@@ -89,6 +89,10 @@ static void test_quiet_lines(void **state)
 	t = kbuild_quiet_target("  LD      vmlinux.o\r");
 	assert_string_equal(t, "vmlinux.o");
 	free(t);
+	/* virt/kvm's objects, built from arch/x86/kvm's Makefile */
+	t = kbuild_quiet_target("  CC      arch/x86/kvm/../../../virt/kvm/kvm_main.o");
+	assert_string_equal(t, "virt/kvm/kvm_main.o");
+	free(t);
 	t = kbuild_quiet_target("  HOSTCC  scripts/basic/fixdep");
 	assert_string_equal(t, "scripts/basic/fixdep");
 	free(t);
@@ -228,7 +232,7 @@ static void test_carry_over(void **state)
 
 	/* Patch 2: only b.o is rebuilt, with a new warning. */
 	assert_int_equal(wdb_load(&db, b), 0);
-	assert_int_equal(wdb_prepare(&db, b), 0);	/* all known */
+	assert_int_equal(wdb_prepare(&db, b, NULL), 0);	/* all known */
 	touch_obj(b, "kernel/b.o");
 	wdb_update(&db,
 		   "  CC      kernel/b.o\n"
@@ -269,21 +273,27 @@ static void test_prepare(void **state)
 {
 	char *b = fake_build();
 	struct wdb db = { 0 };
+	struct strbuf names = STRBUF_INIT;
 
 	touch_obj(b, "a.o");
 	touch_obj(b, "d/b.o");
 	touch_obj(b, "d/c.o");
 	touch_obj(b, "scripts/x.o");	/* host tools are left alone */
-	wdb_update(&db, "  CC      a.o\n  CC      d/b.o\n", "/t", b, NULL);
+	touch_obj(b, "e/x.o");
+	wdb_update(&db, "  CC      a.o\n  CC      d/b.o\n  CC      d/../e/x.o\n",
+		   "/t", b, NULL);
 	/* c.o was never seen; b.o is rebuilt behind our back. */
 	touch_obj(b, "d/b.o");
-	assert_int_equal(wdb_prepare(&db, b), 2);
+	assert_int_equal(wdb_prepare(&db, b, &names), 2);
+	assert_string_equal(names.buf, "d/b.o d/c.o");
+	assert_true(obj_exists(b, "e/x.o"));
 	assert_true(obj_exists(b, "a.o"));
 	assert_false(obj_exists(b, "d/b.o"));
 	assert_false(obj_exists(b, "d/c.o"));
 	assert_true(obj_exists(b, "scripts/x.o"));
 	assert_non_null(wdb_find(&db, "a.o"));
 	assert_null(wdb_find(&db, "d/b.o"));
+	sb_release(&names);
 	wdb_release(&db);
 	remove_fake(b);
 }
@@ -324,7 +334,7 @@ static void test_transient_and_file(void **state)
 	assert_int_equal(s.nr, 1);
 	assert_string_equal(s.w[0].msg, "kept tab");
 	rm_obj(b, "ok.o");
-	wdb_prepare(&db2, b);
+	wdb_prepare(&db2, b, NULL);
 	all_of(&db2, &s);
 	assert_int_equal(s.nr, 0);
 	wset_release(&s);

@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kseries bisect: find the first patch that breaks a test, with
+ * 'git bisect run' driving this command's --run-step.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/check.h"
+#include "lib/cmd.h"
+#include "lib/json.h"
+#include "lib/kbuild.h"
+#include "lib/tap.h"
+#include "lib/testset.h"
+
+const char cmd_bisect_usage[] =
+	"kseries bisect - find the first patch that breaks a test\n"
+	"\n"
+	"usage: kseries bisect (--test NAME | --cmd COMMAND) [--good COMMIT]\n"
+	"                      [--bad COMMIT] [--tree DIR] [--build DIR]\n"
+	"                      [--tests-dir DIR] [--series FILE] [-j N]\n"
+	"                      [--test-timeout S]\n"
+	"\n"
+	"Runs 'git bisect run' in the kernel work tree between a good and a\n"
+	"bad commit of the series (default: the base and HEAD). Each step\n"
+	"builds the commit git checked out (incrementally, same O= directory),\n"
+	"boots it and runs the test: a selftest (suite/name, built once from\n"
+	"HEAD) or a shell command in the guest (passing when it exits 0).\n"
+	"\n"
+	"The step's exit status is what 'git bisect run' expects: 0 the test\n"
+	"passed or was skipped (good), 1 it failed, timed out or the guest\n"
+	"died while it ran (bad), 125 the commit does not build or the guest\n"
+	"died before the test started (cannot be tested: skipped). QEMU\n"
+	"failing to start, or a watchdog stopping a guest that never reached\n"
+	"its init, is tried again once; if it fails again the bisection stops\n"
+	"(exit 128), as it does when interrupted. Never 255.\n"
+	"\n"
+	"Prints the first bad commit, its file in patches/, the evidence (the\n"
+	"test's output or the boot's) and the build and boot steps taken;\n"
+	"writes out/bisect/bisect.json. The bisection is reset in every case\n"
+	"(HEAD back where it was).\n"
+	"\n"
+	"    --test NAME       the selftest, suite/name (e.g. project/smoke_test)\n"
+	"    --cmd COMMAND     a shell command run in the guest instead\n"
+	"    --good COMMIT     known good (default: the base, tag 'base')\n"
+	"    --bad COMMIT      known bad (default: HEAD)\n"
+	"    --tree DIR        kernel work tree (default <cache>/src)\n"
+	"    --build DIR       O= build directory (default <cache>/build)\n"
+	"    --tests-dir DIR   built selftests (default: build them from HEAD\n"
+	"                      into <cache>/selftests)\n"
+	"    --series FILE     maps commits to patch files (default <project>/series)\n"
+	"    -j N              parallel make jobs (default: number of CPUs)\n"
+	"    --test-timeout S  per test in the guest (default 300)\n"
+	"\n"
+	"Exit status: 0 the first bad commit was found, 1 it was not (or an\n"
+	"error), 129 usage, 130 interrupted.\n";
+
+#define STEP_GOOD	0
+#define STEP_BAD	1
+#define STEP_SKIP	125
+#define STEP_ABORT	128
+
+struct bisect_opts {
+	const char *test, *cmd, *good, *bad, *tree, *build, *tests_dir;
+	const char *series, *state;
+	int jobs;
+	double test_timeout;
+	bool run_step;
+};
+
+static int parse_args(int argc, char **argv, struct bisect_opts *o)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char **str = NULL;
+
+		if ((v = cmd_opt(argc, argv, &i, "--test")))
+			str = &o->test;
+		else if ((v = cmd_opt(argc, argv, &i, "--cmd")))
+			str = &o->cmd;
+		else if ((v = cmd_opt(argc, argv, &i, "--good")))
+			str = &o->good;
+		else if ((v = cmd_opt(argc, argv, &i, "--bad")))
+			str = &o->bad;
+		else if ((v = cmd_opt(argc, argv, &i, "--tree")))
+			str = &o->tree;
+		else if ((v = cmd_opt(argc, argv, &i, "--build")))
+			str = &o->build;
+		else if ((v = cmd_opt(argc, argv, &i, "--tests-dir")))
+			str = &o->tests_dir;
+		else if ((v = cmd_opt(argc, argv, &i, "--series")))
+			str = &o->series;
+		else if ((v = cmd_opt(argc, argv, &i, "--state")))
+			str = &o->state;
+		else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
+			o->jobs = atoi(v);
+			if (o->jobs <= 0)
+				return usage_error(cmd_bisect_usage,
+						   "-j needs a positive number");
+		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
+			char *end;
+
+			o->test_timeout = strtod(v, &end);
+			if (!*v || *end || o->test_timeout <= 0)
+				return usage_error(cmd_bisect_usage,
+						   "--test-timeout needs seconds");
+		} else if (!strcmp(argv[i], "--run-step")) {
+			o->run_step = true;
+		} else {
+			return usage_error(cmd_bisect_usage,
+					   "unknown argument '%s'", argv[i]);
+		}
+		if (str) {
+			if (!*v)
+				return usage_error(cmd_bisect_usage,
+						   "%s needs a value", argv[i]);
+			*str = v;
+		}
+	}
+	if (!o->test == !o->cmd)
+		return usage_error(cmd_bisect_usage,
+				   "give one of --test NAME or --cmd COMMAND");
+	if (o->run_step && !o->state)
+		return usage_error(cmd_bisect_usage,
+				   "--run-step needs --state DIR");
+	return 0;
+}
+
+/* The suite of the one test (or command) bisected. */
+static int make_suite(const struct bisect_opts *o, const char *tests_dir,
+		      const char *dir, struct check_suite *s)
+{
+	struct testset ts = { 0 };
+	int ret;
+
+	if (o->cmd)
+		return check_suite_init(s, NULL, o->cmd, dir);
+	if (testset_load(&ts, tests_dir) || testset_select(&ts, o->test)) {
+		testset_release(&ts);
+		return -1;
+	}
+	if (ts.nr != 1) {
+		testset_release(&ts);
+		return error("--test names one test (suite/name), not '%s'",
+			     o->test);
+	}
+	ret = check_suite_init(s, &ts, NULL, dir);
+	testset_release(&ts);
+	return ret;
+}
+
+/* Append one line to the step log; the parent reads it at the end. */
+static void record_step(const char *state, const struct check_result *r,
+			int code, const char *test_status)
+{
+	char *path = path_join(state, "steps");
+	char *line = xasprintf("%s %d %s %.1f %u %u %s %s\n", r->commit, code,
+			       check_build_name(r->build), r->make_secs,
+			       r->boots, r->retries,
+			       r->booted ? vm_verdict_name(r->verdict) : "-",
+			       test_status ? test_status : "-");
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, line, strlen(line)) < 0)
+		warning("cannot write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(line);
+	free(path);
+}
+
+static void record_evidence(const char *state, const struct check_result *r,
+			    const struct check_test *t)
+{
+	char *name = xasprintf("%s.evidence", r->commit);
+	char *path = path_join(state, name);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (r->build == CB_FAIL && r->errors)
+		sb_addf(&sb, "build failed:\n%s", r->errors);
+	if (t) {
+		sb_addf(&sb, "%s: %s", t->name, test_status_name(t->status));
+		if (t->reason)
+			sb_addf(&sb, " (%s)", t->reason);
+		sb_addch(&sb, '\n');
+		if (t->output)
+			sb_addstr(&sb, t->output);
+	}
+	if (r->booted && r->verdict != VV_OK) {
+		sb_addf(&sb, "boot: %s\n", vm_verdict_name(r->verdict));
+		if (r->evidence)
+			sb_addf(&sb, "%s\n", r->evidence);
+	}
+	if (write_file_atomic(path, sb.buf ? sb.buf : "", sb.len))
+		warning("cannot write %s: %s", path, strerror(errno));
+	sb_release(&sb);
+	free(name);
+	free(path);
+}
+
+/* One step of 'git bisect run': the work tree is at the commit to test. */
+static int run_step(const struct bisect_opts *o, const char *tree,
+		    const char *build, char **frags, size_t nr_frags)
+{
+	struct check_ctx ctx = { 0 };
+	struct check_result r = { 0 };
+	struct check_suite suite = { 0 };
+	struct known_failures known = { 0 };
+	const struct check_test *t = NULL;
+	char *tests_dir = o->tests_dir ? xstrdup(o->tests_dir) :
+		selftests_default_dir(build);
+	char *log_dir = path_join(o->state, "logs");
+	char *kpath = project_path("selftests/known-failures");
+	char *tag = NULL;
+	git_oid head;
+	git_repository *repo = NULL;
+	double start = now_seconds();
+	int code = STEP_ABORT;
+
+	check_signals_install();
+	if (git_libgit2_init() < 0 ||
+	    git_repository_open_ext(&repo, tree,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) ||
+	    git_reference_name_to_id(&head, repo, "HEAD")) {
+		error("cannot read HEAD in %s", tree);
+		goto out;
+	}
+	git_oid_tostr(r.commit, sizeof(r.commit), &head);
+	tag = xasprintf("bisect-%.8s", r.commit);
+	if (known_failures_load(&known, kpath) ||
+	    make_suite(o, tests_dir, o->state, &suite))
+		goto out;
+	ctx.tree = tree;
+	ctx.build = build;
+	ctx.fragments = frags;
+	ctx.nr_fragments = nr_frags;
+	ctx.jobs = o->jobs;
+	ctx.ccache = which("ccache") != NULL;
+	ctx.log_dir = log_dir;
+	ctx.known = &known;
+	ctx.test_timeout = o->test_timeout;
+	ctx.boot_timeout = 120;
+	if (check_ctx_init(&ctx))
+		goto out;
+	fprintf(stderr, "bisect: step at %.12s: building\n", r.commit);
+	if (check_build(&ctx, tag, &r))
+		goto out;
+	if (check_interrupted)
+		goto out;
+	if (r.build != CB_OK) {
+		fprintf(stderr, "bisect: %.12s does not build (%.1f s): skip\n",
+			r.commit, r.make_secs);
+		code = STEP_SKIP;
+		goto done;
+	}
+	fprintf(stderr, "bisect: %.12s built (%.1f s, %u compiled); booting\n",
+		r.commit, r.make_secs, r.compiled);
+	if (check_boot(&ctx, &suite, tag, &r) || check_interrupted)
+		goto out;
+	if (r.verdict == VV_QEMU_FAILED) {
+		error("QEMU failed twice; stopping the bisection:\n%s",
+		      r.evidence ? r.evidence : "");
+		code = STEP_ABORT;
+		goto done;
+	}
+	t = r.nr_tests ? &r.tests[0] : NULL;
+	switch (t ? t->status : TS_NOTRUN) {
+	case TS_PASS:
+	case TS_SKIP:
+	case TS_XPASS:
+		code = STEP_GOOD;
+		break;
+	case TS_NOTRUN:
+		/* The guest died before the test: nothing to judge. */
+		code = STEP_SKIP;
+		break;
+	default:
+		code = STEP_BAD;
+		break;
+	}
+	fprintf(stderr, "bisect: %.12s: %s, boot %s: %s (%.1f s)\n", r.commit,
+		t ? test_status_name(t->status) : "no result",
+		vm_verdict_name(r.verdict), code == STEP_GOOD ? "good" :
+		code == STEP_BAD ? "bad" : "skip", now_seconds() - start);
+done:
+	record_step(o->state, &r, code, t ? test_status_name(t->status) :
+		    NULL);
+	record_evidence(o->state, &r, t);
+out:
+	if (check_interrupted)
+		code = STEP_ABORT;
+	check_result_release(&r);
+	check_suite_release(&suite);
+	check_ctx_release(&ctx);
+	known_failures_release(&known);
+	git_repository_free(repo);
+	free(tests_dir);
+	free(log_dir);
+	free(kpath);
+	free(tag);
+	return code;
+}
+
+/* git in the work tree; output to stderr. */
+static int git(const char *tree, const char *const *args)
+{
+	const char *argv[32];
+	struct run_opts ro = { .dir = tree };
+	int n = 0;
+
+	argv[n++] = "git";
+	while (*args && n < 31)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	fflush(stdout);
+	{
+		/* git's stdout is our progress: send it to stderr. */
+		int saved = dup(1), ret;
+
+		dup2(2, 1);
+		ret = run_cmd(argv, &ro);
+		dup2(saved, 1);
+		close(saved);
+		return ret;
+	}
+}
+
+struct step {
+	char commit[41];
+	int code;
+	bool built;		/* make ran */
+	unsigned int boots, retries;
+	char verdict[32], test[32];
+};
+
+static size_t read_steps(const char *state, struct step **out)
+{
+	char *path = path_join(state, "steps");
+	struct strbuf sb = STRBUF_INIT;
+	struct step *s = NULL;
+	size_t nr = 0, alloc = 0;
+	const char *p;
+
+	if (read_file(path, &sb))
+		sb_addstr(&sb, "");
+	for (p = sb.buf; *p; ) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		char build[16];
+		double secs;
+		struct step st = { 0 };
+
+		if (sscanf(line, "%40s %d %15s %lf %u %u %31s %31s", st.commit,
+			   &st.code, build, &secs, &st.boots, &st.retries,
+			   st.verdict, st.test) == 8) {
+			st.built = strcmp(build, "-") != 0;
+			ALLOC_GROW(s, nr + 1, alloc);
+			s[nr++] = st;
+		}
+		free(line);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	sb_release(&sb);
+	free(path);
+	*out = s;
+	return nr;
+}
+
+static bool bisect_in_progress(const char *tree)
+{
+	git_repository *repo = NULL;
+	char *path;
+	bool ret;
+
+	if (git_repository_open_ext(&repo, tree, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				    NULL))
+		return false;
+	path = path_join(git_repository_path(repo), "BISECT_START");
+	ret = path_exists(path);
+	free(path);
+	git_repository_free(repo);
+	return ret;
+}
+
+static size_t commits_between(struct krepo *t, const git_oid *a,
+			      const git_oid *b)
+{
+	git_oid *chain = NULL;
+	size_t n = 0;
+
+	if (krepo_chain(t, a, b, &chain, &n))
+		return 0;
+	free(chain);
+	return n;
+}
+
+static int build_tests(const struct bisect_opts *o, const char *tree,
+		       const char *build, char **frags, size_t nr_frags,
+		       const char *out)
+{
+	char *log_dir = out_path("bisect");
+	char *log = path_join(log_dir, "selftests-headers.log");
+	char *stlog = path_join(log_dir, "selftests.log");
+	char *jobs = xasprintf("-j%d", o->jobs > 0 ? o->jobs :
+			       (int)sysconf(_SC_NPROCESSORS_ONLN));
+	struct kbuild kb = {
+		.tree = tree, .build = build, .log = log,
+		.fragments = frags, .nr_fragments = nr_frags,
+		.jobs = o->jobs, .ccache = true,
+	};
+	char *argv[] = {
+		"selftests", "--tree", (char *)tree, "--build", (char *)build,
+		"--output", (char *)out, "--log", stlog, jobs, "all", NULL
+	};
+	bool was_quiet = quiet;
+	int ret = -1;
+
+	mkdir_p(log_dir, 0755);
+	if (truncate(log, 0) && errno != ENOENT)
+		warning("cannot truncate %s: %s", log, strerror(errno));
+	fprintf(stderr, "bisect: building the selftests from HEAD into %s\n",
+		out);
+	quiet = true;
+	if (!kbuild_config(&kb) && !kbuild_headers(&kb) &&
+	    !cmd_selftests(ARRAY_SIZE(argv) - 1, argv))
+		ret = 0;
+	quiet = was_quiet;
+	free(log_dir);
+	free(log);
+	free(stlog);
+	free(jobs);
+	return ret;
+}
+
+static void write_json(const char *path, const char *first, size_t index,
+		       const char *subject, const char *patch,
+		       const char *evidence, const struct step *s, size_t nr,
+		       unsigned int builds, unsigned int boots, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	sb_addstr(&sb, "{\"first_bad\":");
+	if (first) {
+		sb_addch(&sb, '{');
+		json_key(&sb, "commit");
+		json_str(&sb, first);
+		sb_addf(&sb, ",\"index\":%zu,", index);
+		json_key(&sb, "subject");
+		json_str(&sb, subject ? subject : "");
+		sb_addch(&sb, ',');
+		json_key(&sb, "patch");
+		if (patch)
+			json_str(&sb, patch);
+		else
+			sb_addstr(&sb, "null");
+		sb_addch(&sb, ',');
+		json_key(&sb, "evidence");
+		json_str(&sb, evidence ? evidence : "");
+		sb_addch(&sb, '}');
+	} else {
+		sb_addstr(&sb, "null");
+	}
+	sb_addf(&sb, ",\"commits\":%zu,\"build_steps\":%u,\"boot_steps\":%u,\"steps\":[",
+		n, builds, boots);
+	for (i = 0; i < nr; i++) {
+		sb_addstr(&sb, i ? ",{" : "{");
+		json_key(&sb, "commit");
+		json_str(&sb, s[i].commit);
+		sb_addf(&sb, ",\"exit\":%d,\"built\":%s,\"boots\":%u,\"retries\":%u,",
+			s[i].code, s[i].built ? "true" : "false", s[i].boots,
+			s[i].retries);
+		json_key(&sb, "verdict");
+		json_str(&sb, s[i].verdict);
+		sb_addch(&sb, ',');
+		json_key(&sb, "test");
+		json_str(&sb, s[i].test);
+		sb_addch(&sb, '}');
+	}
+	sb_addstr(&sb, "]}\n");
+	if (write_file_atomic(path, sb.buf, sb.len))
+		warning("cannot write %s: %s", path, strerror(errno));
+	sb_release(&sb);
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	struct bisect_opts o = { .test_timeout = 300 };
+	struct check_walk w = { 0 };
+	struct check_suite probe = { 0 };
+	char *tree = NULL, *build = NULL, *tests_dir = NULL, *state = NULL;
+	char *self = NULL, *series = NULL, *patches = NULL;
+	char **frags = NULL;
+	struct step *steps = NULL;
+	size_t nr_frags = 0, nr_steps = 0, i, n;
+	char good[GIT_OID_HEXSZ + 1], bad[GIT_OID_HEXSZ + 1];
+	char first[GIT_OID_HEXSZ + 1] = "";
+	git_oid g, b;
+	bool started = false;
+	int ret = 1, status;
+
+	cmd_handle_help(argc, argv, cmd_bisect_usage);
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret;
+	ret = 1;
+	tree = o.tree ? realpath(o.tree, NULL) : kbuild_default_tree();
+	build = o.build ? xstrdup(o.build) : kbuild_default_build();
+	if (!tree || !is_dir(tree)) {
+		error("no kernel tree at %s", o.tree ? o.tree : "?");
+		goto out;
+	}
+	mkdir_p(build, 0755);
+	{
+		char *rb = realpath(build, NULL);
+
+		free(build);
+		build = rb;
+	}
+	if (kbuild_default_fragments(&frags, &nr_frags))
+		goto out;
+	if (o.run_step) {
+		ret = run_step(&o, tree, build, frags, nr_frags);
+		goto out;
+	}
+
+	if (bisect_in_progress(tree)) {
+		error("a bisection is in progress in %s: finish it or run 'git bisect reset' there",
+		      tree);
+		goto out;
+	}
+	check_signals_install();
+	if (check_walk_open(&w, tree))
+		goto out;
+	{
+		git_object *obj = NULL;
+		const char *gs = o.good ? o.good : "refs/tags/" TREE_TAG;
+		const char *bs = o.bad ? o.bad : "HEAD";
+
+		if (git_revparse_single(&obj, w.repo.repo, gs)) {
+			error("no commit '%s' in %s", gs, tree);
+			goto out;
+		}
+		git_oid_cpy(&g, git_object_id(obj));
+		git_object_free(obj);
+		if (git_revparse_single(&obj, w.repo.repo, bs)) {
+			error("no commit '%s' in %s", bs, tree);
+			goto out;
+		}
+		git_oid_cpy(&b, git_object_id(obj));
+		git_object_free(obj);
+	}
+	git_oid_tostr(good, sizeof(good), &g);
+	git_oid_tostr(bad, sizeof(bad), &b);
+	n = commits_between(&w.repo, &g, &b);
+	if (!n) {
+		error("%.12s (good) is not an ancestor of %.12s (bad)", good,
+		      bad);
+		goto out;
+	}
+	if (o.test) {
+		tests_dir = o.tests_dir ? xstrdup(o.tests_dir) :
+					  selftests_default_dir(build);
+		if (!o.tests_dir && build_tests(&o, tree, build, frags,
+						nr_frags, tests_dir))
+			goto out;
+	}
+	state = out_path("bisect");
+	remove_tree(state);
+	mkdir_p(state, 0755);
+	/* Fail early on a test that does not exist. */
+	if (make_suite(&o, tests_dir, state, &probe))
+		goto out;
+	check_suite_release(&probe);
+
+	self = realpath("/proc/self/exe", NULL);
+	fprintf(stderr, "bisect: %zu commit%s from %.12s (good) to %.12s (bad); %s '%s'\n",
+		n, n == 1 ? "" : "s", good, bad, o.test ? "test" : "command",
+		o.test ? o.test : o.cmd);
+	{
+		const char *args[] = { "bisect", "start", bad, good, "--",
+				       NULL };
+
+		if (git(tree, args)) {
+			error("git bisect start failed in %s", tree);
+			goto out;
+		}
+		started = true;
+	}
+	{
+		const char *args[32];
+		char jobs[16], tt[32];
+		int k = 0;
+
+		snprintf(jobs, sizeof(jobs), "-j%d", o.jobs > 0 ? o.jobs :
+			 (int)sysconf(_SC_NPROCESSORS_ONLN));
+		snprintf(tt, sizeof(tt), "--test-timeout=%.0f",
+			 o.test_timeout);
+		args[k++] = "bisect";
+		args[k++] = "run";
+		args[k++] = self;
+		args[k++] = "bisect";
+		args[k++] = "--run-step";
+		args[k++] = "--state";
+		args[k++] = state;
+		args[k++] = "--tree";
+		args[k++] = tree;
+		args[k++] = "--build";
+		args[k++] = build;
+		if (o.test) {
+			args[k++] = "--test";
+			args[k++] = o.test;
+			args[k++] = "--tests-dir";
+			args[k++] = tests_dir;
+		} else {
+			args[k++] = "--cmd";
+			args[k++] = o.cmd;
+		}
+		args[k++] = jobs;
+		args[k++] = tt;
+		args[k] = NULL;
+		status = git(tree, args);
+	}
+	if (!status) {
+		git_oid f;
+
+		if (!git_reference_name_to_id(&f, w.repo.repo,
+					      "refs/bisect/bad"))
+			git_oid_tostr(first, sizeof(first), &f);
+	}
+	if (started) {
+		const char *args[] = { "bisect", "reset", "--quiet", NULL };
+
+		if (git(tree, args))
+			error("git bisect reset failed in %s: run it there",
+			      tree);
+		started = false;
+	}
+	if (check_interrupted) {
+		error("interrupted; the bisection is reset");
+		ret = 130;
+		goto out;
+	}
+	nr_steps = read_steps(state, &steps);
+	{
+		unsigned int builds = 0, boots = 0, retries = 0, skips = 0;
+		char *json = path_join(state, "bisect.json");
+		struct strbuf ev = STRBUF_INIT;
+		char *subject = NULL, *patch = NULL;
+		size_t index = 0;
+
+		for (i = 0; i < nr_steps; i++) {
+			builds += steps[i].built;
+			boots += steps[i].boots;
+			retries += steps[i].retries;
+			skips += steps[i].code == STEP_SKIP;
+		}
+		if (first[0]) {
+			git_oid f;
+			git_commit *c = NULL;
+			char *name = xasprintf("%s.evidence", first);
+			char *path = path_join(state, name);
+
+			git_oid_fromstr(&f, first);
+			if (!git_commit_lookup(&c, w.repo.repo, &f))
+				subject = xstrdup(git_commit_summary(c));
+			git_commit_free(c);
+			index = commits_between(&w.repo, &w.repo.base, &f);
+			series = o.series ? xstrdup(o.series) :
+					    project_path("series");
+			patches = project_path("patches");
+			patch = check_patch_file(series, patches, index,
+						 subject);
+			if (read_file(path, &ev))
+				sb_addstr(&ev, "(no evidence recorded)\n");
+			free(name);
+			free(path);
+			printf("first bad commit: %04zu %s (%.12s)\n", index,
+			       subject ? subject : "?", first);
+			printf("patch: %s\n", patch ? patch :
+			       "(not a patch of the series file)");
+			printf("evidence:\n");
+			{
+				const char *p = ev.buf;
+
+				while (p && *p) {
+					const char *nl = strchr(p, '\n');
+					int len = nl ? (int)(nl - p) :
+						(int)strlen(p);
+
+					printf("    | %.*s\n", len, p);
+					p = nl ? nl + 1 : NULL;
+				}
+			}
+			ret = 0;
+		} else {
+			error("no first bad commit found (git bisect run exit %d); see the steps above",
+			      status);
+		}
+		printf("steps: %zu (%u build%s, %u boot%s, %u retried, %u skipped) over %zu commits\n",
+		       nr_steps, builds, builds == 1 ? "" : "s", boots,
+		       boots == 1 ? "" : "s", retries, skips, n);
+		write_json(json, first[0] ? first : NULL, index, subject,
+			   patch, ev.buf, steps, nr_steps, builds, boots, n);
+		free(json);
+		free(subject);
+		free(patch);
+		sb_release(&ev);
+	}
+out:
+	check_walk_close(&w);
+	for (i = 0; i < nr_frags; i++)
+		free(frags[i]);
+	free(frags);
+	free(steps);
+	free(tree);
+	free(build);
+	free(tests_dir);
+	free(state);
+	free(self);
+	free(series);
+	free(patches);
+	return ret;
+}
