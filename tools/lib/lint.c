@@ -178,7 +178,7 @@ static bool has_subsystem_prefix(const char *s)
 
 	if (starts_with(s, "Revert \""))
 		p = s = s + 8;
-	while (isalnum((unsigned char)*p) || strchr("_./+,-", *p))
+	while (*p && (isalnum((unsigned char)*p) || strchr("_./+,-", *p)))
 		p++;
 	if (p == s || p[0] != ':' || p[1] != ' ')
 		return false;

@@ -142,6 +142,10 @@ static void test_subject(void **state)
 	expect_one("Subject: [PATCH] KVM: x86: Explain",
 		   "Subject: [PATCH] KVM x86 Explain", LINT_SUBJECT_PREFIX, 4,
 		   "has no subsystem prefix");
+	/* a prefix-like word up to the end, without ": " */
+	expect_one("Subject: [PATCH] KVM: x86: Explain when the clocksource notifier runs",
+		   "Subject: [PATCH] KVM", LINT_SUBJECT_PREFIX, 4,
+		   "has no subsystem prefix");
 	expect_one("notifier runs\n", "notifier runs.\n",
 		   LINT_SUBJECT_PERIOD, 4, "ends with a period");
 }
