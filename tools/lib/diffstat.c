@@ -273,7 +273,7 @@ static bool parse_stat_line(const char *s, size_t n, struct stat_line *sl)
 	for (p = s; p + 2 < end; p++)
 		if (p[0] == ' ' && p[1] == '|' && p[2] == ' ')
 			bar = p;
-	if (!bar)
+	if (!bar || bar == s)	/* " | 1 +": no name */
 		return false;
 	p = bar + 3;
 	while (p < end && *p == ' ')

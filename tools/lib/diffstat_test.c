@@ -164,6 +164,14 @@ static void test_check(void **state)
 	free(t);
 	sb_reset(&why);
 
+	/* a line with no name is not a stat line: the file is missing */
+	t = replace(patch_text, " .../kvm/x86_64/xen_test.c | 1 +\n", " | 1 +\n");
+	assert_int_equal(check_text(t, &why), 1);
+	assert_string_equal(why.buf,
+			    "the diffstat does not list tools/testing/selftests/kvm/x86_64/xen_test.c");
+	free(t);
+	sb_reset(&why);
+
 	/* no diffstat at all is not stale */
 	t = replace(patch_text,
 		    " arch/x86/kvm/x86.c | 3 ++-\n"
