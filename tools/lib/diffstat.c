@@ -334,7 +334,7 @@ int diffstat_check(const char *text, const struct diffstat *ds,
 				ALLOC_GROW(lines, nr + 1, alloc);
 				lines[nr++] = sl;
 			} else if (n > 1 && line[0] == ' ' &&
-				   strstr(line, " changed")) {
+				   memmem(line, n, " changed", 8)) {
 				summary = xstrndup(line, n);
 				have_summary = true;
 			}
