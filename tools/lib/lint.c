@@ -313,12 +313,13 @@ static void check_fixes(struct lint_report *r, const struct lint_ctx *ctx,
 		}
 		no = line_of(text, line);
 		s = line + 6;
-		id = s + 1;
+		id = *s ? s + 1 : s;
 		for (q = id; isxdigit((unsigned char)*q); q++)
 			;
 		idn = q - id;
 		if (strncmp(line, "Fixes:", 6) || *s != ' ' || idn < 4 ||
-		    strncmp(q, " (\"", 3) || !ends_with(line, "\")")) {
+		    strncmp(q, " (\"", 3) || strlen(q + 3) < 2 ||
+		    !ends_with(line, "\")")) {
 			lint_add(r, LINT_FIXES, name, no,
 				 "malformed tag '%s': write Fixes: <12 hex digits> (\"<subject>\")",
 				 line);

@@ -179,6 +179,9 @@ static void test_fixes(void **state)
 		   LINT_FIXES, 8, "malformed tag");
 	expect_one(up, "fixes: 16e8d74d2da9 (\"KVM: x86: notifier for clocksource changes\")",
 		   LINT_FIXES, 8, "malformed tag");
+	expect_one(up, "Fixes:", LINT_FIXES, 8, "malformed tag");
+	expect_one(up, "Fixes: 16e8d74d2da9 (\")", LINT_FIXES, 8,
+		   "malformed tag");
 	/* two listed ids start with abcdef0123 */
 	expect_one(up, "Fixes: abcdef0123 (\"KVM: one\")", LINT_FIXES, 8,
 		   "is ambiguous");
