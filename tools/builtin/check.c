@@ -40,10 +40,11 @@ const char cmd_check_usage[] =
 	"shown, not judged.\n"
 	"\n"
 	"Results are cached in <cache>/check by commit, Kconfig fragments,\n"
-	"toolchain (gcc, ld, QEMU), test binaries and options, so a re-run\n"
-	"after changing the last patch checks only that patch. The work tree\n"
-	"is walked with HEAD detached at each commit and put back at the end\n"
-	"(or, if the check was killed, by the next one); it must be clean.\n"
+	"toolchain (gcc, ld, QEMU), test binaries, the guest's init, known\n"
+	"failures and options, so a re-run after changing the last patch\n"
+	"checks only that patch. The work tree is walked with HEAD detached\n"
+	"at each commit and put back at the end (or, if the check was\n"
+	"killed, by the next one); it must be clean.\n"
 	"\n"
 	"    --from COMMIT     the reference (default: the base, tag 'base')\n"
 	"    --to COMMIT       the last commit (default: HEAD, branch 'series')\n"
@@ -352,8 +353,12 @@ static void progress_result(const struct check_report *rep, size_t i,
 	else if (r->build == CB_OK)
 		sb_addf(&sb, ", %zu warnings", r->warnings.nr);
 	if (r->booted) {
-		sb_addf(&sb, "; boot %s %.1f s", vm_verdict_name(r->verdict),
-			r->boot_secs);
+		if (r->reused)
+			sb_addf(&sb, "; boot %s (reused)",
+				vm_verdict_name(r->verdict));
+		else
+			sb_addf(&sb, "; boot %s %.1f s",
+				vm_verdict_name(r->verdict), r->boot_secs);
 		if (r->retries)
 			sb_addf(&sb, " (%u retried)", r->retries);
 		if (r->nr_tests) {
@@ -370,17 +375,34 @@ static void progress_result(const struct check_report *rep, size_t i,
 	sb_release(&sb);
 }
 
-/* Check one commit (the work tree is there): build, boot, tests. */
+/*
+ * Check one commit (the work tree is there): build, boot, tests. If the
+ * image is byte-identical to @same's (the last one booted with @suite),
+ * its boot results are reused: a patch to documentation or userspace
+ * tools builds nothing.
+ */
 static int check_one(struct check_ctx *ctx, const struct check_suite *suite,
-		     const char *tag, struct check_result *r)
+		     const char *tag, struct check_result *r,
+		     const struct check_result *same)
 {
+	fprintf(stderr, "      building\n");
 	if (check_build(ctx, tag, r))
 		return -1;
 	if (check_interrupted)
 		return 0;
-	if (r->build == CB_OK && suite && check_boot(ctx, suite, tag, r))
-		return -1;
-	return 0;
+	if (r->build != CB_OK || !suite)
+		return 0;
+	if (same && r->image[0] && !strcmp(r->image, same->image)) {
+		fprintf(stderr, "      built in %.1f s (%u compiled): the same image as %.12s, its boot results reused\n",
+			r->make_secs, r->compiled, same->commit);
+		check_reuse_boot(r, same);
+		return 0;
+	}
+	fprintf(stderr, "      built in %.1f s (%u compiled); booting: %zu boot%s, %zu test%s\n",
+		r->make_secs, r->compiled, suite->nr_groups,
+		suite->nr_groups == 1 ? "" : "s", suite->ts.nr,
+		suite->ts.nr == 1 ? "" : "s");
+	return check_boot(ctx, suite, tag, r);
 }
 
 static int write_reports(const struct check_report *rep, const char *text,
@@ -431,6 +453,8 @@ int cmd_check(int argc, char **argv)
 	struct check_walk w = { 0 };
 	struct check_report rep = { 0 };
 	struct plan plan = { 0 };
+	const struct check_result *last_boot = NULL;
+	const struct check_suite *last_suite = NULL;
 	struct strbuf text = STRBUF_INIT, json = STRBUF_INIT;
 	char *tree = NULL, *build = NULL, *tests_dir = NULL, *series = NULL;
 	char *patches = NULL, *log_dir = NULL;
@@ -565,7 +589,9 @@ int cmd_check(int argc, char **argv)
 			row->r = cached;
 		} else {
 			if (check_walk_goto(&w, id) ||
-			    check_one(&ctx, suite, tag, &row->r)) {
+			    check_one(&ctx, suite, tag, &row->r,
+				      suite == last_suite ? last_boot :
+				      NULL)) {
 				free(tag);
 				goto restore;
 			}
@@ -576,6 +602,10 @@ int cmd_check(int argc, char **argv)
 		free(tag);
 		if (check_interrupted)
 			break;
+		if (row->r.booted && row->r.image[0]) {
+			last_boot = &row->r;
+			last_suite = suite;
+		}
 		rep.nr++;
 		check_judge(&rep);
 		progress_result(&rep, rep.nr - 1, start);

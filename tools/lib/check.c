@@ -152,6 +152,8 @@ void check_result_format(const struct check_result *r, struct strbuf *out)
 	sb_addch(out, '\n');
 	sb_addf(out, "build %s %.3f %u\n", check_build_name(r->build),
 		r->make_secs, r->compiled);
+	if (r->image[0])
+		sb_addf(out, "image %s\n", r->image);
 	if (r->errors) {
 		sb_addstr(out, "errors ");
 		add_escaped(out, r->errors);
@@ -168,6 +170,8 @@ void check_result_format(const struct check_result *r, struct strbuf *out)
 		sb_addf(out, "boot %s %.3f %u %u\n",
 			vm_verdict_name(r->verdict), r->boot_secs, r->boots,
 			r->retries);
+	if (r->reused)
+		sb_addstr(out, "reused\n");
 	if (r->evidence) {
 		sb_addstr(out, "evidence ");
 		add_escaped(out, r->evidence);
@@ -220,6 +224,10 @@ static int parse_line(struct check_result *r, const char *line)
 			   !strcmp(word, "FAIL") ? CB_FAIL : CB_NOTRUN;
 		r->make_secs = d;
 		r->compiled = a;
+	} else if (skip_prefix(line, "image ", &v)) {
+		if (strlen(v) != 64)
+			return -1;
+		memcpy(r->image, v, 65);
 	} else if (skip_prefix(line, "errors ", &v)) {
 		free(r->errors);
 		r->errors = unescape(v, strlen(v));
@@ -264,6 +272,8 @@ static int parse_line(struct check_result *r, const char *line)
 			t->reason = unescape(rest, tab - rest);
 		if (tab[1])
 			t->output = unescape(tab + 1, strlen(tab + 1));
+	} else if (!strcmp(line, "reused")) {
+		r->reused = true;
 	} else if (skip_prefix(line, "total ", &v)) {
 		r->total_secs = atof(v);
 	} else if (line[0]) {
@@ -331,6 +341,17 @@ int check_suite_init(struct check_suite *s, struct testset *ts,
 		hash_update(&h, t->name, strlen(t->name) + 1);
 		hash_update(&h, bin, 65);
 		hash_update(&h, t->cmdline, strlen(t->cmdline) + 1);
+	}
+	{
+		/* What the guest runs them with: the init and busybox. */
+		char *init = project_path("kernel-overlay/init");
+		char d1[65] = "", d2[65] = "";
+
+		if (sha256_file(init, d1) || sha256_file("/bin/busybox", d2))
+			warning("cannot read %s or /bin/busybox", init);
+		hash_update(&h, d1, sizeof(d1));
+		hash_update(&h, d2, sizeof(d2));
+		free(init);
 	}
 	hash_final(&h, sum);
 	hex_encode(s->digest, sum, 32);
@@ -441,6 +462,14 @@ int check_ctx_init(struct check_ctx *c)
 		snprintf(opts, sizeof(opts), "timeouts %.0f %.0f",
 			 c->test_timeout, c->boot_timeout);
 		hash_update(&h, opts, strlen(opts) + 1);
+	}
+	/* Known failures turn FAIL into XFAIL. */
+	for (i = 0; c->known && i < c->known->nr; i++) {
+		const struct known_failure *k = &c->known->kf[i];
+
+		hash_update(&h, k->name, strlen(k->name) + 1);
+		hash_update(&h, k->reason ? k->reason : "",
+			    k->reason ? strlen(k->reason) + 1 : 1);
 	}
 	hash_final(&h, sum);
 	hex_encode(c->inputs, sum, 32);
@@ -606,6 +635,14 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	wdb_all(&c->db, &r->warnings);
 	free(r->errors);
 	r->errors = NULL;
+	r->image[0] = '\0';
+	if (ok) {
+		char *img = kbuild_image(&kb);
+
+		if (sha256_file(img, r->image))
+			r->image[0] = '\0';
+		free(img);
+	}
 	if (!ok) {
 		kbuild_first_errors(log.buf, 12, &errs);
 		if (!errs.len)
@@ -790,6 +827,29 @@ int check_boot(struct check_ctx *c, const struct check_suite *s,
 	}
 	free(kernel);
 	return ret;
+}
+
+void check_reuse_boot(struct check_result *r, const struct check_result *from)
+{
+	size_t i;
+
+	r->booted = from->booted;
+	r->verdict = from->verdict;
+	r->boots = 0;
+	r->retries = 0;
+	r->boot_secs = 0;
+	free(r->evidence);
+	r->evidence = from->evidence ? xstrdup(from->evidence) : NULL;
+	for (i = 0; i < from->nr_tests; i++) {
+		const struct check_test *f = &from->tests[i];
+		struct check_test *t = add_test(r, f->name);
+
+		t->status = f->status;
+		t->secs = f->secs;
+		t->reason = f->reason ? xstrdup(f->reason) : NULL;
+		t->output = f->output ? xstrdup(f->output) : NULL;
+	}
+	r->reused = true;
 }
 
 /* Walking the work tree */
@@ -1585,7 +1645,7 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 			row->flagged ? "true" : "false");
 		json_key(sb, "reasons");
 		json_str(sb, row->reasons.buf ? row->reasons.buf : "");
-		sb_addf(sb, ",\"cached\":%s,\"secs\":%.3f,",
+		sb_addf(sb, ",\"cached\":%s,\"total_secs\":%.3f,",
 			r->cached ? "true" : "false", r->total_secs);
 		json_key(sb, "build");
 		sb_addch(sb, '{');
@@ -1609,7 +1669,7 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 			sb_addch(sb, '{');
 			json_key(sb, "verdict");
 			json_str(sb, vm_verdict_name(r->verdict));
-			sb_addf(sb, ",\"secs\":%.3f,\"boots\":%u,\"retries\":%u,",
+			sb_addf(sb, ",\"qemu_secs\":%.3f,\"boots\":%u,\"retries\":%u,",
 				r->boot_secs, r->boots, r->retries);
 			json_key(sb, "evidence");
 			json_opt_str(sb, r->evidence);

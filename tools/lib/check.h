@@ -59,7 +59,9 @@ struct check_result {
 	size_t nr_tests, alloc_tests;
 	double total_secs;		/* the whole step, kseries included */
 	char *log;			/* the build log kept, or NULL */
+	char image[65];			/* sha256 of the bzImage, or "" */
 	bool cached;			/* read back from the cache */
+	bool reused;			/* boot results of the same image */
 };
 
 void check_result_release(struct check_result *r);
@@ -101,7 +103,8 @@ struct check_ctx {
 	bool keep_logs;			/* keep good commits' logs too */
 
 	/* Filled by check_ctx_init() */
-	char inputs[65];		/* fragments, toolchain, options */
+	char inputs[65];		/* fragments, toolchain, options,
+					 * known failures */
 	char *cache_dir;		/* <cache>/check */
 	struct wdb db;
 	bool db_loaded;
@@ -140,6 +143,12 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r);
  */
 int check_boot(struct check_ctx *c, const struct check_suite *suite,
 	       const char *tag, struct check_result *r);
+
+/*
+ * A byte-identical kernel image boots the same: copy @from's verdict,
+ * evidence and test results into @r (marked reused).
+ */
+void check_reuse_boot(struct check_result *r, const struct check_result *from);
 
 /* The work tree, walked commit by commit. */
 struct check_walk {

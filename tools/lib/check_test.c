@@ -58,6 +58,8 @@ static void test_roundtrip(void **state)
 		ct->output = xstrdup("line 1\nline\t2\n");
 	}
 	r.total_secs = 20;
+	memset(r.image, 'b', 64);
+	r.reused = true;
 	check_result_format(&r, &a);
 	assert_int_equal(check_result_parse(&back, a.buf), 0);
 	check_result_format(&back, &b);
@@ -65,6 +67,8 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.subject, r.subject);
 	assert_int_equal(back.verdict, VV_PANIC);
 	assert_int_equal(back.retries, 1);
+	assert_string_equal(back.image, r.image);
+	assert_true(back.reused);
 	assert_string_equal(back.evidence, r.evidence);
 	assert_int_equal(back.warnings.nr, 1);
 	assert_string_equal(back.warnings.w[0].msg, w.msg);

@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark of 'kseries check', side by side in one run on the same
+# commits, tree and build directory:
+#
+#   make     a plain loop: 'git checkout' each commit, 'make bzImage'
+#            (same O= directory, ccache, kbuild's environment): kbuild's
+#            own incremental build, what any per-patch check must pay
+#   build    'kseries check --build-only --no-cache' over the same
+#            commits: against 'make', the cost of checking out commits,
+#            the config check and tracking warnings per unit
+#   check    'kseries check --no-cache' (build, boots, selftests), warm
+#            ccache: per patch, and kseries' own time beyond the make and
+#            QEMU time it drives (from check.json: total - make - QEMU)
+#   cold     the same check with ccache disabled (CCACHE_DISABLE=1)
+#
+# The commits: the last $BENCH_PATCHES (default 10; --all: every one)
+# patches of the series (branch 'series' of <cache>/src); while the
+# series has fewer, that many small harmless patches are generated on
+# the base. They are walked in a worktree of <cache>/src kept in
+# $BENCH_DIR (default <cache>/bench-check: a build cache between runs).
+# The first commit of the range is the reference, built before timing.
+# Target: kseries' overhead under 10% of the build and boot it drives.
+#
+#   bench/check.sh [--all | --last N] [--no-cold]
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+K=${KSERIES:-$ROOT/out/tools/kseries}
+CACHE=${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries}
+SRC=${KSERIES_TEST_TREE:-$CACHE/src}
+D=${BENCH_DIR:-$CACHE/bench-check}
+N=${BENCH_PATCHES:-10}
+cold=1
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--all) N=0 ;;
+	--last) N=$2; shift ;;
+	--no-cold) cold= ;;
+	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench/check.sh: unknown argument $1" >&2; exit 129 ;;
+	esac
+	shift
+done
+
+[ -x "$K" ] || { echo "bench: build kseries first (make tools)" >&2; exit 1; }
+if ! git -C "$SRC" rev-parse -q --verify 'refs/tags/base^{commit}' >/dev/null; then
+	echo "bench/check.sh: no kernel tree at $SRC ('kseries apply' first); skipped"
+	exit 0
+fi
+export KSERIES_PROJECT=${KSERIES_PROJECT:-$ROOT}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/kseries-bench-check.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+# Results go to a throwaway cache: every run really checks.
+export KSERIES_CACHE=$scratch/cache KSERIES_OUT=$scratch/out
+W=$D/src
+B=$D/build
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The worktree, reused between runs.
+if [ ! -d "$W" ] || ! git -C "$W" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	rm -rf "$W"
+	git -C "$SRC" worktree prune
+	mkdir -p "$D"
+	git -C "$SRC" worktree add -q --detach "$W" base
+fi
+git -C "$W" bisect reset >/dev/null 2>&1 || true
+rm -f "$(git -C "$W" rev-parse --git-dir)/kseries-walk"
+git -C "$W" reset -q --hard
+mkdir -p "$B"
+
+total=$(git -C "$SRC" rev-list --count base..series 2>/dev/null || echo 0)
+if [ "$N" = 0 ]; then
+	N=$total
+fi
+if [ "$total" -ge "$N" ] && [ "$N" -gt 0 ]; then
+	what="the last $N of the series' $total patches"
+	git -C "$W" checkout -q --detach series
+else
+	what="$N generated harmless patches (the series has $total)"
+	git -C "$W" checkout -q --detach base
+	export GIT_AUTHOR_NAME="KVM Series Maintainers"
+	export GIT_AUTHOR_EMAIL="maintainers@kvm-series.invalid"
+	export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME
+	export GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+	export GIT_AUTHOR_DATE="1700000000 +0000"
+	export GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
+	files=(arch/x86/kvm/lapic.c arch/x86/kvm/cpuid.c lib/bcd.c
+	       arch/x86/kvm/irq.c virt/kvm/eventfd.c lib/errseq.c
+	       arch/x86/kvm/pmu.c arch/x86/kvm/i8254.c lib/bsearch.c
+	       arch/x86/kvm/mtrr.c)
+	for i in $(seq "$N"); do
+		f=${files[$(( (i - 1) % ${#files[@]} ))]}
+		printf '/* bench patch %s */\n' "$i" >>"$W/$f"
+		git -C "$W" commit -q -m "bench: patch $i touches $f" -- "$f"
+	done
+fi
+FROM=$(git -C "$W" rev-parse "HEAD~$N")
+TO=$(git -C "$W" rev-parse HEAD)
+
+ST=$CACHE/selftests
+if [ -x "$ST/project/smoke_test" ]; then
+	tests=(--tests-dir "$ST")
+	twhat="the selftests in $ST (fast set)"
+else
+	tests=(--tests none)
+	twhat="no selftests built: boot only"
+fi
+CK=(--tree "$W" --build "$B" --from "$FROM" --to "$TO")
+
+echo "# kseries check benchmark: $what; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# tests: $twhat"
+
+# The reference commit built (and its warnings learnt) before timing.
+"$K" -q check --tree "$W" --build "$B" --from "$FROM" --to "$FROM" \
+	--build-only >/dev/null 2>"$scratch/prep.log" ||
+	{ echo "bench: preparing the build failed (see below)"; tail "$scratch/prep.log"; exit 1; }
+
+# kbuild's own incremental make, commit by commit.
+git -C "$W" checkout -q --detach "$FROM"
+(
+	export PATH=/usr/lib/ccache:$PATH LC_ALL=C
+	export KBUILD_BUILD_TIMESTAMP=kseries KBUILD_BUILD_USER=kseries
+	export KBUILD_BUILD_HOST=kseries CCACHE_BASEDIR=$(dirname "$D")
+	unset MAKEFLAGS
+	make -C "$W" O="$B" -j"$(nproc)" bzImage >/dev/null 2>&1
+	t0=$(now)
+	for c in $(git -C "$W" rev-list --reverse "$FROM..$TO"); do
+		git -C "$W" checkout -q --detach "$c"
+		make -C "$W" O="$B" -j"$(nproc)" bzImage >"$scratch/make.log" 2>&1 ||
+			echo "# (make failed at $c)"
+	done
+	t1=$(now)
+	secs "$t0" "$t1" >"$scratch/make.secs"
+)
+git -C "$W" checkout -q --detach "$TO"
+make_s=$(cat "$scratch/make.secs")
+
+# sum KEY: the sum of a check.json number over the judged rows.
+sum() {
+	grep -o "\"$1\":[0-9.]*" "$KSERIES_OUT/check/check.json" |
+		awk -F: 'NR > 1 { s += $2 } END { printf "%.1f", s }'
+}
+
+"$K" -q check "${CK[@]}" --build-only --no-cache >/dev/null 2>&1 || true
+build_s=$(sum total_secs)
+bmake_s=$(sum make_secs)
+
+"$K" -q check "${CK[@]}" "${tests[@]}" --no-cache >/dev/null 2>&1 || true
+check_s=$(sum total_secs)
+cmake_s=$(sum make_secs)
+qemu_s=$(sum qemu_secs)
+
+per() { awk -v a="$1" -v n="$N" 'BEGIN { printf "%8.1f s", a / n }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", b > 0 ? 100 * a / b : 0 }'; }
+
+printf 'plain make per patch (warm ccache):            %s\n' "$(per "$make_s")"
+printf 'check --build-only per patch (warm ccache):    %s  (%.2fx the plain make; overhead %s)\n' \
+	"$(per "$build_s")" "$(awk -v a="$build_s" -v b="$make_s" 'BEGIN { print b > 0 ? a / b : 0 }')" \
+	"$(pct "$(awk -v a="$build_s" -v b="$make_s" 'BEGIN { print a - b }')" "$make_s")"
+over=$(awk -v t="$check_s" -v m="$cmake_s" -v q="$qemu_s" 'BEGIN { print t - m - q }')
+printf 'check per patch (warm ccache):                 %s  (make %.1f s + QEMU %.1f s + kseries %.1f s)\n' \
+	"$(per "$check_s")" "$(awk -v a="$cmake_s" -v n="$N" 'BEGIN { print a / n }')" \
+	"$(awk -v a="$qemu_s" -v n="$N" 'BEGIN { print a / n }')" \
+	"$(awk -v a="$over" -v n="$N" 'BEGIN { print a / n }')"
+printf 'kseries overhead / (make + QEMU) it drives:    %s  (target < 10%%)\n' \
+	"$(pct "$over" "$(awk -v m="$cmake_s" -v q="$qemu_s" 'BEGIN { print m + q }')")"
+if [ -n "$cold" ]; then
+	CCACHE_DISABLE=1 "$K" -q check "${CK[@]}" "${tests[@]}" --no-cache \
+		>/dev/null 2>&1 || true
+	cold_s=$(sum total_secs)
+	printf 'check per patch (cold: ccache disabled):       %s  (%.2fx warm)\n' \
+		"$(per "$cold_s")" "$(awk -v a="$cold_s" -v b="$check_s" 'BEGIN { print b > 0 ? a / b : 0 }')"
+fi
+printf 'whole series (%s patches) at these rates:     warm %.0f min%s\n' "$total" \
+	"$(awk -v a="$check_s" -v n="$N" -v t="$total" 'BEGIN { print a / n * t / 60 }')" \
+	"$([ -n "$cold" ] && awk -v a="$cold_s" -v n="$N" -v t="$total" 'BEGIN { printf ", cold %.0f min", a / n * t / 60 }')"
