@@ -78,7 +78,8 @@ static int cmp_file(const void *a, const void *b)
 
 void diffstat_sort(struct diffstat *ds)
 {
-	qsort(ds->v, ds->nr, sizeof(*ds->v), cmp_file);
+	if (ds->nr)
+		qsort(ds->v, ds->nr, sizeof(*ds->v), cmp_file);
 }
 
 void diffstat_release(struct diffstat *ds)

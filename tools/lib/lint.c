@@ -453,7 +453,8 @@ void lint_series_files(struct lint_report *r, const struct series *s)
 		free(path);
 	}
 	list_files(s->dir, NULL, &files, &nr, &alloc);
-	qsort(files, nr, sizeof(*files), cmp_str);
+	if (nr)
+		qsort(files, nr, sizeof(*files), cmp_str);
 	for (i = 0; i < nr; i++) {
 		for (j = 0; j < s->nr; j++)
 			if (!strcmp(files[i], s->entries[j].name))

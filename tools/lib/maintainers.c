@@ -1185,7 +1185,8 @@ static void sections_for_file(struct query *q, const char *file)
 		}
 		tvi = end + 1;
 	}
-	qsort(hits, nr, sizeof(*hits), cmp_hit);
+	if (nr)
+		qsort(hits, nr, sizeof(*hits), cmp_hit);
 	for (i = 0; i < nr; i++)
 		add_categories(q, hits[i].tvi);
 	free(hits);
@@ -1202,7 +1203,8 @@ static void sort_uniq(char **v, size_t *nr)
 {
 	size_t i, j = 0;
 
-	qsort(v, *nr, sizeof(*v), cmp_str);
+	if (*nr)
+		qsort(v, *nr, sizeof(*v), cmp_str);
 	for (i = 0; i < *nr; i++) {
 		if (j && !strcmp(v[j - 1], v[i])) {
 			free(v[i]);
@@ -1379,7 +1381,8 @@ static void fixes_signers(struct query *q, const char *id,
 		free(line);
 	}
 	sb_release(&msg);
-	qsort(signers, nr, sizeof(*signers), cmp_str);
+	if (nr)
+		qsort(signers, nr, sizeof(*signers), cmp_str);
 	counts = xcalloc(nr ? nr : 1, sizeof(*counts));
 	for (i = 0, j = 0; i < nr; i++) {
 		if (j && !strcmp(counts[j - 1].addr, signers[i])) {
@@ -1389,7 +1392,8 @@ static void fixes_signers(struct query *q, const char *id,
 		counts[j].addr = signers[i];
 		counts[j++].n = 1;
 	}
-	qsort(counts, j, sizeof(*counts), cmp_count);
+	if (j)
+		qsort(counts, j, sizeof(*counts), cmp_count);
 	for (i = 0; i < j; i++) {
 		if (ignored(q->m, counts[i].addr))
 			continue;
