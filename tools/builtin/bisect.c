@@ -17,6 +17,15 @@
 #include "lib/tap.h"
 #include "lib/testset.h"
 
+static bool have_ccache(void)
+{
+	char *p = which("ccache");
+	bool found = p != NULL;
+
+	free(p);
+	return found;
+}
+
 const char cmd_bisect_usage[] =
 	"kseries bisect - find the first patch that breaks a test\n"
 	"\n"
@@ -241,7 +250,7 @@ static int run_step(const struct bisect_opts *o, const char *tree,
 	ctx.fragments = frags;
 	ctx.nr_fragments = nr_frags;
 	ctx.jobs = o->jobs;
-	ctx.ccache = which("ccache") != NULL;
+	ctx.ccache = have_ccache();
 	ctx.log_dir = log_dir;
 	ctx.known = &known;
 	ctx.test_timeout = o->test_timeout;

@@ -14,6 +14,15 @@
 #include "lib/tap.h"
 #include "lib/testset.h"
 
+static bool have_ccache(void)
+{
+	char *p = which("ccache");
+	bool found = p != NULL;
+
+	free(p);
+	return found;
+}
+
 const char cmd_check_usage[] =
 	"kseries check - build, boot and test every patch of the series\n"
 	"\n"
@@ -529,7 +538,7 @@ int cmd_check(int argc, char **argv)
 	ctx.fragments = frags;
 	ctx.nr_fragments = nr_frags;
 	ctx.jobs = o.jobs;
-	ctx.ccache = which("ccache") != NULL;
+	ctx.ccache = have_ccache();
 	ctx.log_dir = log_dir;
 	ctx.known = &plan.known;
 	ctx.test_timeout = o.test_timeout;
@@ -552,14 +561,15 @@ int cmd_check(int argc, char **argv)
 		rep.to, o.build_only ? "build only" :
 		"build, boot and tests");
 	if (!o.build_only)
-		fprintf(stderr, "check: %zu tests%s, %zu boot%s a commit; toolchain %s\n",
-			plan.ends.ts.nr, plan.have_mid ?
-			" at the first and last commit" : "",
+		fprintf(stderr, "check: %zu test%s%s, %zu boot%s a commit; toolchain %s\n",
+			plan.ends.ts.nr, plan.ends.ts.nr == 1 ? "" : "s",
+			plan.have_mid ? " at the first and last commit" : "",
 			plan.ends.nr_groups, plan.ends.nr_groups == 1 ? "" :
 			"s", ctx.toolchain);
 	if (plan.have_mid)
-		fprintf(stderr, "check: %zu tests between (the %zu in the slow list are left out)\n",
-			plan.mid.ts.nr, plan.ends.ts.nr - plan.mid.ts.nr);
+		fprintf(stderr, "check: %zu between: not the slow ones (%zu, %s)\n",
+			plan.mid.ts.nr, plan.ends.ts.nr - plan.mid.ts.nr,
+			o.slow ? o.slow : "selftests/slow-tests");
 
 	for (i = 0; i <= nr_commits && !check_interrupted; i++) {
 		const git_oid *id = i ? &commits[i - 1] : &from;

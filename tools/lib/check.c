@@ -1725,9 +1725,9 @@ void check_format_junit(const struct check_report *rep, struct strbuf *sb)
 	struct strbuf *texts;
 	size_t i, c, nt = 0;
 
-	/* Strings the cases point at: three a row at most, one a test. */
+	/* Strings the cases point at: two a row, one a test. */
 	for (i = 0; i < rep->nr; i++)
-		nt += 3 + rep->rows[i].r.nr_tests;
+		nt += 2 + rep->rows[i].r.nr_tests;
 	texts = xcalloc(nt + 1, sizeof(*texts));
 	nt = 0;
 	for (i = 0; i < rep->nr; i++) {
@@ -1765,10 +1765,11 @@ void check_format_junit(const struct check_report *rep, struct strbuf *sb)
 		for (c = 0; c < rep->nr_cols; c++) {
 			const struct check_test *t =
 				check_result_test(r, rep->cols[c]);
-			struct strbuf *m = &texts[nt++];
+			struct strbuf *m;
 
 			if (!t)
 				continue;
+			m = &texts[nt++];
 			if (row->regressed[c]) {
 				if (row->prev[c] != TS_NOTRUN)
 					sb_addf(m, "%s -> %s",

@@ -79,6 +79,7 @@ static void test_roundtrip(void **state)
 	assert_null(check_result_test(&back, "base/nope"));
 
 	/* Not a result: refused, nothing leaked. */
+	check_result_release(&back);
 	assert_int_equal(check_result_parse(&back, "kseries-check 2\n"), -1);
 	check_result_release(&back);
 	assert_int_equal(check_result_parse(&back, "kseries-check 1\nbuild x\n"),
