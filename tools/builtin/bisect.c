@@ -107,7 +107,9 @@ static int parse_args(int argc, char **argv, struct bisect_opts *o)
 			str = &o->series;
 		else if ((v = cmd_opt(argc, argv, &i, "--state")))
 			str = &o->state;
-		else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
+		else if ((v = cmd_opt(argc, argv, &i, "-j")) ||
+			 (!strncmp(argv[i], "-j", 2) && argv[i][2] &&
+			  (v = argv[i] + 2))) {
 			o->jobs = atoi(v);
 			if (o->jobs <= 0)
 				return usage_error(cmd_bisect_usage,
@@ -644,7 +646,7 @@ int cmd_bisect(int argc, char **argv)
 			git_oid_tostr(first, sizeof(first), &f);
 	}
 	if (started) {
-		const char *args[] = { "bisect", "reset", "--quiet", NULL };
+		const char *args[] = { "bisect", "reset", NULL };
 
 		if (git(tree, args))
 			error("git bisect reset failed in %s: run it there",

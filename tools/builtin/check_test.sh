@@ -244,7 +244,7 @@ kill -INT $pid
 wait $pid
 rc=$?
 check "check: interrupted, exit 130, tree back at HEAD and clean" \
-	sh -c "[ $rc = 130 ] && [ \"\$(git -C '$W' rev-parse HEAD)\" = $before ] && [ -z \"\$(git -C '$W' status --porcelain -uno)\" ] && ! pgrep -f 'O=$B' >/dev/null"
+	sh -c "[ $rc = 130 ] && [ \"\$(git -C '$W' rev-parse HEAD)\" = $before ] && [ -z \"\$(git -C '$W' status --porcelain -uno)\" ] && ! pgrep -f '[O]=$B' >/dev/null"
 check "check: nothing left running or recorded after the interrupt" \
 	sh -c "[ ! -e \"\$(git -C '$W' rev-parse --git-dir)/kseries-walk\" ] && grep -q 'interrupted' '$T/out6'"
 

@@ -154,6 +154,11 @@ void check_result_format(const struct check_result *r, struct strbuf *out)
 		r->make_secs, r->compiled);
 	if (r->image[0])
 		sb_addf(out, "image %s\n", r->image);
+	if (r->log) {
+		sb_addstr(out, "log ");
+		add_escaped(out, r->log);
+		sb_addch(out, '\n');
+	}
 	if (r->errors) {
 		sb_addstr(out, "errors ");
 		add_escaped(out, r->errors);
@@ -228,6 +233,9 @@ static int parse_line(struct check_result *r, const char *line)
 		if (strlen(v) != 64)
 			return -1;
 		memcpy(r->image, v, 65);
+	} else if (skip_prefix(line, "log ", &v)) {
+		free(r->log);
+		r->log = unescape(v, strlen(v));
 	} else if (skip_prefix(line, "errors ", &v)) {
 		free(r->errors);
 		r->errors = unescape(v, strlen(v));
@@ -1544,7 +1552,7 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 		if (r->build == CB_FAIL && r->errors) {
 			sb_addstr(sb, "  build errors:\n");
 			quote_lines(sb, r->errors, "  ", 12);
-			if (r->log)
+			if (r->log && !access(r->log, F_OK))
 				sb_addf(sb, "  log: %s\n", r->log);
 		}
 		for (j = 0; j < row->added.nr; j++)

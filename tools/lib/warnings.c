@@ -56,7 +56,11 @@ static char *plain_line(const char *line)
 	return sb_detach(&sb);
 }
 
-/* "+0x1f/0x80" and "(.text+0x1234)" offsets move with any change. */
+/*
+ * "+0x1f/0x80" and "(.text+0x1234)" offsets move with any change; gcc
+ * quotes with U+2018/U+2019 in a UTF-8 locale (and ccache may replay
+ * such a message): those become "'".
+ */
 static char *normalise_msg(const char *m)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -72,6 +76,13 @@ static char *normalise_msg(const char *m)
 			p += 3;
 			while (isxdigit((unsigned char)*p))
 				p++;
+			continue;
+		}
+		if ((unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
+		    ((unsigned char)p[2] == 0x98 ||
+		     (unsigned char)p[2] == 0x99)) {
+			sb_addch(&sb, '\'');
+			p += 3;
 			continue;
 		}
 		sb_addch(&sb, *p++);

@@ -52,6 +52,10 @@ static void test_parse(void **state)
 	/* a line without a column; a generated file in the build dir */
 	parse_ok("./include/generated/foo.h:3: warning: \"X\" redefined",
 		 "include/generated/foo.h", "\"X\" redefined");
+	/* gcc's quotes in a UTF-8 locale: the same warning as in C */
+	parse_ok("../src/lib/ctype.c:40:12: warning: \u2018fixture_unused\u2019 defined but not used [-Wunused-function]",
+		 "lib/ctype.c",
+		 "'fixture_unused' defined but not used [-Wunused-function]");
 	/* colours (ccache keeps gcc's) and a CR */
 	parse_ok("\033[01m\033[K../src/mm/a.c:1:2:\033[m\033[K \033[01;35m\033[Kwarning: \033[m\033[Kx\r",
 		 "mm/a.c", "x");
