@@ -61,7 +61,9 @@ const char cmd_check_usage[] =
 	"    --tests SET       fast (default): every test at the first and\n"
 	"                      last commit, all but the slow ones between;\n"
 	"                      all; none (boot only); or a list of suite/name\n"
-	"                      and suite, comma-separated, at every commit\n"
+	"                      and suite, comma-separated, at every commit;\n"
+	"                      fast and all leave out what known-failures\n"
+	"                      marks SKIP, as 'kseries boot' does\n"
 	"    --slow FILE       the slow tests (default selftests/slow-tests)\n"
 	"    --tree DIR        kernel work tree (default <cache>/src)\n"
 	"    --build DIR       O= build directory (default <cache>/build)\n"
@@ -240,12 +242,20 @@ static int build_selftests(const struct check_opts *o, const char *tree,
 }
 
 /* Drop the tests named in @slow from @ts. */
-static void drop_slow(struct testset *ts, const struct known_failures *slow)
+/*
+ * Drop from @ts the tests listed in @list; with @only_skip, only those
+ * marked "SKIP" there (known-failures: not run unless asked for by name).
+ */
+static void drop_listed(struct testset *ts, const struct known_failures *list,
+			bool only_skip)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < ts->nr; i++) {
-		if (known_failures_find(slow, ts->t[i].name)) {
+		const struct known_failure *kf =
+			known_failures_find(list, ts->t[i].name);
+
+		if (kf && (!only_skip || kf->skip)) {
 			free(ts->t[i].name);
 			free(ts->t[i].path);
 			free(ts->t[i].cmdline);
@@ -284,6 +294,9 @@ static int make_plan(const struct check_opts *o, const char *tests_dir,
 	if (strcmp(spec, "fast") && strcmp(spec, "all") &&
 	    testset_select(&all, spec))
 		goto out;
+	/* As 'kseries boot': the "SKIP" known failures only by name. */
+	if (!strcmp(spec, "fast") || !strcmp(spec, "all"))
+		drop_listed(&all, &p->known, true);
 	if (!strcmp(spec, "fast")) {
 		char *spath = o->slow ? xstrdup(o->slow) :
 			project_path("selftests/slow-tests");
@@ -301,7 +314,7 @@ static int make_plan(const struct check_opts *o, const char *tests_dir,
 		for (i = 0; i < all.nr; i++)
 			testset_add(&mid, all.t[i].name, all.t[i].path,
 				    all.t[i].cmdline);
-		drop_slow(&mid, &p->slow);
+		drop_listed(&mid, &p->slow, false);
 		p->have_mid = mid.nr != all.nr;
 	}
 	if (check_suite_init(&p->ends, &all, NULL, dir))

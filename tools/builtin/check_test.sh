@@ -39,7 +39,7 @@ FIX=${KSERIES_TEST_FIXTURE:-$REAL_CACHE/check-fixture}
 W=$FIX/src
 B=$FIX/build
 ST=$T/st
-N=35
+N=36
 
 plan $N
 
@@ -81,7 +81,8 @@ fi
 mkdir -p "$T/proj/kernel-overlay" "$T/proj/selftests" "$T/proj/patches"
 cp -r "$top/kernel-overlay/config" "$T/proj/kernel-overlay/"
 cp "$top/kernel-overlay/init" "$T/proj/kernel-overlay/init"
-: >"$T/proj/selftests/known-failures"
+printf 'sh/never_test\tSKIP not run unless named\n' \
+	>"$T/proj/selftests/known-failures"
 printf 'sh/slow_test\tslow on purpose\n' >"$T/proj/selftests/slow-tests"
 
 # The worktree, made once and reused (a build cache), reset to 'base'.
@@ -172,7 +173,9 @@ cp "$smoke" "$ST/project/smoke_test"
 echo smoke_test >"$ST/project/list"
 printf '#!/bin/sh\necho slow but fine\n' >"$ST/sh/slow_test"
 chmod 755 "$ST/sh/slow_test"
-echo slow_test >"$ST/sh/list"
+printf '#!/bin/sh\necho never to be run; exit 1\n' >"$ST/sh/never_test"
+chmod 755 "$ST/sh/never_test"
+printf 'slow_test\nnever_test\n' >"$ST/sh/list"
 
 CK="--tree $W --build $B --tests-dir $ST"
 start=$(date +%s)
@@ -198,6 +201,8 @@ check "check: 8 regresses the smoke test, its output quoted" \
 	sh -c "grep -q '^not ok 8 - 0008 .* # project/smoke_test PASS->FAIL$' '$T/tap1' && grep -q 'not in long mode' '$T/tap1'"
 check "check: the slow test runs at the first and last commit only" \
 	sh -c "grep -q '^# 0000 (base) .* PP *\$' '$T/tap1' && grep -q '^# 0009 .* FP *\$' '$T/tap1' && grep -q '^# 0001 .* P- *\$' '$T/tap1'"
+check "check: a test known-failures marks SKIP is not run" \
+	sh -c "! grep -q never_test '$T/tap1' && ! grep -q never_test '$KSERIES_OUT/check/check.json'"
 check "check: rows name their patch files" \
 	grep -q '0008 KVM: x86: fixture: hide EFER.LMA from KVM_GET_SREGS (.*) patches/0008-KVM-x86-fixture-hide-EFER.LMA-from-KVM_GET_SREGS.patch' "$T/tap1"
 check "check: progress a patch, with elapsed time" \
