@@ -15,4 +15,16 @@
 #include "cmds.h"
 #undef CMD
 
+#include <stddef.h>
+
+/*
+ * Shared by check and bisect (builtin/selftests.c): configure @build
+ * from the fragments, install the uapi headers of @tree, then build
+ * every selftest from it into @out, logging to out/<@logs>/; @who
+ * prefixes the progress lines.
+ */
+int selftests_from_tree(const char *who, const char *logs, const char *tree,
+			const char *build, char **frags, size_t nr_frags,
+			int jobs, const char *out);
+
 #endif

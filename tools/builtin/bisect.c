@@ -17,15 +17,6 @@
 #include "lib/tap.h"
 #include "lib/testset.h"
 
-static bool have_ccache(void)
-{
-	char *p = which("ccache");
-	bool found = p != NULL;
-
-	free(p);
-	return found;
-}
-
 const char cmd_bisect_usage[] =
 	"kseries bisect - find the first patch that breaks a test\n"
 	"\n"
@@ -252,7 +243,7 @@ static int run_step(const struct bisect_opts *o, const char *tree,
 	ctx.fragments = frags;
 	ctx.nr_fragments = nr_frags;
 	ctx.jobs = o->jobs;
-	ctx.ccache = have_ccache();
+	ctx.ccache = on_path("ccache");
 	ctx.log_dir = log_dir;
 	ctx.known = &known;
 	ctx.test_timeout = o->test_timeout;
@@ -411,44 +402,6 @@ static size_t commits_between(struct krepo *t, const git_oid *a,
 	return n;
 }
 
-static int build_tests(const struct bisect_opts *o, const char *tree,
-		       const char *build, char **frags, size_t nr_frags,
-		       const char *out)
-{
-	char *log_dir = out_path("bisect");
-	char *log = path_join(log_dir, "selftests-headers.log");
-	char *stlog = path_join(log_dir, "selftests.log");
-	char *jobs = xasprintf("-j%d", o->jobs > 0 ? o->jobs :
-			       (int)sysconf(_SC_NPROCESSORS_ONLN));
-	struct kbuild kb = {
-		.tree = tree, .build = build, .log = log,
-		.fragments = frags, .nr_fragments = nr_frags,
-		.jobs = o->jobs, .ccache = true,
-	};
-	char *argv[] = {
-		"selftests", "--tree", (char *)tree, "--build", (char *)build,
-		"--output", (char *)out, "--log", stlog, jobs, "all", NULL
-	};
-	bool was_quiet = quiet;
-	int ret = -1;
-
-	mkdir_p(log_dir, 0755);
-	if (truncate(log, 0) && errno != ENOENT)
-		warning("cannot truncate %s: %s", log, strerror(errno));
-	fprintf(stderr, "bisect: building the selftests from HEAD into %s\n",
-		out);
-	quiet = true;
-	if (!kbuild_config(&kb) && !kbuild_headers(&kb) &&
-	    !cmd_selftests(ARRAY_SIZE(argv) - 1, argv))
-		ret = 0;
-	quiet = was_quiet;
-	free(log_dir);
-	free(log);
-	free(stlog);
-	free(jobs);
-	return ret;
-}
-
 static void write_json(const char *path, const char *first, size_t index,
 		       const char *subject, const char *patch,
 		       const char *evidence, const struct step *s, size_t nr,
@@ -578,8 +531,9 @@ int cmd_bisect(int argc, char **argv)
 	if (o.test) {
 		tests_dir = o.tests_dir ? xstrdup(o.tests_dir) :
 					  selftests_default_dir(build);
-		if (!o.tests_dir && build_tests(&o, tree, build, frags,
-						nr_frags, tests_dir))
+		if (!o.tests_dir &&
+		    selftests_from_tree("bisect", "bisect", tree, build, frags,
+					nr_frags, o.jobs, tests_dir))
 			goto out;
 	}
 	state = out_path("bisect");

@@ -173,7 +173,7 @@ int cmd_build(int argc, char **argv)
 	kb.log = log;
 	kb.fragments = frags;
 	kb.nr_fragments = nr_frags;
-	if (kb.ccache && !which("ccache"))
+	if (kb.ccache && !on_path("ccache"))
 		kb.ccache = false;
 
 	note("building %s in %s%s", tree, build,

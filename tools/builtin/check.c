@@ -14,15 +14,6 @@
 #include "lib/tap.h"
 #include "lib/testset.h"
 
-static bool have_ccache(void)
-{
-	char *p = which("ccache");
-	bool found = p != NULL;
-
-	free(p);
-	return found;
-}
-
 const char cmd_check_usage[] =
 	"kseries check - build, boot and test every patch of the series\n"
 	"\n"
@@ -195,53 +186,6 @@ static char *elapsed(double secs)
 	return xasprintf("%ld:%02ld", s / 60, s % 60);
 }
 
-/*
- * Build the selftests once, from what the work tree holds (HEAD): its
- * uapi headers first, then 'kseries selftests'.
- */
-static int build_selftests(const struct check_opts *o, const char *tree,
-			   const char *build, char **frags, size_t nr_frags,
-			   const char *out)
-{
-	char *log_dir = out_path("check/logs");
-	char *log = path_join(log_dir, "selftests-headers.log");
-	char *stlog = path_join(log_dir, "selftests.log");
-	char *jobs = xasprintf("-j%d", o->jobs > 0 ? o->jobs :
-			       (int)sysconf(_SC_NPROCESSORS_ONLN));
-	struct kbuild kb = {
-		.tree = tree, .build = build, .log = log,
-		.fragments = frags, .nr_fragments = nr_frags,
-		.jobs = o->jobs, .ccache = true,
-	};
-	char *argv[] = {
-		"selftests", "--tree", (char *)tree, "--build", (char *)build,
-		"--output", (char *)out, "--log", stlog, jobs, "all", NULL
-	};
-	double start = now_seconds();
-	bool was_quiet = quiet;
-	int ret = -1;
-
-	mkdir_p(log_dir, 0755);
-	if (truncate(log, 0) && errno != ENOENT)
-		warning("cannot truncate %s: %s", log, strerror(errno));
-	fprintf(stderr, "check: building the selftests from HEAD into %s\n",
-		out);
-	quiet = true;
-	if (!kbuild_config(&kb) && !kbuild_headers(&kb) &&
-	    !cmd_selftests(ARRAY_SIZE(argv) - 1, argv))
-		ret = 0;
-	quiet = was_quiet;
-	if (!ret)
-		fprintf(stderr, "check: selftests ready (%.1f s)\n",
-			now_seconds() - start);
-	free(log_dir);
-	free(log);
-	free(stlog);
-	free(jobs);
-	return ret;
-}
-
-/* Drop the tests named in @slow from @ts. */
 /*
  * Drop from @ts the tests listed in @list; with @only_skip, only those
  * marked "SKIP" there (known-failures: not run unless asked for by name).
@@ -538,8 +482,10 @@ int cmd_check(int argc, char **argv)
 		} else {
 			tests_dir = selftests_default_dir(build);
 			if (!o.tests || strcmp(o.tests, "none"))
-				if (build_selftests(&o, tree, build, frags,
-						    nr_frags, tests_dir))
+				if (selftests_from_tree("check",
+							"check/logs", tree,
+							build, frags, nr_frags,
+							o.jobs, tests_dir))
 					goto out;
 		}
 		if (make_plan(&o, tests_dir, &plan))
@@ -551,7 +497,7 @@ int cmd_check(int argc, char **argv)
 	ctx.fragments = frags;
 	ctx.nr_fragments = nr_frags;
 	ctx.jobs = o.jobs;
-	ctx.ccache = have_ccache();
+	ctx.ccache = on_path("ccache");
 	ctx.log_dir = log_dir;
 	ctx.known = &plan.known;
 	ctx.test_timeout = o.test_timeout;

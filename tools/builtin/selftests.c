@@ -187,3 +187,45 @@ out:
 	free(log);
 	return ret;
 }
+
+int selftests_from_tree(const char *who, const char *logs, const char *tree,
+			const char *build, char **frags, size_t nr_frags,
+			int jobs, const char *out)
+{
+	char *log_dir = out_path(logs);
+	char *log = path_join(log_dir, "selftests-headers.log");
+	char *stlog = path_join(log_dir, "selftests.log");
+	char *j = xasprintf("-j%d", jobs > 0 ? jobs :
+			    (int)sysconf(_SC_NPROCESSORS_ONLN));
+	struct kbuild kb = {
+		.tree = tree, .build = build, .log = log,
+		.fragments = frags, .nr_fragments = nr_frags,
+		.jobs = jobs, .ccache = true,
+	};
+	char *argv[] = {
+		"selftests", "--tree", (char *)tree, "--build", (char *)build,
+		"--output", (char *)out, "--log", stlog, j, "all", NULL
+	};
+	double start = now_seconds();
+	bool was_quiet = quiet;
+	int ret = -1;
+
+	mkdir_p(log_dir, 0755);
+	if (truncate(log, 0) && errno != ENOENT)
+		warning("cannot truncate %s: %s", log, strerror(errno));
+	fprintf(stderr, "%s: building the selftests from HEAD into %s\n",
+		who, out);
+	quiet = true;
+	if (!kbuild_config(&kb) && !kbuild_headers(&kb) &&
+	    !cmd_selftests(ARRAY_SIZE(argv) - 1, argv))
+		ret = 0;
+	quiet = was_quiet;
+	if (!ret)
+		fprintf(stderr, "%s: selftests ready (%.1f s)\n", who,
+			now_seconds() - start);
+	free(log_dir);
+	free(log);
+	free(stlog);
+	free(j);
+	return ret;
+}

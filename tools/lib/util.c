@@ -647,6 +647,15 @@ char *which(const char *prog)
 	return NULL;
 }
 
+bool on_path(const char *prog)
+{
+	char *p = which(prog);
+	bool found = p != NULL;
+
+	free(p);
+	return found;
+}
+
 void hex_encode(char *out, const unsigned char *bin, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -120,6 +120,8 @@ int run_cmd(const char *const *argv, const struct run_opts *opts);
 int run_capture(const char *const *argv, const char *dir, struct strbuf *out);
 /* The absolute path of @prog found on $PATH, or NULL. */
 char *which(const char *prog);
+/* Whether @prog is on $PATH. */
+bool on_path(const char *prog);
 
 /* Hex helpers for object ids and digests. */
 void hex_encode(char *out, const unsigned char *bin, size_t len);
