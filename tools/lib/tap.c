@@ -281,7 +281,8 @@ void tap_judge(const struct tap_run *run, char **want, size_t nr_want,
 				t.reason = xasprintf("exit status %d", t.rc);
 			else if (!t.reason && t.status == TS_TIMEOUT)
 				t.reason = xstrdup("killed by the per-test timeout");
-		} else if (!run->done && !crashed) {
+		} else if (!run->done && !crashed && run->planned >= 0) {
+			/* The init had started the tests: this one ran. */
 			t.status = TS_CRASH;
 			t.reason = xstrdup("no result: the guest stopped while it ran");
 			crashed = true;
@@ -289,6 +290,8 @@ void tap_judge(const struct tap_run *run, char **want, size_t nr_want,
 			t.status = TS_NOTRUN;
 			t.reason = xstrdup(run->done ?
 				"no result although the guest finished" :
+				run->planned < 0 ?
+				"not reached: the guest stopped before its init ran the tests" :
 				"not reached: the guest stopped before it");
 		}
 		t.name = xstrdup(want[i]);

@@ -153,6 +153,19 @@ static void test_judge_missing(void **state)
 	assert_int_equal(r[3].status, TS_PASS);
 	free_results(r, nr);
 	tap_run_release(&run);
+
+	/* Died before the init's plan (a panic at boot): nothing ran. */
+	r = NULL;
+	nr = alloc = 0;
+	tap_run_init(&run);
+	feed(&run, "TAP version 13\n");
+	tap_judge(&run, want, 4, &k, 0, &r, &nr, &alloc);
+	assert_int_equal(nr, 4);
+	assert_int_equal(r[0].status, TS_NOTRUN);
+	assert_non_null(strstr(r[0].reason, "before its init"));
+	assert_int_equal(r[3].status, TS_NOTRUN);
+	free_results(r, nr);
+	tap_run_release(&run);
 }
 
 static void test_known_failures(void **state)
