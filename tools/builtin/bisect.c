@@ -98,9 +98,7 @@ static int parse_args(int argc, char **argv, struct bisect_opts *o)
 			str = &o->series;
 		else if ((v = cmd_opt(argc, argv, &i, "--state")))
 			str = &o->state;
-		else if ((v = cmd_opt(argc, argv, &i, "-j")) ||
-			 (!strncmp(argv[i], "-j", 2) && argv[i][2] &&
-			  (v = argv[i] + 2))) {
+		else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
 			o->jobs = atoi(v);
 			if (o->jobs <= 0)
 				return usage_error(cmd_bisect_usage,

@@ -107,11 +107,6 @@ int cmd_build(int argc, char **argv)
 			if (kb.jobs <= 0)
 				return usage_error(cmd_build_usage,
 						   "-j needs a positive number");
-		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
-			kb.jobs = atoi(argv[i] + 2);
-			if (kb.jobs <= 0)
-				return usage_error(cmd_build_usage,
-						   "-j needs a positive number");
 		} else if (!strcmp(argv[i], "--force-config")) {
 			kb.force_config = true;
 		} else if (!strcmp(argv[i], "--config-only")) {

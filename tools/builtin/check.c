@@ -120,11 +120,6 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 			if (o->jobs <= 0)
 				return usage_error(cmd_check_usage,
 						   "-j needs a positive number");
-		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
-			o->jobs = atoi(argv[i] + 2);
-			if (o->jobs <= 0)
-				return usage_error(cmd_check_usage,
-						   "-j needs a positive number");
 		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
 			char *end;
 

@@ -82,11 +82,6 @@ int cmd_selftests(int argc, char **argv)
 			if (jobs <= 0)
 				return usage_error(cmd_selftests_usage,
 						   "-j needs a positive number");
-		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
-			jobs = atoi(argv[i] + 2);
-			if (jobs <= 0)
-				return usage_error(cmd_selftests_usage,
-						   "-j needs a positive number");
 		} else if (!strcmp(argv[i], "project") ||
 			   !strcmp(argv[i], "base") ||
 			   !strcmp(argv[i], "all")) {

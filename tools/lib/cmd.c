@@ -35,9 +35,13 @@ void cmd_handle_help(int argc, char **argv, const char *usage)
 const char *cmd_opt(int argc, char **argv, int *i, const char *opt)
 {
 	size_t n = strlen(opt);
+	bool is_short = n == 2 && opt[0] == '-' && opt[1] != '-';
 
 	if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=')
 		return argv[*i] + n + 1;
+	/* A short option takes its value attached, too: -j4 as make. */
+	if (is_short && !strncmp(argv[*i], opt, n) && argv[*i][n])
+		return argv[*i] + n;
 	if (strcmp(argv[*i], opt))
 		return NULL;
 	if (*i + 1 >= argc)

@@ -27,7 +27,8 @@ void cmd_handle_help(int argc, char **argv, const char *usage);
 
 /*
  * If argv[*i] is "@opt=VALUE" return VALUE; if it is "@opt", return the
- * next argument (advancing *i), or "" when there is none. Else NULL.
+ * next argument (advancing *i), or "" when there is none. A short @opt
+ * ("-j") also takes its value attached ("-j4"). Else NULL.
  */
 const char *cmd_opt(int argc, char **argv, int *i, const char *opt);
 
