@@ -85,46 +85,20 @@ static void stream_out(struct pack_writer *w, const void *p, size_t n)
 		w->failed = true;
 }
 
-/* A stored zlib stream, streamed: no copy of the data at all. */
-static void stream_stored(struct pack_writer *w, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uLong adler = adler32(1, p, len);
-	unsigned char b[5];
-
-	stream_out(w, "\x78\x01", 2);
-	do {
-		size_t n = len > 65535 ? 65535 : len;
-
-		b[0] = n == len;
-		b[1] = n & 0xff;
-		b[2] = n >> 8;
-		b[3] = ~n & 0xff;
-		b[4] = (~n >> 8) & 0xff;
-		stream_out(w, b, 5);
-		stream_out(w, p, n);
-		p += n;
-		len -= n;
-	} while (len);
-	b[0] = adler >> 24;
-	b[1] = adler >> 16;
-	b[2] = adler >> 8;
-	b[3] = adler;
-	stream_out(w, b, 4);
-}
-
 /*
- * A zlib stream of stored blocks, written directly: level 0 is for
- * speed, and zlib's deflate would copy everything through its window.
+ * A zlib stream of stored blocks, written directly through @out: level 0
+ * is for speed, and zlib's deflate would copy everything through its
+ * window.
  */
-static void add_stored(struct strbuf *sb, const void *data, size_t len)
+static void put_stored(const void *data, size_t len,
+		       void (*out)(void *ctx, const void *p, size_t n),
+		       void *ctx)
 {
 	const unsigned char *p = data;
-	unsigned char b[5];
 	uLong adler = adler32(1, p, len);
+	unsigned char b[5];
 
-	sb_grow(sb, len + 6 + 5 * (len / 65535 + 1));
-	sb_add(sb, "\x78\x01", 2);
+	out(ctx, "\x78\x01", 2);
 	do {
 		size_t n = len > 65535 ? 65535 : len;
 
@@ -133,8 +107,8 @@ static void add_stored(struct strbuf *sb, const void *data, size_t len)
 		b[2] = n >> 8;
 		b[3] = ~n & 0xff;
 		b[4] = (~n >> 8) & 0xff;
-		sb_add(sb, b, 5);
-		sb_add(sb, p, n);
+		out(ctx, b, 5);
+		out(ctx, p, n);
 		p += n;
 		len -= n;
 	} while (len);
@@ -142,7 +116,30 @@ static void add_stored(struct strbuf *sb, const void *data, size_t len)
 	b[1] = adler >> 16;
 	b[2] = adler >> 8;
 	b[3] = adler;
-	sb_add(sb, b, 4);
+	out(ctx, b, 4);
+}
+
+static void out_stream(void *w, const void *p, size_t n)
+{
+	stream_out(w, p, n);
+}
+
+static void out_strbuf(void *sb, const void *p, size_t n)
+{
+	sb_add(sb, p, n);
+}
+
+/* A stored zlib stream, streamed: no copy of the data at all. */
+static void stream_stored(struct pack_writer *w, const void *data, size_t len)
+{
+	put_stored(data, len, out_stream, w);
+}
+
+/* The same into @sb, grown once for all of it. */
+static void add_stored(struct strbuf *sb, const void *data, size_t len)
+{
+	sb_grow(sb, len + 6 + 5 * (len / 65535 + 1));
+	put_stored(data, len, out_strbuf, sb);
 }
 
 int pack_add_oid(struct pack_writer *w, enum obj_type type, const void *data,
