@@ -445,22 +445,18 @@ static int parse_args(int argc, char **argv, struct boot_opts *o,
  * Leave out the tests known-failures marks "SKIP" (run them only when
  * asked for by name); they are reported skipped, with the reason.
  */
-static int skip_listed(struct testset *ts, const struct known_failures *k,
-		       struct test_result **res, size_t *nr, size_t *alloc)
+static void skip_listed(struct testset *ts, const struct known_failures *k,
+			struct test_result **res, size_t *nr, size_t *alloc)
 {
-	struct strbuf keep = STRBUF_INIT;
-	size_t i, skipped = 0;
-	int ret = 0;
+	size_t i;
 
 	for (i = 0; i < ts->nr; i++) {
 		const struct known_failure *kf =
 			known_failures_find(k, ts->t[i].name);
 		struct test_result *t;
 
-		if (!kf || !kf->skip) {
-			sb_addf(&keep, "%s,", ts->t[i].name);
+		if (!kf || !kf->skip)
 			continue;
-		}
 		ALLOC_GROW(*res, *nr + 1, *alloc);
 		t = &(*res)[(*nr)++];
 		memset(t, 0, sizeof(*t));
@@ -470,14 +466,8 @@ static int skip_listed(struct testset *ts, const struct known_failures *k,
 		t->secs = -1;
 		t->host_secs = -1;
 		t->reason = xasprintf("not run by default: %s", kf->reason);
-		skipped++;
 	}
-	if (skipped && keep.len)
-		ret = testset_select(ts, keep.buf);
-	else if (skipped)
-		testset_release(ts);
-	sb_release(&keep);
-	return ret;
+	testset_drop_listed(ts, k, true);
 }
 
 /* Run one boot of @g's tests. Returns -1 if it could not be run. */
@@ -657,9 +647,9 @@ int cmd_boot(int argc, char **argv)
 			goto done;
 		if (o.tests && testset_select(&ts, o.tests))
 			goto done;
-		if (!o.tests && skip_listed(&ts, &known, &skipped,
-					    &nr_skipped, &alloc_skipped))
-			goto done;
+		if (!o.tests)
+			skip_listed(&ts, &known, &skipped, &nr_skipped,
+				    &alloc_skipped);
 	}
 	if (o.cmd || !have_tests) {
 		/* One boot: the command (and whatever tests were packed). */

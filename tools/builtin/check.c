@@ -181,30 +181,6 @@ static char *elapsed(double secs)
 	return xasprintf("%ld:%02ld", s / 60, s % 60);
 }
 
-/*
- * Drop from @ts the tests listed in @list; with @only_skip, only those
- * marked "SKIP" there (known-failures: not run unless asked for by name).
- */
-static void drop_listed(struct testset *ts, const struct known_failures *list,
-			bool only_skip)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < ts->nr; i++) {
-		const struct known_failure *kf =
-			known_failures_find(list, ts->t[i].name);
-
-		if (kf && (!only_skip || kf->skip)) {
-			free(ts->t[i].name);
-			free(ts->t[i].path);
-			free(ts->t[i].cmdline);
-			continue;
-		}
-		ts->t[n++] = ts->t[i];
-	}
-	ts->nr = n;
-}
-
 /* The suites: @ends for the first and last commit, @mid between. */
 struct plan {
 	struct check_suite ends, mid;
@@ -235,7 +211,7 @@ static int make_plan(const struct check_opts *o, const char *tests_dir,
 		goto out;
 	/* As 'kseries boot': the "SKIP" known failures only by name. */
 	if (!strcmp(spec, "fast") || !strcmp(spec, "all"))
-		drop_listed(&all, &p->known, true);
+		testset_drop_listed(&all, &p->known, true);
 	if (!strcmp(spec, "fast")) {
 		char *spath = o->slow ? xstrdup(o->slow) :
 			project_path("selftests/slow-tests");
@@ -253,7 +229,7 @@ static int make_plan(const struct check_opts *o, const char *tests_dir,
 		for (i = 0; i < all.nr; i++)
 			testset_add(&mid, all.t[i].name, all.t[i].path,
 				    all.t[i].cmdline);
-		drop_listed(&mid, &p->slow, false);
+		testset_drop_listed(&mid, &p->slow, false);
 		p->have_mid = mid.nr != all.nr;
 	}
 	if (check_suite_init(&p->ends, &all, NULL, dir))

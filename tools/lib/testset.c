@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "util.h"
 
 char *selftests_default_dir(const char *build)
@@ -215,6 +216,28 @@ int testset_select(struct testset *ts, const char *spec)
 	free(taken);
 	free(s);
 	return ret;
+}
+
+size_t testset_drop_listed(struct testset *ts,
+			   const struct known_failures *list, bool only_skip)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ts->nr; i++) {
+		const struct known_failure *kf =
+			known_failures_find(list, ts->t[i].name);
+
+		if (kf && (!only_skip || kf->skip)) {
+			free(ts->t[i].name);
+			free(ts->t[i].path);
+			free(ts->t[i].cmdline);
+			continue;
+		}
+		ts->t[n++] = ts->t[i];
+	}
+	i = ts->nr - n;
+	ts->nr = n;
+	return i;
 }
 
 void testset_release(struct testset *ts)

@@ -40,6 +40,14 @@ int testset_load(struct testset *ts, const char *dir);
  * test.
  */
 int testset_select(struct testset *ts, const char *spec);
+struct known_failures;
+/*
+ * Drop the tests @list names (a known-failures or slow-tests list); with
+ * @only_skip, only those it marks "SKIP" (run only when asked for by
+ * name). The order of the others stays. Returns how many were dropped.
+ */
+size_t testset_drop_listed(struct testset *ts,
+			   const struct known_failures *list, bool only_skip);
 void testset_release(struct testset *ts);
 
 /* Whitespace-normalised command line: "a  b\n" -> "a b"; '#' comments. */

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "tap.h"
 #include "testset.h"
 #include "util.h"
 
@@ -118,6 +119,37 @@ static void test_load_select(void **state)
 	assert_int_equal(testset_load(&ts, "/nonexistent/st"), -1);
 }
 
+static void test_drop_listed(void **state)
+{
+	struct known_failures k = { 0 };
+	struct testset ts = { 0 };
+
+	testset_add(&ts, "project/a_test", "/t/a", NULL);
+	testset_add(&ts, "base/slow_test", "/t/s", NULL);
+	testset_add(&ts, "base/b_test", "/t/b", NULL);
+	testset_add(&ts, "base/flaky_test", "/t/f", "x=1");
+	assert_int_equal(known_failures_parse(&k,
+		"base/slow_test\tslow\nbase/flaky_test\tSKIP races\n"
+		"base/none\tSKIP not in the set\n", "list"), 0);
+
+	/* Only the "SKIP" ones: the order of the others stays. */
+	assert_int_equal(testset_drop_listed(&ts, &k, true), 1);
+	assert_int_equal(ts.nr, 3);
+	assert_string_equal(ts.t[0].name, "project/a_test");
+	assert_string_equal(ts.t[1].name, "base/slow_test");
+	assert_string_equal(ts.t[2].name, "base/b_test");
+
+	/* Every one listed. */
+	assert_int_equal(testset_drop_listed(&ts, &k, false), 1);
+	assert_int_equal(ts.nr, 2);
+	assert_string_equal(ts.t[0].name, "project/a_test");
+	assert_string_equal(ts.t[1].name, "base/b_test");
+	assert_int_equal(testset_drop_listed(&ts, &k, false), 0);
+
+	testset_release(&ts);
+	known_failures_release(&k);
+}
+
 static void test_default_dir(void **state)
 {
 	char *s;
@@ -139,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_load_select),
+		cmocka_unit_test(test_drop_listed),
 		cmocka_unit_test(test_default_dir),
 	};
 
