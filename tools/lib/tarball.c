@@ -48,6 +48,7 @@ struct node {
 
 struct ientry {
 	char *path;
+	size_t seq;		/* order in the tar stream: the last one wins */
 	unsigned int mode;
 	unsigned char oid[20];
 	struct stat st;
@@ -396,6 +397,7 @@ static int add_entry(struct importer *im, const char *rel, unsigned int mode,
 	ALLOC_GROW(im->ents, im->nr + 1, im->alloc);
 	e = &im->ents[im->nr++];
 	e->path = xstrdup(rel);
+	e->seq = im->nr - 1;
 	e->mode = mode;
 	memcpy(e->oid, oid, 20);
 	e->st = *st;
@@ -445,11 +447,12 @@ static int add_file(struct importer *im, const char *rel, unsigned int mode,
 		return -1;
 	if (write_work_file(im, rel, mode, data, len, &st))
 		return -1;
-	if (!k)
+	if (!k) {
 		k = add_child(d, leaf, strlen(leaf), mode);
+		im->files++;
+	}
 	k->mode = mode;
 	memcpy(k->oid, oid, 20);
-	im->files++;
 	im->bytes += len;
 	report(im, false);
 	return add_entry(im, rel, mode, oid, &st);
@@ -697,8 +700,11 @@ static void free_node(struct node *d)
 static int ientry_cmp(const void *a, const void *b)
 {
 	const struct ientry *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
 
-	return strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void put32(struct strbuf *sb, uint32_t v)
@@ -708,23 +714,38 @@ static void put32(struct strbuf *sb, uint32_t v)
 	sb_add(sb, b, 4);
 }
 
+/*
+ * Whether sorted entry @i is the one the index keeps: a path the tarball
+ * names again keeps only its last entry.
+ */
+static bool last_of_path(const struct importer *im, size_t i)
+{
+	return i + 1 == im->nr ||
+	       strcmp(im->ents[i].path, im->ents[i + 1].path);
+}
+
 /* Write .git/index, version 2, with the stat data of the new files. */
 static int write_index(struct importer *im)
 {
 	struct strbuf sb = STRBUF_INIT;
 	unsigned char sum[20];
 	char *path;
-	size_t i;
+	size_t i, n;
 	int ret;
 
 	qsort(im->ents, im->nr, sizeof(*im->ents), ientry_cmp);
+	for (i = 0, n = 0; i < im->nr; i++)
+		n += !last_of_path(im, i);
 	sb_add(&sb, "DIRC", 4);
 	put32(&sb, 2);
-	put32(&sb, im->nr);
+	put32(&sb, im->nr - n);
 	for (i = 0; i < im->nr; i++) {
 		const struct ientry *e = &im->ents[i];
 		size_t n = strlen(e->path), start = sb.len, pad;
 		unsigned char flags[2];
+
+		if (!last_of_path(im, i))
+			continue;
 
 		put32(&sb, e->st.st_ctim.tv_sec);
 		put32(&sb, e->st.st_ctim.tv_nsec);

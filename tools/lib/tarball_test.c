@@ -2,7 +2,8 @@
 /*
  * Unit tests of the tarball import: the base tree must be the one real
  * git makes of the extracted tarball ('git add -A -f'), for GNU and pax
- * tarballs made by tar here; a sha256 mismatch or an unsafe entry
+ * tarballs made by tar here, also when a path comes twice; a sha256
+ * mismatch or an unsafe entry
  * (.., absolute, .git, through a symlink) leaves nothing behind.
  */
 #include <setjmp.h>
@@ -297,6 +298,46 @@ static void test_truncated(void **state)
 	free(repo);
 }
 
+/*
+ * A tarball may name a path twice (tar -r appends): the later entry wins,
+ * in the work tree and in the tree, as with 'tar x' and 'git add'; a
+ * file may even become a symlink.
+ */
+static void test_path_twice(void **state)
+{
+	char *tarball = xasprintf("%s/twice.tar.xz", dir);
+	char *repo = xasprintf("%s/twice-repo", dir);
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+		.name = "Linux 0.1", .branch = "series", .tag = "base",
+	};
+	struct strbuf tar = STRBUF_INIT;
+	struct tarball_result r;
+	char hex[65], *want, *cmd, *out;
+
+	tar_header(&tar, "linux-0.1/", '5', 0, NULL);
+	tar_file(&tar, "linux-0.1/a.c", "first\n");
+	tar_file(&tar, "linux-0.1/l", "a file first\n");
+	tar_file(&tar, "linux-0.1/a.c", "second\n");
+	tar_header(&tar, "linux-0.1/l", '2', 0, "a.c");
+	write_xz(&tar, tarball);
+	assert_int_equal(sha256_file(tarball, hex), 0);
+	o.sha256 = hex;
+	assert_int_equal(tarball_import(&o, &r), 0);
+	want = git_tree_of(tarball);
+	assert_string_equal(r.tree, want);
+	cmd = xasprintf("cd %s && cat a.c l && readlink l && git status --porcelain",
+			repo);
+	out = capture(cmd);
+	assert_string_equal(out, "second\nsecond\na.c");
+	free(out);
+	free(cmd);
+	free(want);
+	sb_release(&tar);
+	free(tarball);
+	free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +348,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unsafe_entries, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_path_twice, setup,
 						teardown),
 	};
 
