@@ -333,6 +333,12 @@ static struct node *walk(struct importer *im, const char *rel,
 	}
 }
 
+static int create_excl(const char *path, mode_t perm)
+{
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    perm);
+}
+
 static int write_work_file(struct importer *im, const char *rel,
 			   unsigned int mode, const char *data, size_t len,
 			   struct stat *st)
@@ -340,10 +346,18 @@ static int write_work_file(struct importer *im, const char *rel,
 	char *p = xasprintf("%s/%s", im->tmp, rel);
 	int fd, ret = -1;
 
-	unlink(p);
+	/*
+	 * The tree is new, so a path exists only when the tarball names it
+	 * twice (the later entry wins): try to create first, and unlink only
+	 * then, instead of one failing unlink() per file.
+	 */
 	if (mode == 0120000) {
 		char *target = xstrndup(data, len);
-		int r = symlink(target, p) || lstat(p, st);
+		int r = symlink(target, p);
+
+		if (r && errno == EEXIST && !unlink(p))
+			r = symlink(target, p);
+		r = r || lstat(p, st);
 
 		free(target);
 		if (r) {
@@ -354,8 +368,9 @@ static int write_work_file(struct importer *im, const char *rel,
 		ret = 0;
 		goto out;
 	}
-	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  mode == 0100755 ? 0777 : 0666);
+	fd = create_excl(p, mode == 0100755 ? 0777 : 0666);
+	if (fd < 0 && errno == EEXIST && !unlink(p))
+		fd = create_excl(p, mode == 0100755 ? 0777 : 0666);
 	if (fd < 0) {
 		error("cannot create %s: %s", p, strerror(errno));
 		goto out;
