@@ -156,27 +156,29 @@ check_s=$(sum total_secs)
 cmake_s=$(sum make_secs)
 qemu_s=$(sum qemu_secs)
 
-per() { awk -v a="$1" -v n="$N" 'BEGIN { printf "%8.1f s", a / n }'; }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", b > 0 ? 100 * a / b : 0 }'; }
+# The ternaries are parenthesised: in awk, "print a > b ? c : d" writes
+# to a file.
+per() { awk -v a="$1" -v n="$N" 'BEGIN { printf "%.2f s", a / n }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", (b > 0 ? 100 * a / b : 0) }'; }
+row() { printf '%-44s %8s  %s\n' "$1:" "$2" "$3"; }
 
-printf 'plain make per patch (warm ccache):            %s\n' "$(per "$make_s")"
-printf 'check --build-only per patch (warm ccache):    %s  (%.2fx the plain make; overhead %s)\n' \
-	"$(per "$build_s")" "$(awk -v a="$build_s" -v b="$make_s" 'BEGIN { print b > 0 ? a / b : 0 }')" \
-	"$(pct "$(awk -v a="$build_s" -v b="$make_s" 'BEGIN { print a - b }')" "$make_s")"
+row "plain make per patch (warm ccache)" "$(per "$make_s")"
+row "check --build-only per patch (warm ccache)" "$(per "$build_s")" \
+	"($(div "$build_s" "$make_s")x the plain make; overhead $(pct "$(awk -v a="$build_s" -v b="$make_s" 'BEGIN { print a - b }')" "$make_s"))"
 over=$(awk -v t="$check_s" -v m="$cmake_s" -v q="$qemu_s" 'BEGIN { print t - m - q }')
-printf 'check per patch (warm ccache):                 %s  (make %.1f s + QEMU %.1f s + kseries %.1f s)\n' \
-	"$(per "$check_s")" "$(awk -v a="$cmake_s" -v n="$N" 'BEGIN { print a / n }')" \
-	"$(awk -v a="$qemu_s" -v n="$N" 'BEGIN { print a / n }')" \
-	"$(awk -v a="$over" -v n="$N" 'BEGIN { print a / n }')"
-printf 'kseries overhead / (make + QEMU) it drives:    %s  (target < 10%%)\n' \
-	"$(pct "$over" "$(awk -v m="$cmake_s" -v q="$qemu_s" 'BEGIN { print m + q }')")"
+row "check per patch (warm ccache)" "$(per "$check_s")" \
+	"(make $(per "$cmake_s") + QEMU $(per "$qemu_s") + kseries $(per "$over"))"
+row "kseries overhead / (make + QEMU) it drives" \
+	"$(pct "$over" "$(awk -v m="$cmake_s" -v q="$qemu_s" 'BEGIN { print m + q }')")" \
+	"(target < 10%)"
 if [ -n "$cold" ]; then
 	CCACHE_DISABLE=1 "$K" -q check "${CK[@]}" "${tests[@]}" --no-cache \
 		>/dev/null 2>&1 || true
 	cold_s=$(sum total_secs)
-	printf 'check per patch (cold: ccache disabled):       %s  (%.2fx warm)\n' \
-		"$(per "$cold_s")" "$(awk -v a="$cold_s" -v b="$check_s" 'BEGIN { print b > 0 ? a / b : 0 }')"
+	row "check per patch (cold: ccache disabled)" "$(per "$cold_s")" \
+		"($(div "$cold_s" "$check_s")x warm)"
 fi
-printf 'whole series (%s patches) at these rates:     warm %.0f min%s\n' "$total" \
-	"$(awk -v a="$check_s" -v n="$N" -v t="$total" 'BEGIN { print a / n * t / 60 }')" \
-	"$([ -n "$cold" ] && awk -v a="$cold_s" -v n="$N" -v t="$total" 'BEGIN { printf ", cold %.0f min", a / n * t / 60 }')"
+row "whole series ($total patches) at these rates" \
+	"$(awk -v a="$check_s" -v n="$N" -v t="$total" 'BEGIN { printf "%.0f min", a / n * t / 60 }')" \
+	"warm$([ -n "$cold" ] && awk -v a="$cold_s" -v n="$N" -v t="$total" 'BEGIN { printf "; cold %.0f min", a / n * t / 60 }')"
