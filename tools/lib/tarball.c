@@ -42,13 +42,13 @@ struct node {
 	unsigned int mode;	/* 040000 for directories */
 	unsigned char oid[20];
 	bool made;		/* directory exists in the work tree */
+	size_t ent;		/* a file's entry in importer.ents */
 	struct node **kids;
 	size_t nr, alloc;
 };
 
 struct ientry {
 	char *path;
-	size_t seq;		/* order in the tar stream: the last one wins */
 	unsigned int mode;
 	unsigned char oid[20];
 	struct stat st;
@@ -64,7 +64,7 @@ struct importer {
 	size_t nr, alloc;
 	struct strbuf data;	/* the current file's content */
 	uint64_t max_mtime;
-	size_t files, bytes;
+	size_t bytes;
 	double start, last_report;
 };
 
@@ -344,6 +344,7 @@ static int write_work_file(struct importer *im, const char *rel,
 			   struct stat *st)
 {
 	char *p = xasprintf("%s/%s", im->tmp, rel);
+	mode_t perm = mode == 0100755 ? 0777 : 0666;
 	int fd, ret = -1;
 
 	/*
@@ -368,9 +369,9 @@ static int write_work_file(struct importer *im, const char *rel,
 		ret = 0;
 		goto out;
 	}
-	fd = create_excl(p, mode == 0100755 ? 0777 : 0666);
+	fd = create_excl(p, perm);
 	if (fd < 0 && errno == EEXIST && !unlink(p))
-		fd = create_excl(p, mode == 0100755 ? 0777 : 0666);
+		fd = create_excl(p, perm);
 	if (fd < 0) {
 		error("cannot create %s: %s", p, strerror(errno));
 		goto out;
@@ -400,23 +401,21 @@ static void report(struct importer *im, bool last)
 		return;
 	im->last_report = t;
 	fprintf(stderr, "kseries: import: %zu files, %zu MB, %.0f files/s, %.1f s%s",
-		im->files, im->bytes >> 20, el > 0 ? im->files / el : 0.0, el,
+		im->nr, im->bytes >> 20, el > 0 ? im->nr / el : 0.0, el,
 		last || !isatty(2) ? "\n" : "\r");
 }
 
-static int add_entry(struct importer *im, const char *rel, unsigned int mode,
-		     const unsigned char *oid, const struct stat *st)
+static void add_entry(struct importer *im, const char *rel, unsigned int mode,
+		      const unsigned char *oid, const struct stat *st)
 {
 	struct ientry *e;
 
 	ALLOC_GROW(im->ents, im->nr + 1, im->alloc);
 	e = &im->ents[im->nr++];
 	e->path = xstrdup(rel);
-	e->seq = im->nr - 1;
 	e->mode = mode;
 	memcpy(e->oid, oid, 20);
 	e->st = *st;
-	return 0;
 }
 
 /* Record a file (or symlink) entry of the tar stream. */
@@ -462,15 +461,23 @@ static int add_file(struct importer *im, const char *rel, unsigned int mode,
 		return -1;
 	if (write_work_file(im, rel, mode, data, len, &st))
 		return -1;
-	if (!k) {
+	im->bytes += len;
+	if (k) {
+		/* Named again (tar -r): the later entry replaces it. */
+		struct ientry *e = &im->ents[k->ent];
+
+		e->mode = mode;
+		memcpy(e->oid, oid, 20);
+		e->st = st;
+	} else {
 		k = add_child(d, leaf, strlen(leaf), mode);
-		im->files++;
+		k->ent = im->nr;
+		add_entry(im, rel, mode, oid, &st);
 	}
 	k->mode = mode;
 	memcpy(k->oid, oid, 20);
-	im->bytes += len;
 	report(im, false);
-	return add_entry(im, rel, mode, oid, &st);
+	return 0;
 }
 
 static const unsigned char zero_block[512];
@@ -715,11 +722,8 @@ static void free_node(struct node *d)
 static int ientry_cmp(const void *a, const void *b)
 {
 	const struct ientry *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
 
-	if (c)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return strcmp(x->path, y->path);
 }
 
 static void put32(struct strbuf *sb, uint32_t v)
@@ -729,38 +733,23 @@ static void put32(struct strbuf *sb, uint32_t v)
 	sb_add(sb, b, 4);
 }
 
-/*
- * Whether sorted entry @i is the one the index keeps: a path the tarball
- * names again keeps only its last entry.
- */
-static bool last_of_path(const struct importer *im, size_t i)
-{
-	return i + 1 == im->nr ||
-	       strcmp(im->ents[i].path, im->ents[i + 1].path);
-}
-
 /* Write .git/index, version 2, with the stat data of the new files. */
 static int write_index(struct importer *im)
 {
 	struct strbuf sb = STRBUF_INIT;
 	unsigned char sum[20];
 	char *path;
-	size_t i, n;
+	size_t i;
 	int ret;
 
 	qsort(im->ents, im->nr, sizeof(*im->ents), ientry_cmp);
-	for (i = 0, n = 0; i < im->nr; i++)
-		n += !last_of_path(im, i);
 	sb_add(&sb, "DIRC", 4);
 	put32(&sb, 2);
-	put32(&sb, im->nr - n);
+	put32(&sb, im->nr);
 	for (i = 0; i < im->nr; i++) {
 		const struct ientry *e = &im->ents[i];
 		size_t n = strlen(e->path), start = sb.len, pad;
 		unsigned char flags[2];
-
-		if (!last_of_path(im, i))
-			continue;
 
 		put32(&sb, e->st.st_ctim.tv_sec);
 		put32(&sb, e->st.st_ctim.tv_nsec);
@@ -940,7 +929,7 @@ out:
 	}
 	if (ret)
 		remove_tree(im.tmp);
-	r->files = im.files;
+	r->files = im.nr;
 	r->bytes = im.bytes;
 	r->seconds = now_seconds() - im.start;
 	report(&im, true);
