@@ -63,6 +63,8 @@ struct importer {
 	struct ientry *ents;
 	size_t nr, alloc;
 	struct strbuf data;	/* the current file's content */
+	size_t stored;		/* objects written */
+	size_t files;		/* files and symlinks in the tree */
 	uint64_t max_mtime;
 	size_t bytes;
 	double start, last_report;
@@ -279,7 +281,7 @@ static int make_dir(struct importer *im, const char *rel, size_t n,
 {
 	char *p;
 
-	if (d->made)
+	if (d->made || im->o->have)
 		return 0;
 	p = xasprintf("%s/%.*s", im->tmp, (int)n, rel);
 	if (mkdir(p, 0777) && errno != EEXIST) {
@@ -401,7 +403,7 @@ static void report(struct importer *im, bool last)
 		return;
 	im->last_report = t;
 	fprintf(stderr, "kseries: import: %zu files, %zu MB, %.0f files/s, %.1f s%s",
-		im->nr, im->bytes >> 20, el > 0 ? im->nr / el : 0.0, el,
+		im->files, im->bytes >> 20, el > 0 ? im->files / el : 0.0, el,
 		last || !isatty(2) ? "\n" : "\r");
 }
 
@@ -416,6 +418,21 @@ static void add_entry(struct importer *im, const char *rel, unsigned int mode,
 	e->mode = mode;
 	memcpy(e->oid, oid, 20);
 	e->st = *st;
+}
+
+/* Store an object unless the repository imported into already has it. */
+static int store(struct importer *im, enum obj_type type, const void *data,
+		 size_t len, unsigned char oid[20])
+{
+	if (!im->o->have) {
+		im->stored++;
+		return pack_add(&im->pack, type, data, len, oid);
+	}
+	object_id(type, data, len, oid);
+	if (im->o->have(oid, im->o->have_data))
+		return 0;
+	im->stored++;
+	return pack_add_oid(&im->pack, type, data, len, oid);
 }
 
 /* Record a file (or symlink) entry of the tar stream. */
@@ -441,6 +458,12 @@ static int add_file(struct importer *im, const char *rel, unsigned int mode,
 		if (!t || t->mode == 040000)
 			return error("%s: hard link '%s' to unknown '%s'",
 				     im->o->tarball, rel, hardlink);
+		if (im->o->have) {
+			/* No work tree to copy from: the target's blob. */
+			memcpy(oid, t->oid, 20);
+			mode = t->mode;
+			goto record;
+		}
 		/* git add sees a hard link as a copy of its target. */
 		sb_reset(&im->data);
 		{
@@ -457,12 +480,18 @@ static int add_file(struct importer *im, const char *rel, unsigned int mode,
 		data = sb_str(&im->data);
 		len = im->data.len;
 	}
-	if (pack_add(&im->pack, OBJ_BLOB, data, len, oid))
-		return -1;
-	if (write_work_file(im, rel, mode, data, len, &st))
+	if (store(im, OBJ_BLOB, data, len, oid))
 		return -1;
 	im->bytes += len;
-	if (k) {
+record:
+	if (!k)
+		im->files++;
+	if (im->o->have) {
+		if (!k)
+			k = add_child(d, leaf, strlen(leaf), mode);
+	} else if (write_work_file(im, rel, mode, data, len, &st)) {
+		return -1;
+	} else if (k) {
 		/* Named again (tar -r): the later entry replaces it. */
 		struct ientry *e = &im->ents[k->ent];
 
@@ -701,7 +730,7 @@ static int write_tree(struct importer *im, struct node *d)
 		ret = 1;
 		goto out;
 	}
-	ret = pack_add(&im->pack, OBJ_TREE, sb_str(&buf), buf.len, d->oid);
+	ret = store(im, OBJ_TREE, sb_str(&buf), buf.len, d->oid);
 out:
 	sb_release(&buf);
 	return ret;
@@ -854,14 +883,23 @@ int tarball_import(const struct tarball_opts *o, struct tarball_result *r)
 	im.start = now_seconds();
 	im.last_report = im.start;
 	im.src.fd = -1;
-	if (path_exists(o->repo))
-		return error("%s already exists", o->repo);
-	im.tmp = xasprintf("%s.tmp-%d", o->repo, (int)getpid());
-	remove_tree(im.tmp);
-	if (source_open(&im.src, o->tarball, o->threads))
-		goto out_free;
-	if (init_repo(&im) || read_tar(&im))
-		goto out;
+	if (o->have) {
+		/* Into an existing repository: objects only, no tmp tree. */
+		if (source_open(&im.src, o->tarball, o->threads))
+			goto out_free;
+		pack_init(&im.pack, o->pack_dir, o->level, 256 << 20);
+		if (pack_stream(&im.pack) || read_tar(&im))
+			goto out;
+	} else {
+		if (path_exists(o->repo))
+			return error("%s already exists", o->repo);
+		im.tmp = xasprintf("%s.tmp-%d", o->repo, (int)getpid());
+		remove_tree(im.tmp);
+		if (source_open(&im.src, o->tarball, o->threads))
+			goto out_free;
+		if (init_repo(&im) || read_tar(&im))
+			goto out;
+	}
 	/* The rest of the stream (tar padding) must still be hashed. */
 	for (;;) {
 		ssize_t n = source_fill(&im.src, o->tarball);
@@ -900,10 +938,14 @@ int tarball_import(const struct tarball_opts *o, struct tarball_result *r)
 	sb_addf(&c, "%s\n\nImported from %s\n(sha256 %s).\n",
 		o->name ? o->name : "base", strrchr(o->tarball, '/') ?
 		strrchr(o->tarball, '/') + 1 : o->tarball, hex);
-	if (pack_add(&im.pack, OBJ_COMMIT, c.buf, c.len, commit) ||
+	if (store(&im, OBJ_COMMIT, c.buf, c.len, commit) ||
 	    pack_flush(&im.pack))
 		goto out;
 	hex_encode(r->commit, commit, 20);
+	if (o->have) {
+		ret = 0;
+		goto out_done;
+	}
 	snprintf(head, sizeof(head), "ref: refs/heads/%s",
 		 o->branch ? o->branch : "master");
 	if (write_index(&im) || write_ref(&im, "HEAD", head))
@@ -927,9 +969,11 @@ out:
 		      strerror(errno));
 		ret = -1;
 	}
-	if (ret)
+	if (ret && im.tmp)
 		remove_tree(im.tmp);
-	r->files = im.nr;
+out_done:
+	r->files = im.files;
+	r->stored = im.stored;
 	r->bytes = im.bytes;
 	r->seconds = now_seconds() - im.start;
 	report(&im, true);

@@ -28,6 +28,16 @@ struct tarball_opts {
 	int level;		/* zlib level of the packs, 0 stores */
 	int threads;		/* xz decoder threads, 0 for the CPU count */
 	bool progress;		/* report files/s and MB on stderr */
+	/*
+	 * An incremental import into an existing repository (a new point
+	 * release over the old one): @have says which objects it already
+	 * stores, and only the others are written, into one pack in
+	 * @pack_dir. No work tree, index or ref is made; @repo is unused.
+	 * The base commit is the same as a fresh import would make.
+	 */
+	bool (*have)(const unsigned char oid[20], void *data);
+	void *have_data;
+	const char *pack_dir;
 };
 
 struct tarball_result {
@@ -35,6 +45,7 @@ struct tarball_result {
 	char tree[41];		/* id of its tree */
 	size_t files;
 	size_t bytes;		/* uncompressed file content */
+	size_t stored;		/* objects written (all, unless @have) */
 	double seconds;
 };
 
