@@ -105,6 +105,14 @@ static void add_line(struct strbuf *out, const char *text, size_t len,
 int apply_file(const char *old, size_t len, const struct file_patch *fp,
 	       bool reverse, struct strbuf *out, struct apply_failure *fail)
 {
+	return apply_file_offsets(old, len, fp, reverse, out, fail, NULL);
+}
+
+int apply_file_offsets(const char *old, size_t len,
+		       const struct file_patch *fp, bool reverse,
+		       struct strbuf *out, struct apply_failure *fail,
+		       long *offsets)
+{
 	size_t nr, done = 0, hn, i;
 	struct fline *lines = split_lines(old, len, &nr);
 	long shift = 0;
@@ -182,6 +190,8 @@ int apply_file(const char *old, size_t len, const struct file_patch *fp,
 			if (in_post(hl->kind, reverse))
 				add_line(out, hl->text, hl->len, !hl->no_eol);
 		}
+		if (offsets)
+			offsets[hn] = (long)at - (count ? start - 1 : start);
 		done = at + npre;
 		shift += (long)at - expect;
 	}

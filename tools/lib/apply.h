@@ -31,6 +31,14 @@ struct apply_failure {
  */
 int apply_file(const char *old, size_t len, const struct file_patch *fp,
 	       bool reverse, struct strbuf *out, struct apply_failure *fail);
+/*
+ * The same, and in @offsets (one per hunk, if not NULL) how many lines
+ * from the line its header names each hunk applied (+ later, - earlier).
+ */
+int apply_file_offsets(const char *old, size_t len,
+		       const struct file_patch *fp, bool reverse,
+		       struct strbuf *out, struct apply_failure *fail,
+		       long *offsets);
 void apply_failure_release(struct apply_failure *f);
 /* "hunk #2 (@@ -10,7 +10,8 @@) at line 10: expected '...', found '...'" */
 void apply_failure_describe(const struct apply_failure *f, struct strbuf *sb);
