@@ -427,6 +427,12 @@ out:
 	return ret;
 }
 
+int krepo_commit(struct krepo *t, const struct patch *p,
+		 const git_oid *tree, const git_oid *parent, git_oid *out)
+{
+	return make_commit(t, p, tree, parent, out);
+}
+
 static void describe_patch(struct strbuf *sb, const struct patch *p,
 			   size_t i, size_t n)
 {

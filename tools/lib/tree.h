@@ -66,6 +66,13 @@ int krepo_apply(struct krepo *t, const git_oid *parent,
 		struct apply_result *res);
 void apply_result_release(struct apply_result *res);
 
+/*
+ * The commit krepo_apply() makes of @p, for tree @tree on @parent (for
+ * a tree made otherwise, by a merge): in memory until krepo_persist().
+ */
+int krepo_commit(struct krepo *t, const struct patch *p,
+		 const git_oid *tree, const git_oid *parent, git_oid *out);
+
 /* Write the objects made since the last call into one pack. */
 int krepo_persist(struct krepo *t);
 
