@@ -29,6 +29,12 @@ const char cmd_lint_usage[] =
 	"  fixes              a Fixes: tag reads Fixes: <12 hex digits> (\"<subject>\")\n"
 	"                     and names a commit with that abbreviation and\n"
 	"                     subject (see below)\n"
+	"  fixes-missing      (a warning) a patch whose subject has the word\n"
+	"                     'fix', 'fixes' or 'fixed', or whose body says 'this\n"
+	"                     fixes', 'fixes a bug' or 'fixes the bug', has a\n"
+	"                     Fixes: tag; not asked of a typo fix, of a body\n"
+	"                     saying 'No functional change', or of one that\n"
+	"                     says 'No Fixes: tag' and why\n"
 	"  duplicate-subject  no two patches share a subject\n"
 	"  series-missing     every file the series lists is in patches/\n"
 	"  series-orphan      every file in patches/ is in the series\n"
@@ -48,15 +54,16 @@ const char cmd_lint_usage[] =
 	"    --tree DIR       the kernel tree (default $KSERIES_TREE or\n"
 	"                     <cache>/src, as 'kseries apply' makes it)\n"
 	"    --json           {\"ok\", \"patches\": [{\"patch\", \"findings\":\n"
-	"                     [{\"check\", \"line\", \"message\"}]}], \"series\":\n"
-	"                     [...], \"problems\"}\n"
+	"                     [{\"check\", \"line\", \"message\", \"warning\"}]}],\n"
+	"                     \"series\": [...], \"problems\", \"warnings\"}\n"
 	"    --no-checkpatch  only kseries' own checks (no tree needed)\n"
 	"    PATCH...         these files instead of the series (no series\n"
 	"                     file checks)\n"
 	"\n"
 	"Prints a line a patch ('ok' or its problems, each as FILE:LINE: check:\n"
-	"message) and a summary. Exit status: 0 clean, 1 problems found or lint\n"
-	"could not run, 129 usage error.\n";
+	"message; a warning as FILE:LINE: warning: check: message) and a summary.\n"
+	"Exit status: 0 clean (warnings allowed), 1 problems found or lint could\n"
+	"not run, 129 usage error.\n";
 
 /* Whether there is a project (without dying when there is none). */
 static bool in_project(void)
@@ -209,12 +216,28 @@ static int run_checkpatch(struct ktree *t, char *const *paths,
 
 static void print_finding(const struct lint_finding *f, const char *file)
 {
+	const char *w = f->warning ? "warning: " : "";
+
 	if (f->line)
-		printf("  %s:%d: %s: %s\n", file, f->line,
+		printf("  %s:%d: %s%s: %s\n", file, f->line, w,
 		       lint_check_name(f->check), f->msg);
 	else
-		printf("  %s: %s: %s\n", file, lint_check_name(f->check),
+		printf("  %s: %s%s: %s\n", file, w, lint_check_name(f->check),
 		       f->msg);
+}
+
+/* "N problems" or "ok", and ", N warnings" when there are any. */
+static void print_counts(const char *what, size_t n, size_t w)
+{
+	size_t p = n - w;
+
+	if (p)
+		printf("%s: %zu problem%s", what, p, p == 1 ? "" : "s");
+	else
+		printf("%s: ok", what);
+	if (w)
+		printf(", %zu warning%s", w, w == 1 ? "" : "s");
+	putchar('\n');
 }
 
 static void json_findings(struct strbuf *js, const struct lint_report *r,
@@ -239,7 +262,7 @@ static void json_findings(struct strbuf *js, const struct lint_report *r,
 		sb_addf(js, ",\"line\":%d,", f->line);
 		json_key(js, "message");
 		json_str(js, f->msg);
-		sb_addch(js, '}');
+		sb_addf(js, ",\"warning\":%s}", f->warning ? "true" : "false");
 	}
 	sb_addch(js, ']');
 }
@@ -254,7 +277,7 @@ int cmd_lint(int argc, char **argv)
 	struct ktree t = { 0 };
 	struct lint_ctx ctx = { 0 };
 	char **paths = NULL, **names = NULL, **subjects = NULL;
-	size_t nr = 0, alloc = 0, alloc2 = 0, i, bad = 0;
+	size_t nr = 0, alloc = 0, alloc2 = 0, i, bad = 0, problems;
 	bool json = false, checkpatch = true, have_tree = false;
 	bool whole_series;
 	int ret = 1;
@@ -393,12 +416,14 @@ int cmd_lint(int argc, char **argv)
 		i--;
 	}
 
+	problems = lint_problems(&r);
 	/* report: per patch, in series order */
 	sb_addstr(&js, "{\"patches\":[");
 	for (i = 0; i < nr; i++) {
 		size_t n = lint_count(&r, names[i]), k;
+		size_t w = lint_count_warnings(&r, names[i]);
 
-		bad += n > 0;
+		bad += n > w;
 		if (json) {
 			if (i)
 				sb_addch(&js, ',');
@@ -411,11 +436,7 @@ int cmd_lint(int argc, char **argv)
 			sb_addch(&js, '}');
 			continue;
 		}
-		if (!n) {
-			printf("%s: ok\n", names[i]);
-			continue;
-		}
-		printf("%s: %zu problem%s\n", names[i], n, n == 1 ? "" : "s");
+		print_counts(names[i], n, w);
 		for (k = 0; k < r.nr; k++)
 			if (r.v[k].patch && !strcmp(r.v[k].patch, names[i]))
 				print_finding(&r.v[k], names[i]);
@@ -424,24 +445,27 @@ int cmd_lint(int argc, char **argv)
 		sb_addstr(&js, "],");
 		json_key(&js, "series");
 		json_findings(&js, &r, NULL);
-		sb_addf(&js, ",\"problems\":%zu,\"ok\":%s}\n", r.nr,
-			r.nr ? "false" : "true");
+		sb_addf(&js, ",\"problems\":%zu,\"warnings\":%zu,\"ok\":%s}\n",
+			problems, r.nr - problems, problems ? "false" : "true");
 		fputs(js.buf, stdout);
 	} else {
 		size_t n = lint_count(&r, NULL), k;
 
 		if (n) {
-			printf("series: %zu problem%s\n", n, n == 1 ? "" : "s");
+			print_counts("series", n, lint_count_warnings(&r, NULL));
 			for (k = 0; k < r.nr; k++)
 				if (!r.v[k].patch)
 					print_finding(&r.v[k], "series");
 		}
-		printf("lint: %zu patch%s, %zu with problems; %zu problem%s%s\n",
-		       nr, nr == 1 ? "" : "es", bad, r.nr,
-		       r.nr == 1 ? "" : "s",
-		       checkpatch ? "" : " (checkpatch.pl not run)");
+		printf("lint: %zu patch%s, %zu with problems; %zu problem%s",
+		       nr, nr == 1 ? "" : "es", bad, problems,
+		       problems == 1 ? "" : "s");
+		if (r.nr > problems)
+			printf(", %zu warning%s", r.nr - problems,
+			       r.nr - problems == 1 ? "" : "s");
+		printf("%s\n", checkpatch ? "" : " (checkpatch.pl not run)");
 	}
-	ret = r.nr ? 1 : 0;
+	ret = problems ? 1 : 0;
 out:
 	for (i = 0; i < nr; i++) {
 		free(paths[i]);

@@ -14,13 +14,13 @@ tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HO
 fixture="$here/../testdata/series"
 PY=/usr/bin/python3
 
-plan 19
+plan 20
 
 check "lint --help starts with the summary line" \
 	sh -c '"$KSERIES" lint --help | head -1 | grep -q "^kseries lint - "'
 
 if [ ! -f "$tree/scripts/checkpatch.pl" ] || [ ! -d "$tree/.git" ]; then
-	while [ "$test_nr" -lt 19 ]; do
+	while [ "$test_nr" -lt 20 ]; do
 		test_nr=$((test_nr + 1))
 		echo "ok $test_nr # SKIP no kernel tree with checkpatch.pl (set KSERIES_TREE or run make apply)"
 	done
@@ -119,6 +119,13 @@ defect "a file in patches/ that the series does not list" "series:series-orphan"
 sed -i 's/^ Documentation\/virt\/kvm\/api.rst | 2 ++$/ Documentation\/virt\/kvm\/api.rst | 3 +++/' "$p2"
 sed -i 's/^ 1 file changed, 2 insertions(+)$/ 1 file changed, 3 insertions(+)/' "$p2"
 defect "a diffstat that does not match the diff" "0002:diffstat"
+
+new_project
+sed -i 's/^Subject: \[PATCH\] KVM: selftests: Document that/Subject: [PATCH] KVM: selftests: Fix that/' "$p4"
+ks lint --tree "$tree"
+check "a patch that says it fixes something without Fixes: is a warning, exit 0" \
+	sh -c "[ $rc = 0 ] && grep -q '0004-.*:4: warning: fixes-missing: ' '$T/out.txt' && grep -q '0 problems, 1 warning\$' '$T/out.txt'"
+new_project
 
 ks lint --tree "$tree" --no-checkpatch "$p3" "$p4"
 check "lint of named patch files, without checkpatch.pl" \

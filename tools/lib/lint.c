@@ -21,6 +21,7 @@ static const char *const check_names[] = {
 	[LINT_SUBJECT_PREFIX] = "subject-prefix",
 	[LINT_SUBJECT_PERIOD] = "subject-period",
 	[LINT_FIXES] = "fixes",
+	[LINT_FIXES_MISSING] = "fixes-missing",
 	[LINT_DUPLICATE_SUBJECT] = "duplicate-subject",
 	[LINT_SERIES_MISSING] = "series-missing",
 	[LINT_SERIES_ORPHAN] = "series-orphan",
@@ -32,22 +33,66 @@ const char *lint_check_name(enum lint_check c)
 	return c < ARRAY_SIZE(check_names) ? check_names[c] : "?";
 }
 
-void lint_add(struct lint_report *r, enum lint_check c, const char *patch,
-	      int line, const char *fmt, ...)
+static void add_finding(struct lint_report *r, enum lint_check c,
+			const char *patch, int line, bool warning,
+			const char *fmt, va_list ap)
 {
 	struct lint_finding *f;
 	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	ALLOC_GROW(r->v, r->nr + 1, r->alloc);
 	f = &r->v[r->nr++];
 	f->check = c;
 	f->patch = patch ? xstrdup(patch) : NULL;
 	f->line = line;
 	f->msg = sb_detach(&sb);
+	f->warning = warning;
+}
+
+void lint_add(struct lint_report *r, enum lint_check c, const char *patch,
+	      int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding(r, c, patch, line, false, fmt, ap);
+	va_end(ap);
+}
+
+void lint_warn(struct lint_report *r, enum lint_check c, const char *patch,
+	       int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding(r, c, patch, line, true, fmt, ap);
+	va_end(ap);
+}
+
+static bool finding_of(const struct lint_finding *f, const char *patch)
+{
+	return (!patch && !f->patch) ||
+	       (patch && f->patch && !strcmp(patch, f->patch));
+}
+
+size_t lint_count_warnings(const struct lint_report *r, const char *patch)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nr; i++)
+		if (r->v[i].warning && finding_of(&r->v[i], patch))
+			n++;
+	return n;
+}
+
+size_t lint_problems(const struct lint_report *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nr; i++)
+		n += !r->v[i].warning;
+	return n;
 }
 
 size_t lint_count(const struct lint_report *r, const char *patch)
@@ -353,6 +398,86 @@ static void check_fixes(struct lint_report *r, const struct lint_ctx *ctx,
 	}
 }
 
+/* Whether @s has @word as a whole word, in any case. */
+static bool has_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = s; (p = strcasestr(p, word)); p++) {
+		bool start = p == s || !isalnum((unsigned char)p[-1]);
+		bool end = !isalnum((unsigned char)p[n]);
+
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
+/* Whether @s has @phrase, in any case, with runs of blanks as one space. */
+static bool has_phrase(const char *s, const char *phrase)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool found, blank = false;
+
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			blank = true;
+			continue;
+		}
+		if (blank && sb.len)
+			sb_addch(&sb, ' ');
+		blank = false;
+		sb_addch(&sb, *s);
+	}
+	found = sb.len && strcasestr(sb.buf, phrase);
+	sb_release(&sb);
+	return found;
+}
+
+bool lint_says_fix(const char *subject, const char *body)
+{
+	static const char *const body_says[] = {
+		"this fixes", "this patch fixes", "fixes a bug",
+		"fixes the bug",
+	};
+	bool says = false;
+	size_t i;
+
+	if (!body)
+		body = "";
+	if (subject && (has_word(subject, "fix") ||
+			has_word(subject, "fixes") ||
+			has_word(subject, "fixed")))
+		says = true;
+	for (i = 0; !says && i < ARRAY_SIZE(body_says); i++)
+		says = has_phrase(body, body_says[i]);
+	if (!says)
+		return false;
+	if (subject && has_word(subject, "typo"))
+		return false;
+	return !has_phrase(body, "no functional change") &&
+	       !has_phrase(body, "no fixes: tag");
+}
+
+static void check_fixes_missing(struct lint_report *r, const char *name,
+				const char *text, const struct patch *p)
+{
+	const char *b = p->body;
+
+	if (!lint_says_fix(p->subject, b))
+		return;
+	while (b && *b) {
+		if (!strncmp(b, "Fixes:", 6))
+			return;
+		b = strchr(b, '\n');
+		if (b)
+			b++;
+	}
+	lint_warn(r, LINT_FIXES_MISSING, name, header_line(text, "Subject:"),
+		  "the patch says it fixes something but has no Fixes: tag; name the commit it fixes, or say \"No Fixes: tag\" and why");
+}
+
 void lint_patch(struct lint_report *r, const struct lint_ctx *ctx,
 		const char *name, const char *text, size_t len)
 {
@@ -368,6 +493,7 @@ void lint_patch(struct lint_report *r, const struct lint_ctx *ctx,
 	check_signoff(r, name, copy, &p);
 	check_subject(r, name, copy, &p);
 	check_fixes(r, ctx, name, copy, &p);
+	check_fixes_missing(r, name, copy, &p);
 	diffstat_from_patch(&ds, &p);
 	if (diffstat_check(copy, &ds, &why))
 		lint_add(r, LINT_DIFFSTAT, name, line_of(copy, "---"),

@@ -10,6 +10,8 @@
  *  fixes             "Fixes: <12 hex digits> (\"<subject>\")" names a
  *                    commit of the kernel tree or of the upstream-commits
  *                    list, with its right abbreviation and subject
+ *  fixes-missing     (warning) a patch that says it fixes something has
+ *                    a Fixes: tag, see lint_says_fix()
  *  duplicate-subject no two patches share a subject
  *  series-missing    every series entry has its file in patches/
  *  series-orphan     every file in patches/ is in the series
@@ -31,6 +33,7 @@ enum lint_check {
 	LINT_SUBJECT_PREFIX,
 	LINT_SUBJECT_PERIOD,
 	LINT_FIXES,
+	LINT_FIXES_MISSING,
 	LINT_DUPLICATE_SUBJECT,
 	LINT_SERIES_MISSING,
 	LINT_SERIES_ORPHAN,
@@ -42,6 +45,7 @@ struct lint_finding {
 	char *patch;		/* its name in the series; NULL: the series */
 	int line;		/* in the patch (or series) file; 0 unknown */
 	char *msg;
+	bool warning;		/* reported, but not a problem (exit 0) */
 };
 
 struct lint_report {
@@ -52,8 +56,24 @@ struct lint_report {
 const char *lint_check_name(enum lint_check c);
 void lint_add(struct lint_report *r, enum lint_check c, const char *patch,
 	      int line, const char *fmt, ...) __printf(5, 6);
+/* The same, as a warning: reported, but lint still succeeds. */
+void lint_warn(struct lint_report *r, enum lint_check c, const char *patch,
+	       int line, const char *fmt, ...) __printf(5, 6);
 /* How many findings are about @patch (NULL: the series itself). */
 size_t lint_count(const struct lint_report *r, const char *patch);
+/* How many of those are warnings. */
+size_t lint_count_warnings(const struct lint_report *r, const char *patch);
+/* How many findings of the whole report are problems (not warnings). */
+size_t lint_problems(const struct lint_report *r);
+
+/*
+ * Whether a patch says it fixes something: its subject has the word
+ * "fix", "fixes" or "fixed" (any case), or its body says "this fixes",
+ * "this patch fixes", "fixes a bug" or "fixes the bug".  Not when the
+ * subject is about a typo, or the body says "No functional change" or
+ * explains itself with "No Fixes: tag".
+ */
+bool lint_says_fix(const char *subject, const char *body);
 void lint_report_release(struct lint_report *r);
 
 /*

@@ -190,6 +190,76 @@ static void test_fixes(void **state)
 		   LINT_FIXES, 9, "has 13 digits; use the 12-digit abbreviation: Fixes: 0123456789ab");
 }
 
+static void test_says_fix(void **state)
+{
+	assert_true(lint_says_fix("KVM: x86: Fix the notifier", ""));
+	assert_true(lint_says_fix("KVM: x86: fixes for the notifier", NULL));
+	assert_true(lint_says_fix("KVM: x86: FIXED notifier", ""));
+	assert_true(lint_says_fix("KVM: x86: Tidy up",
+				  "Why.\n\nThis\n  fixes the leak.\n"));
+	assert_true(lint_says_fix("KVM: x86: Tidy up", "It fixes a bug.\n"));
+	/* only whole words, and not what a body says it does not fix */
+	assert_false(lint_says_fix("KVM: x86: Prefix the notifier", ""));
+	assert_false(lint_says_fix("KVM: x86: fixup the notifier", ""));
+	assert_false(lint_says_fix("KVM: x86: Tidy up",
+				   "which the next patch fixes.\n"));
+	/* the ways out */
+	assert_false(lint_says_fix("docs: vfio: fix typo", ""));
+	assert_false(lint_says_fix("KVM: x86: Fix sparse warnings",
+				   "No functional\nchange.\n"));
+	assert_false(lint_says_fix("KVM: x86: Fix the notifier",
+				   "No Fixes: tag: the bug is older than\n"
+				   "the history we have.\n"));
+}
+
+static void test_fixes_missing(void **state)
+{
+	const char *subj = "Subject: [PATCH] KVM: x86: Explain";
+	const char *tags = "Fixes: 16e8d74d2da9 (\"KVM: x86: notifier for clocksource changes\")\n"
+		"Fixes: 0123456789ab (\"KVM: a commit of the tree\")\n";
+	struct lint_report r = { 0 };
+	char *t, *u;
+	const char *at;
+
+	/* a "Fix" subject with its Fixes: tags is clean */
+	lint_variant(&r, subj, "Subject: [PATCH] KVM: x86: Fix");
+	assert_int_equal(r.nr, 0);
+
+	/* without them: one warning, on the subject line */
+	at = strstr(good, tags);
+	assert_non_null(at);
+	t = xasprintf("%.*s%s", (int)(at - good), good, at + strlen(tags));
+	u = xasprintf("%.*s%s%s", (int)(strstr(t, subj) - t), t,
+		      "Subject: [PATCH] KVM: x86: Fix",
+		      strstr(t, subj) + strlen(subj));
+	lint_patch(&r, &ctx, "p.patch", u, strlen(u));
+	assert_int_equal(r.nr, 1);
+	assert_string_equal(lint_check_name(r.v[0].check), "fixes-missing");
+	assert_true(r.v[0].warning);
+	assert_int_equal(r.v[0].line, 4);
+	assert_int_equal(lint_problems(&r), 0);
+	assert_int_equal(lint_count_warnings(&r, "p.patch"), 1);
+	assert_int_equal(lint_count(&r, "p.patch"), 1);
+	lint_report_release(&r);
+
+	/* the subject as it is, but the body says it fixes a bug */
+	lint_patch(&r, &ctx, "p.patch", t, strlen(t));
+	assert_int_equal(r.nr, 0);
+	free(u);
+	at = strstr(t, "Why.");
+	u = xasprintf("%.*s%s%s", (int)(at - t), t, "This fixes it.", at + 4);
+	lint_patch(&r, &ctx, "p.patch", u, strlen(u));
+	assert_int_equal(r.nr, 1);
+	assert_true(r.v[0].warning);
+	/* a problem next to it is counted apart */
+	lint_add(&r, LINT_FIXES, "p.patch", 1, "x");
+	assert_int_equal(lint_problems(&r), 1);
+	assert_int_equal(lint_count_warnings(&r, "p.patch"), 1);
+	lint_report_release(&r);
+	free(t);
+	free(u);
+}
+
 static void test_diffstat(void **state)
 {
 	expect_one(" arch/x86/kvm/x86.c | 2 +-\n",
@@ -309,6 +379,8 @@ int main(void)
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_subject_allowed),
 		cmocka_unit_test(test_fixes),
+		cmocka_unit_test(test_says_fix),
+		cmocka_unit_test(test_fixes_missing),
 		cmocka_unit_test(test_diffstat),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_duplicates),
