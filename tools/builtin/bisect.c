@@ -248,6 +248,7 @@ static int run_step(const struct bisect_opts *o, const char *tree,
 	ctx.boot_timeout = 120;
 	if (check_ctx_init(&ctx))
 		goto out;
+	fprintf(stderr, "bisect: accel: %s\n", ctx.accel.why);
 	fprintf(stderr, "bisect: step at %.12s: building\n", r.commit);
 	if (check_build(&ctx, tag, &r))
 		goto out;

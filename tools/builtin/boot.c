@@ -26,13 +26,19 @@ const char cmd_boot_usage[] =
 	"                    [--append ARGS] [--timeout S] [--test-timeout S]\n"
 	"                    [--boot-timeout S] [--json | --tap] [--console]\n"
 	"                    [--report FILE] [--known-failures FILE]\n"
-	"                    [--gzip LEVEL] [--no-kvm]\n"
+	"                    [--gzip LEVEL] [--kvm | --no-kvm]\n"
 	"\n"
 	"Packs busybox, kernel-overlay/init and the selftests into an\n"
-	"initramfs, boots it under QEMU (-cpu max,la57=off under TCG; KVM with\n"
-	"-cpu host when /dev/kvm works) and shows each test's result as the\n"
+	"initramfs, boots it under QEMU and shows each test's result as the\n"
 	"guest reports it on its second serial port. Tests with a NAME.cmdline\n"
 	"run in a boot of their own with those kernel parameters.\n"
+	"\n"
+	"The accelerator is KVM (-enable-kvm -cpu host) only where /dev/kvm\n"
+	"opens, KVM_CREATE_VM works and the guest gets VMX or SVM (the host\n"
+	"CPU has it and kvm_intel's or kvm_amd's 'nested' is on); otherwise\n"
+	"TCG (-cpu max,la57=off, which gives the guest SVM). One line says\n"
+	"which and why. If QEMU fails to start under KVM, the boot runs again\n"
+	"under TCG.\n"
 	"\n"
 	"The verdict is 'ok' only if the init reported it was done and the\n"
 	"console has no panic, oops, BUG, WARN, lockdep splat or stall;\n"
@@ -61,9 +67,11 @@ const char cmd_boot_usage[] =
 	"    --report FILE        the JSON report (default out/results/boot.json)\n"
 	"    --known-failures F   default selftests/known-failures\n"
 	"    --gzip LEVEL         compress the initramfs (0: none, default)\n"
-	"    --no-kvm             use TCG even if /dev/kvm works\n"
+	"    --kvm                use KVM (an error where it cannot run)\n"
+	"    --no-kvm             use TCG even where KVM would do\n"
 	"\n"
-	"Exit status: 0 if every boot is ok and no test failed, 1 otherwise.\n"
+	"Exit status: 0 if every boot is ok and no test failed, 1 if not, 2 if\n"
+	"the tool could not boot (no kernel, --kvm where KVM cannot run).\n"
 	"Logs: out/logs/console-<stamp>.log (kept on failure),\n"
 	"out/results/boot.json and boot.tap.\n";
 
@@ -77,7 +85,8 @@ struct boot_opts {
 	const char *known_path;
 	double timeout, test_timeout, boot_timeout;
 	int level;
-	bool json, tap, console, no_tests, no_kvm;
+	int kvm;			/* 1 --kvm, 0 --no-kvm, -1 */
+	bool json, tap, console, no_tests;
 };
 
 /* One boot and what came of it. */
@@ -150,6 +159,7 @@ static void json_str_or_null(struct strbuf *sb, const char *s)
 }
 
 static void write_json(struct strbuf *sb, const struct boot_opts *o,
+		       const struct accel_choice *accel,
 		       enum vm_verdict verdict, int exit_code,
 		       const struct boot_run *b, size_t nr_boots,
 		       const struct test_result *t, size_t nr)
@@ -166,6 +176,12 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 	sb_addf(sb, "%d,", exit_code);
 	json_key(sb, "kernel");
 	json_str(sb, o->kernel);
+	sb_addch(sb, ',');
+	json_key(sb, "accel");
+	json_str(sb, accel_name(accel->accel));
+	sb_addch(sb, ',');
+	json_key(sb, "accel_reason");
+	json_str(sb, accel->why);
 	sb_addch(sb, ',');
 	json_key(sb, "counts");
 	sb_addf(sb, "{\"pass\":%u,\"skip\":%u,\"fail\":%u,\"xfail\":%u,"
@@ -192,6 +208,12 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 		sb_addstr(sb, v->run.done ? "true," : "false,");
 		json_key(sb, "kvm");
 		sb_addstr(sb, v->kvm ? "true," : "false,");
+		json_key(sb, "accel");
+		json_str(sb, accel_name(v->accel.accel));
+		sb_addch(sb, ',');
+		json_key(sb, "fallback");
+		json_str_or_null(sb, v->fallback);
+		sb_addch(sb, ',');
 		json_key(sb, "qemu_status");
 		sb_addf(sb, "%d,", v->qemu_status);
 		json_key(sb, "watchdog");
@@ -425,8 +447,14 @@ static int parse_args(int argc, char **argv, struct boot_opts *o,
 			o->console = true;
 		} else if (!strcmp(argv[i], "--no-tests")) {
 			o->no_tests = true;
-		} else if (!strcmp(argv[i], "--no-kvm")) {
-			o->no_kvm = true;
+		} else if (!strcmp(argv[i], "--no-kvm") ||
+			   !strcmp(argv[i], "--kvm")) {
+			int kvm = !strcmp(argv[i], "--kvm");
+
+			if (o->kvm >= 0 && o->kvm != kvm)
+				return usage_error(cmd_boot_usage,
+						   "--kvm and --no-kvm exclude each other");
+			o->kvm = kvm;
 		} else {
 			return usage_error(cmd_boot_usage,
 					   "unknown argument '%s'", argv[i]);
@@ -490,7 +518,7 @@ static int run_boot(const struct boot_opts *o, const struct testset *ts,
 		.timeout = o->timeout,
 		.boot_timeout = o->boot_timeout,
 		.test_timeout = o->test_timeout,
-		.kvm = o->no_kvm ? 0 : -1,
+		.kvm = o->kvm,
 		.echo_console = o->console,
 		.on_result = on_result,
 	};
@@ -597,7 +625,10 @@ static void settle_logs(struct boot_run *b, bool failed, size_t idx,
 
 int cmd_boot(int argc, char **argv)
 {
-	struct boot_opts o = { .test_timeout = 300, .boot_timeout = 120 };
+	struct boot_opts o = {
+		.test_timeout = 300, .boot_timeout = 120, .kvm = -1
+	};
+	struct accel_choice accel;
 	struct known_failures known = { 0 };
 	struct testset ts = { 0 };
 	struct boot_group *groups = NULL, single = { 0 };
@@ -614,7 +645,7 @@ int cmd_boot(int argc, char **argv)
 	ret = parse_args(argc, argv, &o, &build);
 	if (ret)
 		goto done;
-	ret = 1;
+	ret = 2;
 	if (!build)
 		build = kbuild_default_build();
 	if (!o.kernel) {
@@ -664,6 +695,11 @@ int cmd_boot(int argc, char **argv)
 	} else {
 		nr_groups = testset_group(&ts, &groups);
 	}
+	if (accel_choose(o.kvm, &accel)) {
+		error("%s", accel.why);
+		goto done;
+	}
+	fprintf(stderr, "accel: %s\n", accel.why);
 	boots = xcalloc(nr_groups, sizeof(*boots));
 	st = stamp();
 	for (i = 0; i < nr_groups; i++) {
@@ -675,6 +711,11 @@ int cmd_boot(int argc, char **argv)
 			     st, i, nr_groups, b))
 			goto done;
 		nr_boots++;
+		if (b->vm.fallback) {
+			fprintf(stderr, "boot %zu/%zu: %s\n", i + 1, nr_groups,
+				b->vm.fallback);
+			accel = b->vm.accel;
+		}
 		tap_judge(&b->vm.run, b->want, b->nr_want, &known, i, &res,
 			  &nr_res, &alloc_res);
 		failed = b->vm.verdict != VV_OK;
@@ -722,11 +763,13 @@ int cmd_boot(int argc, char **argv)
 		char *report = o.report ? xstrdup(o.report) :
 					  path_join(dir, "boot.json");
 		char *tapf = path_join(dir, "boot.tap");
+		char *header = xasprintf("accel: %s", accel.why);
 
 		mkdir_p(dir, 0755);
-		write_json(&js, &o, verdict, exit_code, boots, nr_boots, res,
-			   nr_res);
-		tap_write(&tap, res, nr_res);
+		write_json(&js, &o, &accel, verdict, exit_code, boots,
+			   nr_boots, res, nr_res);
+		tap_write(&tap, header, res, nr_res);
+		free(header);
 		if (write_file_atomic(report, js.buf, js.len))
 			warning("cannot write %s: %s", report,
 				strerror(errno));
@@ -741,9 +784,10 @@ int cmd_boot(int argc, char **argv)
 			for (i = 0; i < nr_boots; i++)
 				print_boot_problems(stdout, &boots[i], i,
 						    nr_boots);
-			printf("verdict: %s (%zu boot%s); report %s\n",
+			printf("verdict: %s (%zu boot%s, %s); report %s\n",
 			       vm_verdict_name(verdict), nr_boots,
-			       nr_boots == 1 ? "" : "s", report);
+			       nr_boots == 1 ? "" : "s",
+			       accel_name(accel.accel), report);
 		}
 		sb_release(&js);
 		sb_release(&tap);

@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 K=${KSERIES_TEST_KERNEL:-}
 ST=${KSERIES_TEST_SELFTESTS:-}
 
-plan 30
+plan 40
 
 mkdir -p "$T/proj/kernel-overlay" "$T/proj/selftests"
 cp "$top/kernel-overlay/init" "$T/proj/kernel-overlay/init"
@@ -45,13 +45,27 @@ ks selftests --tree "$T/nope" --build "$T/b"
 check "selftests: no headers installed is a clear error" \
 	sh -c "[ $rc = 1 ] && grep -q \"run 'kseries build' first\" '$T/out.txt'"
 ks boot --kernel "$T/nope/bzImage" --no-tests
-check "boot: no kernel image is a clear error" \
-	sh -c "[ $rc = 1 ] && grep -q 'no kernel image' '$T/out.txt'"
+check "boot: no kernel image is a clear error (2)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no kernel image' '$T/out.txt'"
 ks boot --no-tests --cmd true
 check "boot: --no-tests and --cmd exclude each other" rc_is 129
+ks boot --no-tests --kvm --no-kvm
+check "boot: --kvm and --no-kvm exclude each other" rc_is 129
+
+# The accelerator: KSERIES_ACCEL_PROBE stands in for what the probe of
+# /dev/kvm, KVM_CREATE_VM, cpuinfo and 'nested' would find.
+: >"$T/fake-bzImage"
+KSERIES_ACCEL_PROBE="dev=2" ks boot --kernel "$T/fake-bzImage" --no-tests --kvm
+check "boot --kvm without /dev/kvm: exit 2, says why" \
+	sh -c "[ $rc = 2 ] && grep -q -- '--kvm: no /dev/kvm on this host' '$T/out.txt'"
+KSERIES_ACCEL_PROBE="dev=0 vm=0 flags=none" ks boot --kernel "$T/fake-bzImage" \
+	--no-tests --kvm --timeout 5 --boot-timeout 2
+check "boot --kvm where the guest cannot nest: KVM all the same, with a warning" \
+	grep -q 'accel: KVM: --kvm, although the host CPU has no VMX/SVM to give the guest' \
+		"$T/out.txt"
 
 if [ -z "$K" ] || [ ! -f "$K" ]; then
-	while [ $test_nr -lt 30 ]; do
+	while [ $test_nr -lt 40 ]; do
 		skip "boot with a real kernel" "no KSERIES_TEST_KERNEL"
 	done
 	done_testing
@@ -91,6 +105,43 @@ check "suite: TAP report with TODO for the known failure" \
 		"$KSERIES_OUT/results/boot.tap"
 check "suite: JSON report with verdict and counts" \
 	sh -c 'json_has() { grep -F -q "\"$1\":$2" "$KSERIES_OUT/results/boot.json"; }; json_has verdict "\"ok\"" && json_has pass 2 && json_has skip 2 && json_has xfail 1 && json_has fail 0'
+check "suite: one line says which accelerator and why" \
+	grep -E -q '^accel: (TCG|KVM): ' "$T/out.txt"
+check "suite: the reports record the accelerator" \
+	sh -c "grep -E -q '\"accel\":\"(tcg|kvm)\",\"accel_reason\":\"(TCG|KVM): ' '$KSERIES_OUT/results/boot.json' && sed -n 2p '$KSERIES_OUT/results/boot.tap' | grep -E -q '^# accel: (TCG|KVM): ' && grep -E -q '^verdict: ok \(2 boots, (tcg|kvm)\)' '$T/out.txt'"
+
+# A host whose probe says KVM can nest, but whose QEMU fails to start
+# under -enable-kvm (as on an AMD EPYC without SVM: "failed to set MSR
+# 0x10a"): a stand-in qemu-system-x86_64 first on PATH fails that way and
+# runs the real QEMU otherwise. The boot falls back to TCG and says why.
+real_qemu=$(command -v qemu-system-x86_64)
+mkdir -p "$T/stub"
+cat >"$T/stub/qemu-system-x86_64" <<EOS
+#!/bin/sh
+for a; do
+	if [ "\$a" = -enable-kvm ]; then
+		echo 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69' >&2
+		exit 1
+	fi
+done
+exec '$real_qemu' "\$@"
+EOS
+chmod 755 "$T/stub/qemu-system-x86_64"
+PATH="$T/stub:$PATH" KSERIES_ACCEL_PROBE="dev=0 vm=0 flags=svm nested=1" \
+	ks boot --kernel "$K" --tests-dir "$S" --tests sh/pass_test,sh/lockdown_test
+check "fall-back: KVM chosen first, and why" \
+	grep -q '^accel: KVM: /dev/kvm works and kvm_amd nests SVM for the guest$' "$T/out.txt"
+check "fall-back: QEMU failed under KVM, the boot ran under TCG and passed" \
+	sh -c "[ $rc = 0 ] && grep -q '^boot 1/2: TCG: QEMU failed to start under KVM (qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69); retrying under TCG$' '$T/out.txt' && grep -q '^PASS  *sh/pass_test' '$T/out.txt' && grep -q '^PASS  *sh/lockdown_test' '$T/out.txt'"
+check "fall-back: the second boot went straight to TCG" \
+	sh -c "! grep -q '^boot 2/2: TCG: QEMU failed' '$T/out.txt' && [ \$(grep -o '\"accel\":\"tcg\"' '$KSERIES_OUT/results/boot.json' | wc -l) = 3 ]"
+check "fall-back: the report says TCG and why" \
+	grep -F -q '"accel":"tcg","accel_reason":"TCG: QEMU failed to start under KVM (qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69); retrying under TCG"' \
+		"$KSERIES_OUT/results/boot.json"
+PATH="$T/stub:$PATH" KSERIES_ACCEL_PROBE="dev=0 vm=0 flags=svm nested=1" \
+	ks boot --kernel "$K" --tests-dir "$S" --tests sh/pass_test --kvm
+check "fall-back: not when --kvm forces KVM (qemu-failed, exit 1)" \
+	sh -c "[ $rc = 1 ] && grep -q '^verdict: qemu-failed' '$T/out.txt'"
 
 printf '#!/bin/sh\nexit 0\n' >"$S/sh/known_test"
 ks boot --kernel "$K" --tests-dir "$S" --tests sh/known_test

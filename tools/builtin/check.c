@@ -22,6 +22,7 @@ const char cmd_check_usage[] =
 	"                     [--tree DIR] [--build DIR] [--tests-dir DIR]\n"
 	"                     [--series FILE] [-j N] [--test-timeout S]\n"
 	"                     [--no-cache] [--keep-logs] [--json | --tap]\n"
+	"                     [--kvm | --no-kvm]\n"
 	"\n"
 	"For each commit from the base to the tip, in order: an incremental\n"
 	"build (same O= directory, ccache), a boot in QEMU, and the selftests\n"
@@ -40,7 +41,8 @@ const char cmd_check_usage[] =
 	"shown, not judged.\n"
 	"\n"
 	"Results are cached in <cache>/check by commit, Kconfig fragments,\n"
-	"toolchain (gcc, ld, QEMU), test binaries, the guest's init, known\n"
+	"toolchain (gcc, ld, QEMU), the guest's accelerator (KVM or TCG, as\n"
+	"'kseries boot --help' says), test binaries, the guest's init, known\n"
 	"failures and options, so a re-run after changing the last patch\n"
 	"checks only that patch. The work tree is walked with HEAD detached\n"
 	"at each commit and put back at the end (or, if the check was\n"
@@ -69,6 +71,8 @@ const char cmd_check_usage[] =
 	"    --json            print the JSON report instead of the matrix\n"
 	"    --tap             print one TAP line a patch (the matrix as\n"
 	"                      comments), for 'make test'\n"
+	"    --kvm, --no-kvm   force the guest's accelerator (default: KVM\n"
+	"                      only where the guest can nest; see boot)\n"
 	"\n"
 	"Progress goes to stderr, a few lines a patch with times.\n"
 	"Exit status: 0 no patch flagged, 1 a patch flagged or an error,\n"
@@ -79,7 +83,7 @@ struct check_opts {
 	const char *series;
 	int jobs;
 	double test_timeout;
-	bool build_only, no_cache, keep_logs, json, tap;
+	bool build_only, no_cache, keep_logs, json, tap, kvm, no_kvm;
 };
 
 static int parse_args(int argc, char **argv, struct check_opts *o)
@@ -137,6 +141,10 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 			o->json = true;
 		} else if (!strcmp(argv[i], "--tap")) {
 			o->tap = true;
+		} else if (!strcmp(argv[i], "--kvm")) {
+			o->kvm = true;
+		} else if (!strcmp(argv[i], "--no-kvm")) {
+			o->no_kvm = true;
 		} else {
 			return usage_error(cmd_check_usage,
 					   "unknown argument '%s'", argv[i]);
@@ -153,6 +161,9 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 	if (o->build_only && o->tests)
 		return usage_error(cmd_check_usage,
 				   "--build-only excludes --tests");
+	if (o->kvm && o->no_kvm)
+		return usage_error(cmd_check_usage,
+				   "--kvm and --no-kvm exclude each other");
 	return 0;
 }
 
@@ -474,8 +485,15 @@ int cmd_check(int argc, char **argv)
 	ctx.test_timeout = o.test_timeout;
 	ctx.boot_timeout = 120;
 	ctx.keep_logs = o.keep_logs;
+	ctx.kvm = o.kvm;
+	ctx.no_kvm = o.no_kvm;
 	if (check_ctx_init(&ctx))
 		goto out;
+	if (!o.build_only) {
+		fprintf(stderr, "accel: %s\n", ctx.accel.why);
+		memcpy(rep.accel, accel_name(ctx.accel.accel), 4);
+		rep.accel_why = xstrdup(ctx.accel.why);
+	}
 
 	series = o.series ? xstrdup(o.series) : project_path("series");
 	patches = project_path("patches");

@@ -175,6 +175,8 @@ void check_result_format(const struct check_result *r, struct strbuf *out)
 		sb_addf(out, "boot %s %.3f %u %u\n",
 			vm_verdict_name(r->verdict), r->boot_secs, r->boots,
 			r->retries);
+	if (r->accel[0])
+		sb_addf(out, "accel %s\n", r->accel);
 	if (r->reused)
 		sb_addstr(out, "reused\n");
 	if (r->evidence) {
@@ -233,6 +235,10 @@ static int parse_line(struct check_result *r, const char *line)
 		if (strlen(v) != 64)
 			return -1;
 		memcpy(r->image, v, 65);
+	} else if (skip_prefix(line, "accel ", &v)) {
+		if (strcmp(v, "kvm") && strcmp(v, "tcg"))
+			return -1;
+		snprintf(r->accel, sizeof(r->accel), "%s", v);
 	} else if (skip_prefix(line, "log ", &v)) {
 		free(r->log);
 		r->log = unescape(v, strlen(v));
@@ -448,8 +454,12 @@ int check_ctx_init(struct check_ctx *c)
 	free(g);
 	free(l);
 	free(q);
+	if (accel_choose(c->kvm ? 1 : c->no_kvm ? 0 : -1, &c->accel))
+		return error("%s", c->accel.why);
 	sha256_init(&h);
 	hash_update(&h, c->toolchain, strlen(c->toolchain) + 1);
+	/* A guest under KVM may pass or skip what fails under TCG. */
+	hash_update(&h, accel_name(c->accel.accel), 4);
 	for (i = 0; i < c->nr_fragments; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		const char *base = strrchr(c->fragments[i], '/');
@@ -539,9 +549,29 @@ int check_cache_load(const struct check_ctx *c, const char *key,
 		else
 			r->cached = true;
 	}
+	if (!ret && r->accel[0] && strcmp(r->accel, check_accel(c))) {
+		/* Its guest fell back to another accelerator. */
+		check_result_release(r);
+		ret = -1;
+	}
 	sb_release(&sb);
 	free(path);
 	return ret;
+}
+
+/* What vm_opts.kvm says for the accelerator chosen in check_ctx_init(). */
+static int ctx_want(const struct check_ctx *c)
+{
+	return c->accel.forced ? c->accel.accel == ACCEL_KVM : -1;
+}
+
+const char *check_accel(const struct check_ctx *c)
+{
+	struct accel_choice now;
+
+	if (accel_choose(ctx_want(c), &now))
+		return accel_name(c->accel.accel);
+	return accel_name(now.accel);
 }
 
 int check_cache_store(const struct check_ctx *c, const char *key,
@@ -744,7 +774,7 @@ int check_boot(struct check_ctx *c, const struct check_suite *s,
 			.timeout = 1800,
 			.boot_timeout = c->boot_timeout,
 			.test_timeout = c->test_timeout,
-			.kvm = -1,
+			.kvm = ctx_want(c),
 		};
 		struct test_result *res = NULL;
 		size_t nr_res = 0, alloc_res = 0, i;
@@ -767,6 +797,8 @@ int check_boot(struct check_ctx *c, const struct check_suite *s,
 			}
 			r->boots++;
 			r->boot_secs += v.duration;
+			snprintf(r->accel, sizeof(r->accel), "%s",
+				 accel_name(v.accel.accel));
 			if (attempt || !infrastructure_failure(&v) ||
 			    check_interrupted)
 				break;
@@ -843,6 +875,7 @@ void check_reuse_boot(struct check_result *r, const struct check_result *from)
 
 	r->booted = from->booted;
 	r->verdict = from->verdict;
+	memcpy(r->accel, from->accel, sizeof(r->accel));
 	r->boots = 0;
 	r->retries = 0;
 	r->boot_secs = 0;
@@ -1418,6 +1451,7 @@ void check_report_release(struct check_report *rep)
 	free(rep->from);
 	free(rep->to);
 	free(rep->tree);
+	free(rep->accel_why);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -1460,10 +1494,35 @@ static void quote_lines(struct strbuf *sb, const char *text,
 	}
 }
 
+/* The accelerator line, and the rows that ran under another one. */
+static void matrix_accel(const struct check_report *rep, struct strbuf *sb)
+{
+	size_t i;
+
+	if (rep->build_only || !rep->accel[0])
+		return;
+	sb_addf(sb, "guest accelerator: %s (%s)\n", rep->accel,
+		rep->accel_why ? rep->accel_why : "");
+	for (i = 0; i < rep->nr; i++) {
+		const struct check_row *row = &rep->rows[i];
+
+		if (!row->r.booted || !row->r.accel[0] ||
+		    !strcmp(row->r.accel, rep->accel))
+			continue;
+		sb_addstr(sb, "  but under ");
+		sb_addstr(sb, row->r.accel);
+		sb_addstr(sb, ": ");
+		row_label(sb, row, 0);
+		sb_addch(sb, '\n');
+	}
+}
+
 static void matrix_header(const struct check_report *rep, struct strbuf *sb)
 {
 	size_t c;
 	int pad = SUBJECT_WIDTH + 1 + 6 + 4 + 4 + 1 + 12;
+
+	matrix_accel(rep, sb);
 
 	if (rep->nr_cols >= 10) {
 		sb_addf(sb, "%*s", pad, "");
@@ -1625,6 +1684,12 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 	sb_addch(sb, ',');
 	json_key(sb, "to");
 	json_opt_str(sb, rep->to);
+	sb_addch(sb, ',');
+	json_key(sb, "accel");
+	json_opt_str(sb, rep->accel[0] ? rep->accel : NULL);
+	sb_addch(sb, ',');
+	json_key(sb, "accel_reason");
+	json_opt_str(sb, rep->accel_why);
 	sb_addf(sb, ",\"build_only\":%s,\"flagged\":%u,\"tests\":[",
 		rep->build_only ? "true" : "false", rep->flagged);
 	for (c = 0; c < rep->nr_cols; c++) {
@@ -1677,6 +1742,9 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 			sb_addch(sb, '{');
 			json_key(sb, "verdict");
 			json_str(sb, vm_verdict_name(r->verdict));
+			sb_addch(sb, ',');
+			json_key(sb, "accel");
+			json_opt_str(sb, r->accel[0] ? r->accel : NULL);
 			sb_addf(sb, ",\"qemu_secs\":%.3f,\"boots\":%u,\"retries\":%u,",
 				r->boot_secs, r->boots, r->retries);
 			json_key(sb, "evidence");
@@ -1766,8 +1834,14 @@ void check_format_junit(const struct check_report *rep, struct strbuf *sb)
 			junit_add(s, "boot", JU_SKIP, -1, rep->build_only ?
 				  "build only" : "not booted", NULL);
 		} else {
+			/* The case's name says which accelerator ran it. */
+			const char *name = !strcmp(r->accel, "kvm") ?
+					   "boot (kvm)" :
+					   !strcmp(r->accel, "tcg") ?
+					   "boot (tcg)" : "boot";
+
 			sb_addf(b, "boot: %s", vm_verdict_name(r->verdict));
-			junit_add(s, "boot", r->verdict == VV_OK ? JU_PASS :
+			junit_add(s, name, r->verdict == VV_OK ? JU_PASS :
 				  JU_FAIL, r->boot_secs, b->buf, r->evidence);
 		}
 		for (c = 0; c < rep->nr_cols; c++) {
@@ -1820,6 +1894,9 @@ void check_format_tap(const struct check_report *rep, struct strbuf *sb)
 {
 	size_t i;
 
+	if (rep->accel[0] && !rep->build_only)
+		sb_addf(sb, "# guest accelerator: %s (%s)\n", rep->accel,
+			rep->accel_why ? rep->accel_why : "");
 	sb_addf(sb, "1..%zu\n", rep->nr ? rep->nr - 1 : 0);
 	for (i = 1; i < rep->nr; i++) {
 		const struct check_row *row = &rep->rows[i];

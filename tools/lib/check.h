@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "accel.h"
 #include "kbuild.h"
 #include "tap.h"
 #include "testset.h"
@@ -60,6 +61,7 @@ struct check_result {
 	double total_secs;		/* the whole step, kseries included */
 	char *log;			/* the build log kept, or NULL */
 	char image[65];			/* sha256 of the bzImage, or "" */
+	char accel[4];			/* the guest's: "kvm", "tcg", "" */
 	bool cached;			/* read back from the cache */
 	bool reused;			/* boot results of the same image */
 };
@@ -101,6 +103,7 @@ struct check_ctx {
 	const struct known_failures *known;
 	double test_timeout, boot_timeout;
 	bool keep_logs;			/* keep good commits' logs too */
+	bool kvm, no_kvm;		/* force KVM or TCG (accel.h) */
 
 	/* Filled by check_ctx_init() */
 	char inputs[65];		/* fragments, toolchain, options,
@@ -109,9 +112,13 @@ struct check_ctx {
 	struct wdb db;
 	bool db_loaded;
 	char *toolchain;		/* "gcc ...; QEMU ..." */
+	struct accel_choice accel;	/* part of every key */
 };
 
-/* Digest the inputs (fragments, gcc and QEMU versions); load the db. */
+/*
+ * Choose the accelerator; digest the inputs (fragments, gcc and QEMU
+ * versions, the accelerator); load the db.
+ */
 int check_ctx_init(struct check_ctx *c);
 void check_ctx_release(struct check_ctx *c);
 
@@ -121,11 +128,16 @@ void check_ctx_release(struct check_ctx *c);
  */
 void check_key(const struct check_ctx *c, const char *commit,
 	       const struct check_suite *suite, char key[65]);
-/* Read the cached result of @key; 0 if there was one. */
+/*
+ * Read the cached result of @key; 0 if there was one and its guest ran
+ * under the accelerator in use now (check_accel()).
+ */
 int check_cache_load(const struct check_ctx *c, const char *key,
 		     struct check_result *r);
 int check_cache_store(const struct check_ctx *c, const char *key,
 		      const struct check_result *r);
+/* "kvm" or "tcg": what boots use now (TCG after a fall-back). */
+const char *check_accel(const struct check_ctx *c);
 
 /*
  * Build what the work tree holds now: config (merged again only if its
@@ -201,6 +213,8 @@ struct check_report {
 	bool build_only;
 	char *from, *to;		/* commit ids */
 	char *tree;
+	char accel[4];			/* the accelerator chosen: "tcg" */
+	char *accel_why;		/* and why, in one line */
 	unsigned int flagged;
 };
 

@@ -60,6 +60,7 @@ static void test_roundtrip(void **state)
 	r.total_secs = 20;
 	memset(r.image, 'b', 64);
 	r.reused = true;
+	strcpy(r.accel, "tcg");
 	check_result_format(&r, &a);
 	assert_int_equal(check_result_parse(&back, a.buf), 0);
 	check_result_format(&back, &b);
@@ -68,6 +69,7 @@ static void test_roundtrip(void **state)
 	assert_int_equal(back.verdict, VV_PANIC);
 	assert_int_equal(back.retries, 1);
 	assert_string_equal(back.image, r.image);
+	assert_string_equal(back.accel, "tcg");
 	assert_true(back.reused);
 	assert_string_equal(back.evidence, r.evidence);
 	assert_int_equal(back.warnings.nr, 1);
@@ -86,6 +88,8 @@ static void test_roundtrip(void **state)
 			 -1);
 	assert_int_equal(check_result_parse(&back, "kseries-check 1\nsubject x\n"),
 			 -1);	/* no commit */
+	assert_int_equal(check_result_parse(&back, "kseries-check 1\naccel hvf\n"),
+			 -1);
 	check_result_release(&r);
 	sb_release(&a);
 	sb_release(&b);
@@ -354,6 +358,71 @@ static void test_outputs(void **state)
 	check_report_release(&rep);
 }
 
+/*
+ * Every report names the guest's accelerator, and the matrix names the
+ * rows that ran under another one, so results of two machines are never
+ * mixed silently.
+ */
+static void test_outputs_accel(void **state)
+{
+	struct check_report rep = { 0 };
+	struct strbuf m = STRBUF_INIT, j = STRBUF_INIT, x = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT;
+	size_t i;
+
+	make_series(&rep);
+	strcpy(rep.accel, "tcg");
+	rep.accel_why = xstrdup("TCG: no /dev/kvm on this host");
+	for (i = 0; i < rep.nr; i++)
+		if (rep.rows[i].r.booted)
+			strcpy(rep.rows[i].r.accel, i == 1 ? "kvm" : "tcg");
+	check_judge(&rep);
+	check_format_matrix(&rep, &m);
+	assert_true(starts_with(m.buf, "guest accelerator: tcg (TCG: no /dev/kvm on this host)\n  but under kvm: 0001 harmless\n"));
+	assert_null(strstr(m.buf, "but under tcg"));
+	check_format_json(&rep, &j);
+	assert_non_null(strstr(j.buf, "\"accel\":\"tcg\",\"accel_reason\":\"TCG: no /dev/kvm on this host\","));
+	assert_non_null(strstr(j.buf, "\"boot\":{\"verdict\":\"ok\",\"accel\":\"kvm\","));
+	check_format_junit(&rep, &x);
+	assert_non_null(strstr(x.buf, "name=\"boot (kvm)\""));
+	assert_non_null(strstr(x.buf, "name=\"boot (tcg)\""));
+	check_format_tap(&rep, &t);
+	assert_true(starts_with(t.buf, "# guest accelerator: tcg (TCG: no /dev/kvm on this host)\n1..8\n"));
+	sb_release(&m);
+	sb_release(&j);
+	sb_release(&x);
+	sb_release(&t);
+	check_report_release(&rep);
+}
+
+/* The accelerator is one of the inputs every cache key depends on. */
+static void test_key_accel(void **state)
+{
+	char tmpl[] = "/tmp/ks-check-XXXXXX";
+	struct check_ctx tcg = { 0 }, kvm = { 0 };
+
+	assert_non_null(mkdtemp(tmpl));
+	setenv("KSERIES_CACHE", tmpl, 1);
+	paths_reset();
+	setenv("KSERIES_ACCEL_PROBE", "dev=0 vm=0 flags=svm nested=1", 1);
+	tcg.build = kvm.build = tmpl;
+	tcg.no_kvm = true;
+	assert_int_equal(check_ctx_init(&tcg), 0);
+	assert_int_equal(check_ctx_init(&kvm), 0);
+	assert_int_equal(tcg.accel.accel, ACCEL_TCG);
+	assert_int_equal(kvm.accel.accel, ACCEL_KVM);
+	assert_false(kvm.accel.forced);
+	assert_memory_not_equal(tcg.inputs, kvm.inputs, 64);
+	assert_string_equal(check_accel(&tcg), "tcg");
+	assert_string_equal(check_accel(&kvm), "kvm");
+	check_ctx_release(&tcg);
+	check_ctx_release(&kvm);
+	unsetenv("KSERIES_ACCEL_PROBE");
+	unsetenv("KSERIES_CACHE");
+	paths_reset();
+	remove_tree(tmpl);
+}
+
 static void test_junit_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -411,6 +480,8 @@ int main(void)
 		cmocka_unit_test(test_judge_series),
 		cmocka_unit_test(test_judge_rules),
 		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_outputs_accel),
+		cmocka_unit_test(test_key_accel),
 		cmocka_unit_test(test_junit_escape),
 		cmocka_unit_test(test_patch_file),
 	};

@@ -341,11 +341,14 @@ void tap_count(const struct test_result *t, size_t nr, struct tap_counts *c)
 	}
 }
 
-void tap_write(struct strbuf *out, const struct test_result *t, size_t nr)
+void tap_write(struct strbuf *out, const char *comment,
+	       const struct test_result *t, size_t nr)
 {
 	size_t i;
 
 	sb_addstr(out, "TAP version 13\n");
+	if (comment)
+		sb_addf(out, "# %s\n", comment);
 	sb_addf(out, "1..%zu\n", nr);
 	for (i = 0; i < nr; i++) {
 		const struct test_result *r = &t[i];

@@ -115,6 +115,8 @@ struct tap_counts {
 };
 
 void tap_count(const struct test_result *t, size_t nr, struct tap_counts *c);
-void tap_write(struct strbuf *out, const struct test_result *t, size_t nr);
+/* @comment (or NULL): a "# ..." line after the version, as the header. */
+void tap_write(struct strbuf *out, const char *comment,
+	       const struct test_result *t, size_t nr);
 
 #endif

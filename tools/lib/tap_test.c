@@ -244,7 +244,7 @@ static void test_write_tap(void **state)
 	};
 	struct strbuf sb = STRBUF_INIT;
 
-	tap_write(&sb, t, ARRAY_SIZE(t));
+	tap_write(&sb, NULL, t, ARRAY_SIZE(t));
 	assert_string_equal(sb.buf,
 		"TAP version 13\n"
 		"1..5\n"

@@ -67,16 +67,6 @@ enum vm_verdict vm_verdict(bool done, bool watchdog, bool qemu_started,
 	return VV_INCOMPLETE;
 }
 
-bool vm_kvm_usable(void)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 void vm_result_release(struct vm_result *r)
 {
 	tap_run_release(&r->run);
@@ -84,6 +74,7 @@ void vm_result_release(struct vm_result *r)
 	free(r->watchdog);
 	free(r->qemu_error);
 	free(r->cmdline);
+	free(r->fallback);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -196,7 +187,8 @@ static char *build_cmdline(const struct vm_opts *o, bool kvm)
 	return sb_detach(&sb);
 }
 
-int vm_run(const struct vm_opts *o, struct vm_result *r)
+/* One run of QEMU, under KVM if @kvm. */
+static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 {
 	const char *argv[48];
 	char *serial0 = xasprintf("file:%s", o->console_log);
@@ -211,7 +203,7 @@ int vm_run(const struct vm_opts *o, struct vm_result *r)
 	memset(r, 0, sizeof(*r));
 	tap_run_init(&r->run);
 	r->first_result = -1;
-	r->kvm = o->kvm > 0 || (o->kvm < 0 && vm_kvm_usable());
+	r->kvm = kvm;
 	r->cmdline = build_cmdline(o, r->kvm);
 
 	argv[argc++] = o->qemu ? o->qemu : "qemu-system-x86_64";
@@ -385,4 +377,35 @@ out:
 	free(mem);
 	free(smp);
 	return ret;
+}
+
+int vm_run(const struct vm_opts *o, struct vm_result *r)
+{
+	struct accel_choice c;
+	char *fallback;
+
+	if (accel_choose(o->kvm, &c)) {
+		memset(r, 0, sizeof(*r));
+		return error("%s", c.why);
+	}
+	if (run_once(o, r, c.accel == ACCEL_KVM))
+		return -1;
+	r->accel = c;
+	if (c.accel != ACCEL_KVM || c.forced || r->verdict != VV_QEMU_FAILED)
+		return 0;
+	/*
+	 * QEMU did not start under KVM although the probe said it could
+	 * (a host CPU that KVM cannot fully virtualize): run under TCG,
+	 * which always can, and keep to TCG for the rest of the process.
+	 */
+	accel_fall_back(r->qemu_error, &c);
+	fallback = xstrdup(c.why);
+	vm_result_release(r);
+	if (run_once(o, r, false)) {
+		free(fallback);
+		return -1;
+	}
+	r->accel = c;
+	r->fallback = fallback;
+	return 0;
 }

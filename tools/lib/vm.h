@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "accel.h"
 #include "console.h"
 #include "tap.h"
 
@@ -55,7 +56,7 @@ struct vm_opts {
 	double grace;			/* extra silence before "hang" */
 	int mem_mb;
 	int smp;
-	int kvm;			/* 1 on, 0 off, -1 if /dev/kvm works */
+	int kvm;			/* 1 KVM, 0 TCG, -1 accel_choose() */
 	bool echo_console;		/* copy the console to stderr live */
 	/* Called for each result as it arrives (may be NULL). */
 	void (*on_result)(void *ctx, const struct test_result *r);
@@ -70,6 +71,9 @@ struct vm_result {
 	double first_result;		/* seconds to the first result, -1 */
 	double duration;		/* seconds QEMU ran */
 	bool kvm;			/* ran with -enable-kvm */
+	struct accel_choice accel;	/* the accelerator it ran with, why */
+	char *fallback;			/* QEMU failed under KVM: why TCG
+					 * ran instead, or NULL */
 	struct console_report console;
 	enum vm_verdict verdict;
 	char *qemu_error;		/* QEMU's messages when it failed */
@@ -78,9 +82,12 @@ struct vm_result {
 
 /* The host's TSC frequency (kHz), for a TCG guest's tsc_early_khz=. */
 unsigned long vm_host_tsc_khz(void);
-/* Whether /dev/kvm can be opened for reading and writing. */
-bool vm_kvm_usable(void);
-/* Run the guest to the end; 0 if it ran (whatever the verdict), -1 if not. */
+/*
+ * Run the guest to the end under the accelerator accel_choose() gives
+ * for @o->kvm; if QEMU fails to start under a KVM that was not forced,
+ * run it again under TCG (@r->fallback says why). 0 if it ran (whatever
+ * the verdict), -1 if not (KVM forced where it cannot run, or no QEMU).
+ */
 int vm_run(const struct vm_opts *o, struct vm_result *r);
 void vm_result_release(struct vm_result *r);
 

@@ -28,10 +28,15 @@ static const char fake_qemu[] =
 	"	-serial) if [ -z \"$con\" ]; then con=${2#file:};\n"
 	"		else res=${2#file:}; fi; shift ;;\n"
 	"	-append) app=$2; shift ;;\n"
+	"	-enable-kvm) kvm=1 ;;\n"
 	"	esac\n"
 	"	shift\n"
 	"done\n"
 	"mode=${app##*fake.mode=}; mode=${mode%% *}\n"
+	"if [ -n \"$kvm\" ] && [ $mode = nokvm ]; then\n"
+	"	echo 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69' >&2\n"
+	"	exit 1\n"
+	"fi\n"
 	"hdr() { printf 'TAP version 13\\n# ks: kernel 5.10.223 %s\\n1..%s\\n' \"$app\" $1 >> $res; }\n"
 	"[ $mode = badarg ] || echo '[    0.000000] Linux version 5.10.223' >> $con\n"
 	"case $mode in\n"
@@ -42,6 +47,7 @@ static const char fake_qemu[] =
 	"	printf 'ok 2 p/b # SKIP time=1ms\\n# ks: done\\n' >> $res\n"
 	"	exit 33 ;;\n"
 	"reboot)	hdr 1; printf 'ok 1 p/a\\n# ks: done\\n' >> $res; exit 0 ;;\n"
+	"nokvm)	hdr 1; printf 'ok 1 p/a\\n# ks: done\\n' >> $res; exit 33 ;;\n"
 	"warn)	hdr 1; echo 'ok 1 p/a' >> $res\n"
 	"	echo '[    1.0] WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2' >> $con\n"
 	"	echo '# ks: done' >> $res; exit 33 ;;\n"
@@ -114,7 +120,6 @@ static void run(struct fixture *f, const char *mode, struct vm_opts *o,
 	o->console_log = con;
 	o->results_log = res;
 	o->qemu_log = ql;
-	o->kvm = 0;
 	o->on_result = count_result;
 	o->ctx = f;
 	f->results = 0;
@@ -288,6 +293,56 @@ static void test_incomplete(void **state)
 	vm_result_release(&r);
 }
 
+/*
+ * A host where the probe says KVM can nest but QEMU fails to start
+ * under it (the MSR 0x10a case): the boot runs again under TCG, says
+ * why, and later boots of the process go straight to TCG. Last: the
+ * fall-back holds for the rest of the process.
+ */
+static void test_run_kvm_falls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct vm_opts o = { .timeout = 20, .kvm = -1 };
+	struct vm_result r;
+	struct strbuf ql = STRBUF_INIT;
+	char *qlog = path_join(f->dir, "qemu.log");
+
+	setenv("KSERIES_ACCEL_PROBE", "dev=0 vm=0 flags=vmx nested=1", 1);
+	run(f, "nokvm", &o, &r);
+	assert_int_equal(r.verdict, VV_OK);
+	assert_false(r.kvm);
+	assert_int_equal(r.accel.accel, ACCEL_TCG);
+	assert_non_null(r.fallback);
+	assert_string_equal(r.fallback,
+			    "TCG: QEMU failed to start under KVM (qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69); retrying under TCG");
+	assert_int_equal(r.run.nr, 1);
+	/* The log is the TCG run's: its command line has no -enable-kvm. */
+	assert_int_equal(read_file(qlog, &ql), 0);
+	assert_null(strstr(ql.buf, "-enable-kvm"));
+	assert_non_null(strstr(ql.buf, "'max,la57=off'"));
+	vm_result_release(&r);
+
+	/* The next boot does not try KVM again. */
+	o.kvm = -1;
+	run(f, "nokvm", &o, &r);
+	assert_int_equal(r.verdict, VV_OK);
+	assert_null(r.fallback);
+	assert_int_equal(r.accel.accel, ACCEL_TCG);
+	vm_result_release(&r);
+
+	/* Forced, KVM is tried, and its failure is the verdict. */
+	o.kvm = 1;
+	run(f, "nokvm", &o, &r);
+	assert_true(r.kvm);
+	assert_int_equal(r.verdict, VV_QEMU_FAILED);
+	assert_non_null(strstr(r.qemu_error, "failed to set MSR 0x10a"));
+	assert_null(r.fallback);
+	vm_result_release(&r);
+	sb_release(&ql);
+	free(qlog);
+	unsetenv("KSERIES_ACCEL_PROBE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_qemu_failed),
 		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_run_kvm_falls_back),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, setup, teardown);
