@@ -16,23 +16,38 @@
 #include "lib/ktree.h"
 #include "lib/mail.h"
 #include "lib/maintainers.h"
+#include "lib/pin.h"
 #include "lib/tree.h"
 
 const char cmd_send_usage[] =
 	"kseries send - post the series: cover letter and patches, threaded\n"
 	"\n"
-	"usage: kseries send [-v N] [--rfc] [--subject-prefix P] [--to ADDR]...\n"
-	"                    [--cc ADDR]... [--file MAINTAINERS | --upstream]\n"
+	"usage: kseries send [-v N] [--rfc] [--subject-prefix P] [--base B]\n"
+	"                    [--to ADDR]... [--cc ADDR]...\n"
+	"                    [--file MAINTAINERS | --upstream [--yes]]\n"
 	"                    [--no-maintainers] [--tree DIR] [--from ADDR]\n"
 	"                    [--in-reply-to MSGID] [--date EPOCH] [--out DIR]\n"
 	"                    [--send [-- GIT-SEND-EMAIL-OPTIONS...]]\n"
 	"\n"
 	"Makes the mails of a posting of the series: a cover letter\n"
-	"\"[PATCH vN 0/M] subject\" and every patch as \"[PATCH vN k/M] ...\",\n"
-	"each patch a reply to the cover letter (Message-Id, In-Reply-To,\n"
-	"References). To and Cc of a patch are what 'kseries maintainers'\n"
-	"gives for it (maintainers in To:, reviewers and lists in Cc:); the\n"
-	"cover letter goes to all of them.\n"
+	"\"[PATCH 5.10 vN 0/M] subject\" and every patch as\n"
+	"\"[PATCH 5.10 vN k/M] ...\", each patch a reply to the cover letter\n"
+	"(Message-Id, In-Reply-To, References). To and Cc of a patch are what\n"
+	"'kseries maintainers' gives for it (maintainers in To:, reviewers and\n"
+	"lists in Cc:); the cover letter goes to all of them.\n"
+	"\n"
+	"Where it goes. By default the project's own MAINTAINERS file (its\n"
+	"review list) decides To/Cc. Upstream's, the kernel tree's MAINTAINERS,\n"
+	"is an explicit choice, --upstream; and since upstream's lists take no\n"
+	"series for an older base, --upstream with a base that is a stable\n"
+	"release (X.Y.Z, such as Linux 5.10.223: upstream has moved past X.Y)\n"
+	"says so and stops unless --yes confirms it.\n"
+	"\n"
+	"The base in the subject. Stable and vendor lists expect the subject\n"
+	"to name the base: \"[PATCH 5.10 v2 03/57]\". It is the subject-base\n"
+	"setting of kernel-overlay/send ('key = value' lines, '#' comments),\n"
+	"else X.Y of the pinned base (kernel-overlay/pin); --base B overrides\n"
+	"both, and an empty value names no base.\n"
 	"\n"
 	"The cover letter is kernel-overlay/cover-letter (its first line is the\n"
 	"subject, then a blank line and the text), followed by \"Changes in vN:\"\n"
@@ -56,11 +71,14 @@ const char cmd_send_usage[] =
 	"    -v N              the version (default: the changelog's newest)\n"
 	"    --rfc             \"[RFC PATCH ...]\"\n"
 	"    --subject-prefix P  P instead of \"PATCH\"\n"
+	"    --base B          name base B in the subject (\"\": none)\n"
 	"    --to ADDR         also mail ADDR (To:); repeat for more\n"
 	"    --cc ADDR         also Cc ADDR; repeat for more\n"
-	"    --file FILE       To/Cc from this MAINTAINERS file (e.g. the\n"
-	"                      project's, for internal review)\n"
-	"    --upstream        To/Cc from the kernel tree's MAINTAINERS (default)\n"
+	"    --file FILE       To/Cc from this MAINTAINERS file (default: the\n"
+	"                      project's MAINTAINERS, its review list)\n"
+	"    --upstream        To/Cc from the kernel tree's MAINTAINERS: upstream\n"
+	"    --yes             with --upstream: yes, mail upstream although the\n"
+	"                      base is older than upstream's current release\n"
 	"    --no-maintainers  only --to and --cc\n"
 	"    --tree DIR        the kernel tree (default $KSERIES_TREE or\n"
 	"                      <cache>/src): MAINTAINERS, base commit, diffstat\n"
@@ -73,7 +91,8 @@ const char cmd_send_usage[] =
 	"    --out DIR         write the mails here instead of out/send\n"
 	"    --send            mail them with git send-email\n"
 	"\n"
-	"Exit status: 0, 1 on failure (nothing sent), 129 usage error.\n";
+	"Exit status: 0, 1 on failure or refusal (nothing sent), 129 usage\n"
+	"error.\n";
 
 struct addrs {
 	char **v;
@@ -233,6 +252,7 @@ static void series_diffstat(struct ktree *kt, struct patch **patches,
 struct posting {
 	int version, total;
 	const char *prefix;
+	const char *base;	/* "5.10" in "[PATCH 5.10 v2 1/3]", or NULL */
 	char *seed;
 	const char *from_email;
 	int64_t date;
@@ -250,6 +270,8 @@ static char *subject_tag(const struct posting *po, int k)
 		w++;
 	}
 	sb_addf(&sb, "[%s", po->prefix);
+	if (po->base && *po->base)
+		sb_addf(&sb, " %s", po->base);
 	if (po->version > 1)
 		sb_addf(&sb, " v%d", po->version);
 	if (po->total > 1 || k == 0)
@@ -309,10 +331,109 @@ static int write_text(const char *path, const struct strbuf *sb)
 	return 0;
 }
 
+/* Strip blanks from both ends of @s, in place. */
+static void trim(char *s)
+{
+	size_t n = strlen(s), b = strspn(s, " \t\r");
+
+	while (n > b && strchr(" \t\r", s[n - 1]))
+		n--;
+	memmove(s, s + b, n - b);
+	s[n - b] = '\0';
+}
+
+/*
+ * The value of @key in kernel-overlay/send ('key = value' lines, '#'
+ * comments): 0 found (*@val, maybe ""), 1 no such file or key, -1 a
+ * malformed line (@err says which).
+ */
+static int send_setting(const char *key, char **val, struct strbuf *err)
+{
+	char *path = project_path("kernel-overlay/send");
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int ret = 1, no = 0;
+
+	*val = NULL;
+	if (read_file(path, &sb)) {
+		free(path);
+		sb_release(&sb);
+		return 1;
+	}
+	for (p = sb.buf; *p; ) {
+		const char *nl = strchrnul(p, '\n'), *eq;
+		char *k, *v;
+
+		no++;
+		while (p < nl && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == nl || *p == '#') {
+			p = *nl ? nl + 1 : nl;
+			continue;
+		}
+		eq = memchr(p, '=', nl - p);
+		if (!eq) {
+			sb_addf(err, "%s:%d: not 'key = value'", path, no);
+			ret = -1;
+			break;
+		}
+		k = xstrndup(p, eq - p);
+		v = xstrndup(eq + 1, nl - eq - 1);
+		trim(k);
+		trim(v);
+		if (!strcmp(k, key)) {
+			free(*val);
+			*val = v;
+			ret = 0;
+		} else {
+			free(v);
+		}
+		free(k);
+		p = *nl ? nl + 1 : nl;
+	}
+	free(path);
+	sb_release(&sb);
+	return ret;
+}
+
+/*
+ * The pinned base's version, "5.10.223" of "Linux 5.10.223", or NULL.
+ * @mm gets its "X.Y".
+ */
+static char *pinned_version(char **mm)
+{
+	struct pin pin = { 0 };
+	const char *v;
+	char *ver = NULL;
+	size_t n;
+
+	*mm = NULL;
+	if (pin_load(&pin, NULL))
+		return NULL;
+	v = pin.name ? strpbrk(pin.name, "0123456789") : NULL;
+	if (v) {
+		ver = xstrndup(v, strspn(v, "0123456789."));
+		n = strspn(ver, "0123456789");
+		if (ver[n] == '.')
+			n += 1 + strspn(ver + n + 1, "0123456789");
+		*mm = xstrndup(ver, n);
+	}
+	pin_release(&pin);
+	return ver;
+}
+
+/* A stable release "X.Y.Z": upstream's current release is past X.Y. */
+static bool is_stable_release(const char *ver)
+{
+	const char *dot = ver ? strchr(ver, '.') : NULL;
+
+	return dot && strchr(dot + 1, '.');
+}
+
 int cmd_send(int argc, char **argv)
 {
 	const char *tree_opt = NULL, *file = NULL, *from_opt = NULL, *v;
-	const char *out_opt = NULL;
+	const char *out_opt = NULL, *base_opt = NULL;
 	struct posting po = { .prefix = "PATCH" };
 	struct addrs to = { 0 }, cc = { 0 }, files = { 0 };
 	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT, mbox = STRBUF_INIT;
@@ -329,7 +450,9 @@ int cmd_send(int argc, char **argv)
 	const char *const *gse_args = NULL;
 	int version = 0, nr_gse = 0, ret = 1;
 	bool send = false, use_maintainers = true, have_tree = false;
-	bool rfc = false, have_date = false;
+	bool rfc = false, have_date = false, upstream = false, yes = false;
+	char *base_setting = NULL, *pinned = NULL, *pinned_mm = NULL;
+	char *own_maintainers = NULL;
 	size_t i;
 
 	cmd_handle_help(argc, argv, cmd_send_usage);
@@ -394,6 +517,8 @@ int cmd_send(int argc, char **argv)
 				return usage_error(cmd_send_usage,
 						   "--subject-prefix needs text");
 			po.prefix = v;
+		} else if ((v = cmd_opt(argc, argv, &k, "--base"))) {
+			base_opt = v;
 		} else if ((v = cmd_opt(argc, argv, &k, "--out"))) {
 			if (!*v)
 				return usage_error(cmd_send_usage,
@@ -402,7 +527,9 @@ int cmd_send(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--rfc")) {
 			rfc = true;
 		} else if (!strcmp(argv[i], "--upstream")) {
-			file = NULL;
+			upstream = true;
+		} else if (!strcmp(argv[i], "--yes")) {
+			yes = true;
 		} else if (!strcmp(argv[i], "--no-maintainers")) {
 			use_maintainers = false;
 		} else if (!strcmp(argv[i], "--send")) {
@@ -423,6 +550,45 @@ int cmd_send(int argc, char **argv)
 	if (rfc) {
 		prefix = xasprintf("RFC %s", po.prefix);
 		po.prefix = prefix;
+	}
+	if (upstream && file)
+		return usage_error(cmd_send_usage,
+				   "--upstream and --file name two MAINTAINERS files: give one");
+	if (yes && !upstream)
+		return usage_error(cmd_send_usage,
+				   "--yes confirms --upstream: add --upstream");
+
+	/* the base: in the subject, and whether upstream takes it */
+	pinned = pinned_version(&pinned_mm);
+	if (base_opt) {
+		po.base = base_opt;
+	} else {
+		int r = send_setting("subject-base", &base_setting, &err);
+
+		if (r < 0) {
+			error("%s", err.buf);
+			goto out;
+		}
+		po.base = r == 0 ? base_setting : pinned_mm;
+	}
+	if (po.base && strpbrk(po.base, "[] \t")) {
+		error("the base in the subject ('%s') cannot have blanks or brackets",
+		      po.base);
+		goto out;
+	}
+	if (upstream && use_maintainers && is_stable_release(pinned) && !yes) {
+		error("the base is Linux %s, a stable release: upstream has moved past %s, and upstream's lists (the kernel tree's MAINTAINERS) do not take a series for it. Mail the project's review list (the default), or add --yes to mail upstream anyway",
+		      pinned, pinned_mm);
+		goto out;
+	}
+	if (!upstream && !file && use_maintainers) {
+		own_maintainers = project_path("MAINTAINERS");
+		if (!path_exists(own_maintainers)) {
+			error("no %s: the project's review list is where a posting goes by default; write it, or use --file, --upstream or --no-maintainers with --to",
+			      own_maintainers);
+			goto out;
+		}
+		file = own_maintainers;
 	}
 
 	/* the series */
@@ -488,7 +654,7 @@ int cmd_send(int argc, char **argv)
 	/* the tree: MAINTAINERS, base commit, diffstat */
 	if (!ktree_open(&kt, tree_opt, &err)) {
 		have_tree = true;
-	} else if (tree_opt || (use_maintainers && !file)) {
+	} else if (tree_opt || (use_maintainers && upstream)) {
 		error("%s", err.buf);
 		goto out;
 	}
@@ -545,6 +711,8 @@ int cmd_send(int argc, char **argv)
 		struct strbuf seed = STRBUF_INIT;
 
 		sb_addf(&seed, "v%d\n%s\n", po.version, po.prefix);
+		if (po.base && *po.base)
+			sb_addf(&seed, "%s\n", po.base);
 		for (i = 0; i < s.nr; i++)
 			sb_addstr(&seed, texts[i]);
 		po.seed = sb_detach(&seed);
@@ -692,5 +860,9 @@ out:
 	free(sender_name);
 	free(sender_email);
 	free(prefix);
+	free(base_setting);
+	free(pinned);
+	free(pinned_mm);
+	free(own_maintainers);
 	return ret;
 }

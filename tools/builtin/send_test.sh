@@ -15,7 +15,7 @@ project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 . "$here/test-lib.sh"
 PY=/usr/bin/python3
 
-plan 32
+plan 38
 
 make_tarball
 make_project
@@ -64,8 +64,8 @@ check "... and writes out/send/v2.mbox with the cover letter and 3 patches" \
 	sh -c "[ \$(grep -c '^From kseries ' '$box') = 4 ]"
 check "... and one mail a file in out/send/v2/" \
 	sh -c "ls '$KSERIES_OUT/send/v2' | tr '\n' ' ' | grep -q '^0000-cover-letter.patch 0001-KVM-x86-change-line-5.patch 0002-KVM-x86-add-xen.c.patch 0003-KVM-SVM-touch-svm.c-and-nonl.h.patch \$'"
-check "subjects: [PATCH v2 0/3] and [PATCH v2 k/3], version from the changelog" \
-	sh -c "grep '^Subject:' '$box' | tr '\n' '|' | grep -qF 'Subject: [PATCH v2 0/3] KVM: x86: a test series|Subject: [PATCH v2 1/3] KVM: x86: change line 5|Subject: [PATCH v2 2/3] KVM: x86: add xen.c|Subject: [PATCH v2 3/3] KVM: SVM: touch svm.c and nonl.h|'"
+check "subjects: [PATCH 0.1 v2 0/3] and [PATCH 0.1 v2 k/3]: the pinned base, the changelog's version" \
+	sh -c "grep '^Subject:' '$box' | tr '\n' '|' | grep -qF 'Subject: [PATCH 0.1 v2 0/3] KVM: x86: a test series|Subject: [PATCH 0.1 v2 1/3] KVM: x86: change line 5|Subject: [PATCH 0.1 v2 2/3] KVM: x86: add xen.c|Subject: [PATCH 0.1 v2 3/3] KVM: SVM: touch svm.c and nonl.h|'"
 
 # threading and headers, read back with Python's email parser
 cat >"$T/thread.py" <<'EOF2'
@@ -116,8 +116,8 @@ ks send $M --date 1700000000
 check "the same input and date give the same mails" cmp "$box" "$T/first.mbox"
 
 ks send $M -v 3 --rfc --date 1700000000 --to extra@example.org
-check "-v 3 --rfc: [RFC PATCH v3 k/3] in out/send/v3.mbox, --to added" \
-	sh -c "[ $rc = 0 ] && grep -q '^Subject: \[RFC PATCH v3 2/3\] KVM: x86: add xen.c' '$KSERIES_OUT/send/v3.mbox' && grep -q '^To: extra@example.org' '$KSERIES_OUT/send/v3.mbox'"
+check "-v 3 --rfc: [RFC PATCH 0.1 v3 k/3] in out/send/v3.mbox, --to added" \
+	sh -c "[ $rc = 0 ] && grep -q '^Subject: \[RFC PATCH 0.1 v3 2/3\] KVM: x86: add xen.c' '$KSERIES_OUT/send/v3.mbox' && grep -q '^To: extra@example.org' '$KSERIES_OUT/send/v3.mbox'"
 
 ks send $M --date 1700000000 --in-reply-to '<v1-cover@example.org>' --out "$T/irt"
 check "--in-reply-to: the cover letter answers it, the patches reference both" \
@@ -133,6 +133,31 @@ EOF2
 
 ks send $M -- --smtp-server=x
 check "options for git send-email without --send are a usage error" rc_is 129
+
+# --- where it goes, and the base in the subject ------------------------
+ks send --date 1700000000 --out "$T/own"
+check "without --file, To/Cc come from the project's own MAINTAINERS" \
+	sh -c "[ $rc = 0 ] && cmp '$T/own/v2.mbox' '$T/first.mbox'"
+
+printf '# the base in subjects\nsubject-base = 5.10\n' >"$T/proj/kernel-overlay/send"
+ks send $M --date 1700000000 --out "$T/sb"
+check "kernel-overlay/send's subject-base: [PATCH 5.10 v2 1/3]" \
+	sh -c "[ $rc = 0 ] && grep -q '^Subject: \[PATCH 5.10 v2 1/3\] KVM: x86: change line 5' '$T/sb/v2.mbox'"
+ks send $M --date 1700000000 --out "$T/nb" --base ''
+check "--base '': subjects name no base, [PATCH v2 1/3]" \
+	sh -c "[ $rc = 0 ] && grep -q '^Subject: \[PATCH v2 1/3\] KVM: x86: change line 5' '$T/nb/v2.mbox'"
+rm -f "$T/proj/kernel-overlay/send"
+
+sed -i 's/^name = Linux 0.1$/name = Linux 0.1.7/' "$T/proj/kernel-overlay/pin"
+ks send --upstream --date 1700000000 --out "$T/up"
+check "--upstream on a stable base (0.1.7) says so and stops, nothing written" \
+	sh -c "[ $rc = 1 ] && grep -q 'a stable release: upstream has moved past 0.1' '$T/out.txt' && ! [ -e '$T/up/v2.mbox' ]"
+ks send --upstream --yes --date 1700000000 --out "$T/up"
+check "--upstream --yes goes on to the tree's MAINTAINERS" \
+	sh -c "! grep -q 'stable release' '$T/out.txt' && grep -q 'MAINTAINERS' '$T/out.txt'"
+sed -i 's/^name = Linux 0.1.7$/name = Linux 0.1/' "$T/proj/kernel-overlay/pin"
+ks send --yes --date 1700000000
+check "--yes without --upstream is a usage error" rc_is 129
 
 # --- through a real SMTP server -------------------------------------
 port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -217,7 +242,7 @@ mkdir -p "$T/b4"
 	-m "$T/arrived.mbox" -o "$T/b4" -n series) >"$T/b4.log" 2>&1
 check "b4 am (offline) accepts the mailbox" test -s "$T/b4/series.mbx"
 [ -s "$T/b4/series.mbx" ] || sed 's/^/# /' "$T/b4.log"
-check "... and keeps the three patches" \
+check "... and keeps the three patches (b4 drops the base from the prefix)" \
 	sh -c "[ \$(grep -c '^Subject: \[PATCH v2 [123]/3\]' '$T/b4/series.mbx') = 3 ]"
 git clone -q "$src" "$T/am"
 git -C "$T/am" checkout -q -b am base
@@ -255,7 +280,7 @@ tree_of() {
 real_patches=$(grep -v '^[[:space:]]*#' "$project/series" | awk 'NF { print "'"$project"'/patches/" $1 }')
 want=$(tree_of $real_patches)
 KSERIES_PROJECT="$project" ks send --tree "$tree" --out "$T/real"
-check "send (dry run) of the project's series with To/Cc from the tree's MAINTAINERS" \
+check "send (dry run) of the project's series, To/Cc from its own MAINTAINERS" \
 	sh -c "[ $rc = 0 ] && ls '$T'/real/v*.mbox >/dev/null"
 realbox=$(ls "$T"/real/v*.mbox | head -1)
 mkdir -p "$T/realimp/patches"
