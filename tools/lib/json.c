@@ -1,11 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "json.h"
 
+/*
+ * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0 if the
+ * byte at @s does not start one. The NUL ending @s is never a
+ * continuation byte, so this never reads past it.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;	/* overlong below U+0800 */
+		else if (s[0] == 0xed)
+			hi = 0x9f;	/* surrogates U+D800..U+DFFF */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;	/* overlong below U+10000 */
+		else if (s[0] == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
 void json_str(struct strbuf *sb, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	sb_addch(sb, '"');
-	for (; s && *s; s++) {
-		unsigned char c = *s;
+	while (p && *p) {
+		unsigned char c = *p;
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			sb_addch(sb, '\\');
@@ -16,9 +57,19 @@ void json_str(struct strbuf *sb, const char *s)
 			sb_addstr(sb, "\\t");
 		} else if (c < 0x20 || c == 0x7f) {
 			sb_addf(sb, "\\u%04x", c);
-		} else {
+		} else if (c < 0x80) {
 			sb_addch(sb, c);
+		} else {
+			n = utf8_len(p);
+			if (n) {
+				sb_add(sb, p, n);
+				p += n;
+				continue;
+			}
+			/* Not UTF-8: read the byte as Latin-1. */
+			sb_addf(sb, "\\u%04x", c);
 		}
+		p++;
 	}
 	sb_addch(sb, '"');
 }

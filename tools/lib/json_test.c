@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the JSON writer. What json_str() writes is read back by
+ * a strict JSON string reader written here (RFC 8259 escapes, raw text
+ * decoded by the C library's UTF-8 decoder, code points up to U+10FFFF,
+ * no surrogates): valid UTF-8 must come back as the same characters,
+ * and any other byte as the Latin-1 character of its value.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "json.h"
+#include "util.h"
+
+#define MAX_CP 256
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static uint32_t read_u4(const char **p)
+{
+	uint32_t v = 0;
+	int i, h;
+
+	for (i = 0; i < 4; i++) {
+		h = hexval((*p)[i]);
+		if (h < 0)
+			fail_msg("bad \\u escape at '%s'", *p);
+		v = v * 16 + h;
+	}
+	*p += 4;
+	return v;
+}
+
+/*
+ * Read the JSON string at @s, which must be all of @s, into code points;
+ * fail the test if it is not valid JSON. Returns the number read.
+ */
+static size_t json_decode(const char *s, uint32_t *cp)
+{
+	const char *p = s, *end = s + strlen(s);
+	size_t n = 0;
+
+	if (*p++ != '"')
+		fail_msg("no opening quote: %s", s);
+	while (*p != '"') {
+		unsigned char c = *p;
+		uint32_t v;
+
+		assert_true(n < MAX_CP);
+		if (!c)
+			fail_msg("no closing quote: %s", s);
+		if (c < 0x20)
+			fail_msg("raw control character 0x%02x in %s", c, s);
+		if (c == '\\') {
+			static const char esc[] = "\"\\/bfnrt";
+			static const char val[] = "\"\\/\b\f\n\r\t";
+			const char *e;
+
+			p++;
+			if (*p == 'u') {
+				p++;
+				v = read_u4(&p);
+				if (v >= 0xdc00 && v <= 0xdfff)
+					fail_msg("lone low surrogate in %s", s);
+				if (v >= 0xd800 && v <= 0xdbff) {
+					uint32_t lo;
+
+					if (p[0] != '\\' || p[1] != 'u')
+						fail_msg("lone surrogate: %s",
+							 s);
+					p += 2;
+					lo = read_u4(&p);
+					if (lo < 0xdc00 || lo > 0xdfff)
+						fail_msg("bad pair: %s", s);
+					v = 0x10000 + ((v - 0xd800) << 10) +
+					    (lo - 0xdc00);
+				}
+				cp[n++] = v;
+				continue;
+			}
+			e = *p ? strchr(esc, *p) : NULL;
+			if (!e)
+				fail_msg("bad escape \\%c in %s", *p, s);
+			cp[n++] = (unsigned char)val[e - esc];
+			p++;
+		} else if (c < 0x80) {
+			cp[n++] = c;
+			p++;
+		} else {
+			mbstate_t st;
+			wchar_t w;
+			size_t r;
+
+			memset(&st, 0, sizeof(st));
+			r = mbrtowc(&w, p, end - p, &st);
+			if (r == (size_t)-1 || r == (size_t)-2)
+				fail_msg("not UTF-8 at byte %zu of %s",
+					 (size_t)(p - s), s);
+			if ((uint32_t)w > 0x10ffff ||
+			    ((uint32_t)w >= 0xd800 && (uint32_t)w <= 0xdfff))
+				fail_msg("U+%X is not a character", (unsigned)w);
+			cp[n++] = w;
+			p += r;
+		}
+	}
+	if (p[1])
+		fail_msg("text after the string: %s", s);
+	return n;
+}
+
+/* The code points of valid UTF-8 @s, by the C library's decoder. */
+static size_t utf8_decode(const char *s, uint32_t *cp)
+{
+	const char *end = s + strlen(s);
+	size_t n = 0;
+
+	while (*s) {
+		mbstate_t st;
+		wchar_t w;
+		size_t r;
+
+		memset(&st, 0, sizeof(st));
+		r = mbrtowc(&w, s, end - s, &st);
+		assert_true(r != (size_t)-1 && r != (size_t)-2 && r);
+		assert_true(n < MAX_CP);
+		cp[n++] = w;
+		s += r;
+	}
+	return n;
+}
+
+/* The code points of @s read as Latin-1: one per byte, its value. */
+static size_t latin1_decode(const char *s, uint32_t *cp)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		assert_true(n < MAX_CP);
+		cp[n++] = (unsigned char)*s;
+	}
+	return n;
+}
+
+/* json_str(@s), checked valid and decoded into @cp. */
+static size_t write_and_read(const char *s, uint32_t *cp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+
+	json_str(&sb, s);
+	n = json_decode(sb.buf, cp);
+	sb_release(&sb);
+	return n;
+}
+
+static void assert_cps(const uint32_t *got, size_t ngot,
+		       const uint32_t *want, size_t nwant)
+{
+	size_t i;
+
+	assert_int_equal(ngot, nwant);
+	for (i = 0; i < nwant; i++)
+		if (got[i] != want[i])
+			fail_msg("character %zu: U+%04X, want U+%04X", i,
+				 (unsigned)got[i], (unsigned)want[i]);
+}
+
+static void test_ascii_escapes(void **state)
+{
+	static const char *const in[] = {
+		"", "plain", "quote \" backslash \\ slash /",
+		"nl\ntab\tcr\rbs\bff\f", "\x01\x02\x1f\x7f end",
+		"KVM: x86: Add KVM_CAP_EXIT_ON_EMULATION_FAILURE",
+	};
+	uint32_t got[MAX_CP], want[MAX_CP];
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++)
+		assert_cps(got, write_and_read(in[i], got),
+			   want, latin1_decode(in[i], want));
+
+	/* The exact form of a few: quotes, and \uXXXX for controls. */
+	json_str(&sb, "a\"b\\c\n\x01");
+	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\"");
+	sb_reset(&sb);
+	json_str(&sb, NULL);
+	assert_string_equal(sb.buf, "\"\"");
+	sb_reset(&sb);
+	json_key(&sb, "subject");
+	assert_string_equal(sb.buf, "\"subject\":");
+	sb_release(&sb);
+}
+
+static void test_utf8_kept(void **state)
+{
+	static const char *const in[] = {
+		"Gr\xc3\xbc\xc3\x9f" "e",		/* Grüße */
+		"\xe6\x97\xa5\xe6\x9c\xac",		/* two CJK */
+		"smile \xf0\x9f\x98\x80",		/* U+1F600 */
+		"\xc2\x80 \xdf\xbf",			/* U+0080, U+07FF */
+		"\xe0\xa0\x80 \xed\x9f\xbf \xee\x80\x80",	/* U+0800, D7FF, E000 */
+		"\xef\xbf\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf",
+	};
+	uint32_t got[MAX_CP], want[MAX_CP];
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		assert_cps(got, write_and_read(in[i], got),
+			   want, utf8_decode(in[i], want));
+		/* Copied as it is, not escaped. */
+		sb_reset(&sb);
+		json_str(&sb, in[i]);
+		assert_int_equal(sb.len, strlen(in[i]) + 2);
+		assert_memory_equal(sb.buf + 1, in[i], strlen(in[i]));
+	}
+	sb_release(&sb);
+}
+
+static void test_latin1_subject(void **state)
+{
+	/* A Subject: in Latin-1, as some mailers still send it. */
+	static const char *const in[] = {
+		"[PATCH] KVM: caf\xe9 cr\xe8me br\xfbl\xe9" "e",
+		"Re: \xc4nderung f\xfcr \xabKVM\xbb",
+		"\xff\xfe\xfd",
+	};
+	uint32_t got[MAX_CP], want[MAX_CP];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++)
+		assert_cps(got, write_and_read(in[i], got),
+			   want, latin1_decode(in[i], want));
+}
+
+static void test_ill_formed(void **state)
+{
+	/* Each of these bytes is outside any well-formed sequence. */
+	static const char *const in[] = {
+		"\x80",				/* lone continuation */
+		"\xc0\xaf",			/* overlong '/' */
+		"\xc1\xbf",			/* overlong */
+		"\xe0\x80\xaf",			/* overlong */
+		"\xf0\x8f\xbf\xbf",		/* overlong U+FFFF */
+		"\xed\xa0\x80",			/* surrogate U+D800 */
+		"\xed\xbf\xbf",			/* surrogate U+DFFF */
+		"\xf4\x90\x80\x80",		/* U+110000 */
+		"\xf5\x80\x80\x80",
+		"\xf8\x88\x80\x80\x80",		/* old 5-byte form */
+		"ab\xe2\x82",			/* cut short at the end */
+		"\xe2\x82x",			/* cut short before ASCII */
+		"\xf0\x9f\x98",			/* cut short 4-byte */
+	};
+	uint32_t got[MAX_CP], want[MAX_CP];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++)
+		assert_cps(got, write_and_read(in[i], got),
+			   want, latin1_decode(in[i], want));
+}
+
+static void test_mixed(void **state)
+{
+	/* Valid sequences stay characters; the bytes around them do not. */
+	static const uint32_t want1[] = { 0xe9, 0xe9, 'x', 0x20ac, 0xe2, 'y' };
+	static const uint32_t want2[] = { 0xf0, 0x9f, 0x1f600, 0x98 };
+	uint32_t got[MAX_CP];
+
+	assert_cps(got, write_and_read("\xc3\xa9\xe9x\xe2\x82\xac\xe2y",
+				       got), want1, ARRAY_SIZE(want1));
+	assert_cps(got, write_and_read("\xf0\x9f\xf0\x9f\x98\x80\x98", got),
+		   want2, ARRAY_SIZE(want2));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ascii_escapes),
+		cmocka_unit_test(test_utf8_kept),
+		cmocka_unit_test(test_latin1_subject),
+		cmocka_unit_test(test_ill_formed),
+		cmocka_unit_test(test_mixed),
+	};
+
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		fprintf(stderr, "json_test: no C.UTF-8 locale\n");
+		return 1;
+	}
+	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}
