@@ -14,7 +14,7 @@
 const char cmd_fetch_usage[] =
 	"kseries fetch - download and verify the pinned base tarball\n"
 	"\n"
-	"usage: kseries fetch [--from FILE] [--force] [--pin FILE]\n"
+	"usage: kseries fetch [--from FILE] [--force] [--pin FILE] [--print-source]\n"
 	"\n"
 	"Fetches the orig tarball named by kernel-overlay/pin with apt, using\n"
 	"a private state directory (<cache>/apt: its own sources.list, lists\n"
@@ -27,6 +27,13 @@ const char cmd_fetch_usage[] =
 	"                  (a pin may also say 'url = file:///path')\n"
 	"    --force       fetch again even if the cache has it\n"
 	"    --pin FILE    use FILE instead of kernel-overlay/pin\n"
+	"    --print-source  print the deb-src line apt would use, and stop\n"
+	"\n"
+	"The pin names the Debian suite, component and package, never a host:\n"
+	"the archive's address is taken at run time from the system's apt\n"
+	"configuration (/etc/apt/sources.list and sources.list.d/, one-line\n"
+	"or deb822; $KSERIES_APT_ETC instead of /etc/apt): the first entry of\n"
+	"the same kind (a '-security' suite takes the security archive).\n"
 	"\n"
 	"Exit status: 0 when the verified tarball is in the cache, 1 when it\n"
 	"could not be fetched or did not verify, 129 on a usage error.\n";
@@ -37,6 +44,7 @@ int cmd_fetch(int argc, char **argv)
 {
 	struct fetch_opts o = { 0 };
 	const char *pin_file = NULL;
+	bool print_source = false;
 	struct pin pin;
 	bool fetched;
 	char *path;
@@ -50,12 +58,30 @@ int cmd_fetch(int argc, char **argv)
 			pin_file = argv[++i];
 		else if (!strcmp(argv[i], "--force"))
 			o.force = true;
+		else if (!strcmp(argv[i], "--print-source"))
+			print_source = true;
 		else
 			return usage_error(cmd_fetch_usage,
 					   "unknown argument '%s'", argv[i]);
 	}
 	if (pin_load(&pin, pin_file))
 		return 1;
+	if (print_source) {
+		struct strbuf err = STRBUF_INIT;
+		char *line = pin.suite ? pin_deb_src(&pin, &err) : NULL;
+
+		if (!pin.suite)
+			error("%s names no Debian suite (it fetches from %s)",
+			      pin.path, pin.url);
+		else if (!line)
+			error("%s", err.buf);
+		else
+			printf("%s\n", line);
+		sb_release(&err);
+		pin_release(&pin);
+		free(line);
+		return line ? 0 : 1;
+	}
 	if (fetch_tarball(&pin, &o, &path, &fetched)) {
 		pin_release(&pin);
 		return 1;

@@ -7,7 +7,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 13
+plan 19
 
 make_tarball
 make_project
@@ -54,6 +54,58 @@ sed -i 's/^sha256 = .*/sha256 = 1234/' "$T/proj/kernel-overlay/pin"
 ks fetch
 check "a malformed pin is an error naming the pin" \
 	sh -c "[ $rc = 1 ] && grep -q 'sha256 must be 64 hex digits' '$T/out.txt'"
+
+# The archive's address comes from the system's apt configuration.
+etc="$T/etc-apt"
+mkdir -p "$etc/sources.list.d"
+cat >"$etc/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: http://mirror.example/debian/
+Suites: bookworm bookworm-updates
+Components: main
+
+Types: deb
+URIs: http://mirror.example/debian-security
+Suites: bookworm-security
+Components: main
+EOF
+apt_pin() {
+	cat >"$T/apt.pin" <<EOF
+package = linux
+package-version = 5.10.223-1
+suite = $1
+tarball = linux_5.10.223.orig.tar.xz
+sha256 = $(printf '%064d' 0)
+strip = linux-5.10.223
+EOF
+}
+apt_pin bullseye
+KSERIES_APT_ETC="$etc" ks fetch --pin "$T/apt.pin" --print-source
+check "a suite takes its archive from apt's deb822 sources" \
+	sh -c "[ $rc = 0 ] && grep -qx 'deb-src http://mirror.example/debian bullseye main' '$T/out.txt'"
+apt_pin bullseye-security
+KSERIES_APT_ETC="$etc" ks fetch --pin "$T/apt.pin" --print-source
+check "a -security suite takes the security archive" \
+	sh -c "[ $rc = 0 ] && grep -qx 'deb-src http://mirror.example/debian-security bullseye-security main' '$T/out.txt'"
+rm "$etc/sources.list.d/debian.sources"
+echo "deb [arch=amd64] http://one-line.example/debian bookworm main" \
+	>"$etc/sources.list"
+apt_pin bullseye
+KSERIES_APT_ETC="$etc" ks fetch --pin "$T/apt.pin" --print-source
+check "one-line sources.list entries count too" \
+	sh -c "[ $rc = 0 ] && grep -qx 'deb-src http://one-line.example/debian bullseye main' '$T/out.txt'"
+apt_pin bullseye-security
+KSERIES_APT_ETC="$etc" ks fetch --pin "$T/apt.pin"
+check "no archive for the suite in apt's configuration is an error" \
+	sh -c "[ $rc = 1 ] && grep -q 'names no security archive' '$T/out.txt'"
+echo "apt-source = deb-src http://host.example/debian bullseye main" \
+	>>"$T/apt.pin"
+ks fetch --pin "$T/apt.pin" --print-source
+check "a pin naming an archive host (apt-source) is refused" \
+	sh -c "[ $rc = 1 ] && grep -q \"'apt-source' names an archive host\" '$T/out.txt'"
+pin="$(cd "$(dirname "$0")/../.." && pwd)/kernel-overlay/pin"
+check "the project's pin names a suite and no host" \
+	sh -c "grep -q '^suite = ' '$pin' && ! grep -q '://' '$pin'"
 
 # The real download with apt, into a private state directory.
 if [ -n "${KSERIES_TEST_APT:-}" ]; then

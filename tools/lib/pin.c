@@ -17,7 +17,8 @@ static char **field(struct pin *pin, const char *key)
 		{ "name", offsetof(struct pin, name) },
 		{ "package", offsetof(struct pin, package) },
 		{ "package-version", offsetof(struct pin, package_version) },
-		{ "apt-source", offsetof(struct pin, apt_source) },
+		{ "suite", offsetof(struct pin, suite) },
+		{ "component", offsetof(struct pin, component) },
 		{ "url", offsetof(struct pin, url) },
 		{ "tarball", offsetof(struct pin, tarball) },
 		{ "sha256", offsetof(struct pin, sha256) },
@@ -74,6 +75,11 @@ int pin_load(struct pin *pin, const char *path)
 		}
 		*eq = '\0';
 		key = trim(line);
+		if (!strcmp(key, "apt-source")) {
+			error("%s:%d: 'apt-source' names an archive host; name the Debian suite instead ('suite = bullseye'): the archive's address comes from the system's apt configuration",
+			      pin->path, no);
+			goto out;
+		}
 		f = field(pin, key);
 		if (!f) {
 			error("%s:%d: unknown key '%s'", pin->path, no, key);
@@ -84,8 +90,8 @@ int pin_load(struct pin *pin, const char *path)
 	}
 	if (!pin->tarball || !pin->sha256 || !pin->strip ||
 	    (!pin->url && (!pin->package || !pin->package_version ||
-			   !pin->apt_source))) {
-		error("%s: needs tarball, sha256, strip and either url or package, package-version and apt-source",
+			   !pin->suite))) {
+		error("%s: needs tarball, sha256, strip and either url or package, package-version and suite",
 		      pin->path);
 		goto out;
 	}
@@ -97,6 +103,8 @@ int pin_load(struct pin *pin, const char *path)
 		pin->sha256[i] = tolower((unsigned char)pin->sha256[i]);
 	if (!pin->name)
 		pin->name = xstrdup(pin->strip);
+	if (!pin->component)
+		pin->component = xstrdup("main");
 	ret = 0;
 out:
 	sb_release(&sb);
@@ -111,7 +119,8 @@ void pin_release(struct pin *pin)
 	free(pin->name);
 	free(pin->package);
 	free(pin->package_version);
-	free(pin->apt_source);
+	free(pin->suite);
+	free(pin->component);
 	free(pin->url);
 	free(pin->tarball);
 	free(pin->sha256);

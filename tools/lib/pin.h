@@ -11,7 +11,8 @@ struct pin {
 	char *name;		/* "Linux 5.10.223" */
 	char *package;		/* Debian source package, "linux" */
 	char *package_version;	/* "5.10.223-1" */
-	char *apt_source;	/* a deb-src line */
+	char *suite;		/* Debian suite, "bullseye-security" */
+	char *component;	/* archive component, "main" by default */
 	char *url;		/* alternative to apt: file:// or a path */
 	char *tarball;		/* file name of the orig tarball */
 	char *sha256;		/* of the tarball, lower-case hex */
