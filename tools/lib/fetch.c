@@ -527,10 +527,11 @@ int pin_from_showsrc(const char *showsrc, const char *package,
 	}
 	up = upstream_version(best_ver);
 	sb_addf(pin, "# The pinned base of the series: the orig tarball of Debian's source\n"
-		"# package %s %s (%s), fetched by `kseries fetch` with apt using a\n"
-		"# private state directory and the archive the system's apt\n"
-		"# configuration names, and refused unless it hashes to sha256 (as\n"
-		"# Debian's source index gives it).\n",
+		"# package %s %s (suite %s),\n"
+		"# fetched by `kseries fetch` with apt using a private state\n"
+		"# directory and the archive the system's apt configuration names,\n"
+		"# and refused unless it hashes to sha256 (as the suite's source\n"
+		"# index gives it).\n",
 		package, best_ver, suite);
 	sb_addf(pin, "name = Linux %s\n", up);
 	sb_addf(pin, "package = %s\n", package);

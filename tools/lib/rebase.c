@@ -1276,7 +1276,11 @@ static bool have_object(const unsigned char oid[20], void *data)
 	git_oid id;
 
 	git_oid_fromraw(&id, oid);
-	return git_odb_exists(data, &id);
+	/*
+	 * Most of a new point release is the old one; for what is not,
+	 * do not let libgit2 rescan the pack directory on every miss.
+	 */
+	return git_odb_exists_ext(data, &id, GIT_ODB_LOOKUP_NO_REFRESH);
 }
 
 int rb_import(struct krepo *t, const struct pin *pin, const char *tarball,
