@@ -18,6 +18,7 @@ const char cmd_rebase_usage[] =
 	"kseries rebase - move the series to a new base\n"
 	"\n"
 	"usage: kseries rebase --to PIN|VERSION [--from FILE] [--pin FILE] [--json]\n"
+	"       kseries rebase --to VERSION --print-pin\n"
 	"       kseries rebase --continue | --skip | --abort [--json]\n"
 	"\n"
 	"Imports the new base into the kernel tree (<cache>/src) over the old\n"
@@ -52,6 +53,7 @@ const char cmd_rebase_usage[] =
 	"                   format), or a version (5.10.262) looked up in\n"
 	"                   Debian's source index of --suite with apt\n"
 	"    --suite NAME   for a version: the suite (bullseye-security)\n"
+	"    --print-pin    print the new pin (as looked up) and stop\n"
 	"    --from FILE    the new base's tarball from FILE instead of apt\n"
 	"    --pin FILE     the current pin (default kernel-overlay/pin)\n"
 	"    --continue     go on after resolving a conflict (or a kill)\n"
@@ -67,7 +69,7 @@ int cmd_rebase(int argc, char **argv);
 
 struct rebase_cmd {
 	const char *to, *from, *pin_file, *suite;
-	bool cont, skip, abort, json;
+	bool cont, skip, abort, json, print_pin;
 	struct rb_project proj;
 	char *pin_path, *series_path, *patches_dir;
 };
@@ -455,6 +457,8 @@ int cmd_rebase(int argc, char **argv)
 			c.abort = true;
 		else if (!strcmp(argv[i], "--json"))
 			c.json = true;
+		else if (!strcmp(argv[i], "--print-pin"))
+			c.print_pin = true;
 		else
 			return usage_error(cmd_rebase_usage,
 					   "unknown argument '%s'", argv[i]);
@@ -463,6 +467,20 @@ int cmd_rebase(int argc, char **argv)
 	if (modes != 1 || (c.to && !*c.to))
 		return usage_error(cmd_rebase_usage,
 				   "give one of --to PIN, --continue, --skip, --abort");
+	if (c.print_pin) {
+		struct strbuf text = STRBUF_INIT;
+		struct pin np;
+
+		if (!c.to)
+			return usage_error(cmd_rebase_usage,
+					   "--print-pin goes with --to");
+		if (new_pin(&c, &np, &text))
+			return 2;
+		fputs(text.buf, stdout);
+		pin_release(&np);
+		sb_release(&text);
+		return 0;
+	}
 	c.series_path = project_path("series");
 	c.patches_dir = project_path("patches");
 	c.proj.series = c.series_path;

@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 40
+plan 41
 
 # base_tree DIR VERSION: the old base (0.1) or the new one (0.2).
 base_tree() {
@@ -127,6 +127,10 @@ check "rebase without a mode is a usage error (129)" rc_is 129
 ks rebase --continue
 check "--continue with no rebase in progress says so (1)" \
 	sh -c "[ $rc = 1 ] && grep -q 'no rebase in progress' '$T/out.txt'"
+
+"$KSERIES" rebase --to "$T/new.pin" --print-pin >"$T/printed.pin" 2>&1
+check "--print-pin prints the new pin and changes nothing" \
+	sh -c "cmp '$T/printed.pin' '$T/new.pin' && [ ! -e '$KSERIES_CACHE/src/.git/kseries-rebase' ]"
 
 ks rebase --to "$T/new.pin"
 cp "$T/out.txt" "$T/first.txt"
