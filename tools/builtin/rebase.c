@@ -74,9 +74,8 @@ struct rebase_cmd {
 	char *pin_path, *series_path, *patches_dir;
 };
 
-/* The pin text @path with its base-commit set to @base. */
-static char *pin_text(const char *path, const char *text,
-		      const git_oid *base)
+/* The pin @text with its base-commit set to @base. */
+static char *pin_text(const char *text, const git_oid *base)
 {
 	struct strbuf out = STRBUF_INIT;
 	const char *p = text, *nl;
@@ -104,7 +103,6 @@ static char *pin_text(const char *path, const char *text,
 			  "# newest mtime in the tarball): the same on every machine.\n");
 		sb_addf(&out, "base-commit = %s\n", git_oid_tostr_s(base));
 	}
-	(void)path;
 	return sb_detach(&out);
 }
 
@@ -348,7 +346,7 @@ static int start(struct rebase_cmd *c, struct krepo *t, const char *git_dir)
 		st.e[i].name = xstrdup(s.entries[i].name);
 		git_oid_cpy(&st.e[i].old_commit, &ar.commits[i]);
 	}
-	pintext = pin_text(c->to, text.buf, &newbase);
+	pintext = pin_text(text.buf, &newbase);
 	if (rb_begin(t, &st, &c->proj, pintext, &err)) {
 		error("%s", err.buf);
 		goto out_tree;
