@@ -193,6 +193,8 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 	const char *argv[48];
 	char *serial0 = xasprintf("file:%s", o->console_log);
 	char *serial1 = xasprintf("file:%s", o->results_log);
+	char *serial2 = o->extra_log ? xasprintf("file:%s", o->extra_log) :
+				       NULL;
 	char *mem = xasprintf("%d", o->mem_mb > 0 ? o->mem_mb : 2048);
 	char *smp = xasprintf("%d", o->smp > 0 ? o->smp : 2);
 	double start, last, boot_limit, silence;
@@ -230,6 +232,10 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 	argv[argc++] = serial0;
 	argv[argc++] = "-serial";
 	argv[argc++] = serial1;
+	if (serial2) {
+		argv[argc++] = "-serial";
+		argv[argc++] = serial2;
+	}
 	argv[argc++] = "-device";
 	argv[argc++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	argv[argc++] = "-kernel";
@@ -374,6 +380,7 @@ out:
 	sb_release(&console);
 	free(serial0);
 	free(serial1);
+	free(serial2);
 	free(mem);
 	free(smp);
 	return ret;

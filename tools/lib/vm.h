@@ -50,6 +50,9 @@ struct vm_opts {
 	const char *console_log;	/* first serial port */
 	const char *results_log;	/* second serial port */
 	const char *qemu_log;		/* QEMU's own stdout/stderr */
+	const char *extra_log;		/* a third serial port (ttyS2), for
+					 * data the init sends when asked
+					 * (ks.gcov); NULL: no third port */
 	double timeout;			/* overall, seconds */
 	double boot_timeout;		/* QEMU start to the init's header */
 	double test_timeout;		/* per test, enforced by the init */
