@@ -37,7 +37,7 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("fatal: ", fmt, ap);
 	va_end(ap);
-	exit(128);
+	exit(EXIT_TROUBLE);
 }
 
 int error(const char *fmt, ...)

@@ -16,7 +16,18 @@
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define __noreturn	__attribute__((noreturn))
 
+/*
+ * The exit status of every command: 0 when all is well, EXIT_PROBLEMS
+ * when it did its job and found problems (a test failed, a patch was
+ * flagged), EXIT_TROUBLE when it could not do its job, and EXIT_USAGE
+ * (cmd.h, 129) for a command line it does not accept; the way grep, cmp
+ * and git diff --exit-code tell "found something" from "failed".
+ */
+#define EXIT_PROBLEMS	1
+#define EXIT_TROUBLE	2
+
 /* Messages: all go to stderr, prefixed with the program name. */
+/* Report a fatal error and exit with EXIT_TROUBLE. */
 void __noreturn die(const char *fmt, ...) __printf(1, 2);
 int error(const char *fmt, ...) __printf(1, 2);
 void warning(const char *fmt, ...) __printf(1, 2);

@@ -488,6 +488,27 @@ static void say_things(void)
 	warning("still");
 }
 
+static void die_now(void)
+{
+	die("cannot %s %d", "go on", 7);
+}
+
+static void die_outside_project(void)
+{
+	setenv("KSERIES_PROJECT", "/nonexistent/project", 1);
+	paths_reset();
+	project_dir();
+}
+
+static void die_no_project_here(void)
+{
+	unsetenv("KSERIES_PROJECT");
+	paths_reset();
+	if (chdir("/"))
+		_exit(97);
+	project_dir();
+}
+
 static void test_messages(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -497,6 +518,16 @@ static void test_messages(void **state)
 				     "kseries: warning: w x\n"
 				     "kseries: n\n"
 				     "kseries: warning: still\n");
+
+	/* die(): the tool could not do its job, exit status 2. */
+	assert_int_equal(in_child(die_now, &err), 2);
+	assert_string_equal(err.buf, "kseries: fatal: cannot go on 7\n");
+	assert_int_equal(in_child(die_outside_project, &err), 2);
+	assert_true(starts_with(err.buf, "kseries: fatal: KSERIES_PROJECT="));
+	assert_int_equal(in_child(die_no_project_here, &err), 2);
+	assert_true(starts_with(err.buf, "kseries: fatal: not inside"));
+	assert_int_equal(EXIT_PROBLEMS, 1);
+	assert_int_equal(EXIT_TROUBLE, 2);
 	sb_release(&err);
 }
 
