@@ -329,7 +329,8 @@ static void print_boot_problems(FILE *f, const struct boot_run *b,
 	}
 	if (v->console.nr < v->console.counts[CK_PANIC] +
 	    v->console.counts[CK_BUG] + v->console.counts[CK_OOPS] +
-	    v->console.counts[CK_LOCKDEP] + v->console.counts[CK_WARN] +
+	    v->console.counts[CK_KASAN] + v->console.counts[CK_LOCKDEP] +
+	    v->console.counts[CK_UBSAN] + v->console.counts[CK_WARN] +
 	    v->console.counts[CK_HANG])
 		fprintf(f, "  (more matches in the console log)\n");
 	if (b->kept)

@@ -11,7 +11,9 @@ static const char *const kind_names[CK_NR] = {
 	[CK_NONE] = "none",
 	[CK_HANG] = "hang",
 	[CK_WARN] = "warn",
+	[CK_UBSAN] = "ubsan",
 	[CK_LOCKDEP] = "lockdep",
+	[CK_KASAN] = "kasan",
 	[CK_OOPS] = "oops",
 	[CK_BUG] = "bug",
 	[CK_PANIC] = "panic",
@@ -84,12 +86,16 @@ static enum console_kind classify(const char *p)
 		return CK_PANIC;
 	if (is_lockdep(p))
 		return CK_LOCKDEP;
+	if (starts_with(p, "BUG: KASAN: "))
+		return CK_KASAN;
 	if (starts_with(p, "kernel BUG at ") || starts_with(p, "BUG: "))
 		return CK_BUG;
 	if (is_oops(p))
 		return CK_OOPS;
 	if (starts_with(p, "WARNING: CPU:") || starts_with(p, "WARNING: at "))
 		return CK_WARN;
+	if (starts_with(p, "UBSAN: "))
+		return CK_UBSAN;
 	if ((starts_with(p, "INFO: task ") &&
 	     strstr(p, "blocked for more than")) ||
 	    (starts_with(p, "INFO: ") && strstr(p, "detected stall")) ||

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Read a guest's console log the way a kernel developer does: find the
- * panics, oopses, BUGs, WARNs, lockdep splats and hung-task or RCU stall
- * reports, and quote them (the line and a few after it), with the test
+ * panics, oopses, BUGs, KASAN reports, lockdep splats, UBSAN reports,
+ * WARNs and hung-task or RCU stall reports, and quote them (the line and a few after it), with the test
  * that was running then (the init marks each test with "ks: ===== begin
  * suite/name" and "ks: ===== end suite/name rc=N ms=N").
  */
@@ -17,7 +17,9 @@ enum console_kind {
 	CK_NONE,
 	CK_HANG,	/* hung task, RCU stall */
 	CK_WARN,	/* WARNING: CPU: ... */
+	CK_UBSAN,	/* UBSAN: shift-out-of-bounds in ... */
 	CK_LOCKDEP,	/* lockdep and RCU-lockdep splats */
+	CK_KASAN,	/* BUG: KASAN: use-after-free in ... */
 	CK_OOPS,	/* Oops, general protection fault, invalid opcode */
 	CK_BUG,		/* BUG: ..., kernel BUG at ... */
 	CK_PANIC,	/* Kernel panic - not syncing */

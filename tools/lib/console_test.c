@@ -72,6 +72,13 @@ static void test_classify_lines(void **state)
 		{ "WARNING: possible circular locking dependency detected",
 		  CK_LOCKDEP },
 		{ "WARNING: suspicious RCU usage", CK_LOCKDEP },
+		{ "[ 2.7] BUG: KASAN: use-after-free in f+0x1a2/0x2c0",
+		  CK_KASAN },
+		{ "BUG: KASAN: slab-out-of-bounds in g+0x3/0x9", CK_KASAN },
+		{ "[ 2.8] UBSAN: shift-out-of-bounds in arch/x86/kvm/x86.c:2215:21",
+		  CK_UBSAN },
+		{ "[ 2.9] UBSAN: array-index-out-of-bounds in x.c:1:2",
+		  CK_UBSAN },
 		{ "[ 9.0] INFO: task sh:70 blocked for more than 120 seconds.",
 		  CK_HANG },
 		{ "[ 9.1] rcu: INFO: rcu_preempt self-detected stall on CPU",
@@ -85,6 +92,8 @@ static void test_classify_lines(void **state)
 		{ "==== Test Assertion Failure ====", CK_NONE },
 		{ "[    0.4] kvm: Nested Virtualization enabled", CK_NONE },
 		{ "[    1.0] Oopsie daisy", CK_NONE },
+		{ "KASAN: not a report without its BUG:", CK_NONE },
+		{ "ubsan: lower case is not a report", CK_NONE },
 		{ "not ok 3 base/state_test # rc=1 [#1]", CK_NONE },
 		{ "", CK_NONE },
 	};
@@ -216,6 +225,36 @@ static void test_lockdep(void **state)
 	sb_release(&text);
 }
 
+/*
+ * A debug kernel's reports: UBSAN, then KASAN in a later test. KASAN is
+ * the worse (a bad memory access); each is quoted with its test.
+ */
+static void test_kasan_ubsan(void **state)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct console_report r;
+
+	scan_fixture("kasan.log", &r, &text);
+	assert_int_equal(r.worst, CK_KASAN);
+	assert_int_equal(r.nr, 2);
+	assert_int_equal(r.counts[CK_UBSAN], 1);
+	assert_int_equal(r.counts[CK_KASAN], 1);
+	assert_int_equal(r.counts[CK_BUG], 0);
+	assert_int_equal(r.ev[0].kind, CK_UBSAN);
+	assert_int_equal(r.ev[0].line, 4);
+	assert_string_equal(r.ev[0].test, "base/tsc_msrs_test");
+	assert_non_null(strstr(r.ev[0].text, "shift exponent 64"));
+	assert_int_equal(r.ev[1].kind, CK_KASAN);
+	assert_int_equal(r.ev[1].line, 16);
+	assert_string_equal(r.ev[1].test, "project/xen_vmcall_test");
+	assert_non_null(strstr(r.ev[1].text,
+			       "Read of size 8 at addr ffff888004d3a010"));
+	assert_string_equal(console_kind_name(CK_KASAN), "kasan");
+	assert_string_equal(console_kind_name(CK_UBSAN), "ubsan");
+	console_report_release(&r);
+	sb_release(&text);
+}
+
 static void test_stalls(void **state)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -301,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_bug_then_gpf),
 		cmocka_unit_test(test_null_deref),
 		cmocka_unit_test(test_lockdep),
+		cmocka_unit_test(test_kasan_ubsan),
 		cmocka_unit_test(test_stalls),
 		cmocka_unit_test(test_max_blocks),
 		cmocka_unit_test(test_test_output),

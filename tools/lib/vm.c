@@ -25,6 +25,8 @@ static const char *const verdict_names[] = {
 	[VV_BUG] = "bug",
 	[VV_WARN] = "warn",
 	[VV_LOCKDEP] = "lockdep",
+	[VV_KASAN] = "kasan",
+	[VV_UBSAN] = "ubsan",
 	[VV_HANG] = "hang",
 	[VV_QEMU_FAILED] = "qemu-failed",
 	[VV_INCOMPLETE] = "incomplete",
@@ -48,8 +50,12 @@ enum vm_verdict vm_verdict(bool done, bool watchdog, bool qemu_started,
 		return VV_BUG;
 	case CK_OOPS:
 		return VV_OOPS;
+	case CK_KASAN:
+		return VV_KASAN;
 	case CK_LOCKDEP:
 		return VV_LOCKDEP;
+	case CK_UBSAN:
+		return VV_UBSAN;
 	case CK_WARN:
 		return VV_WARN;
 	case CK_HANG:

@@ -26,6 +26,8 @@ enum vm_verdict {
 	VV_BUG,
 	VV_WARN,
 	VV_LOCKDEP,
+	VV_KASAN,	/* a KASAN report: a bad memory access */
+	VV_UBSAN,	/* undefined behaviour the kernel caught */
 	VV_HANG,	/* the watchdog killed it, or a stall report */
 	VV_QEMU_FAILED,	/* QEMU could not start or run the guest */
 	VV_INCOMPLETE,	/* the guest stopped without finishing, no trace */

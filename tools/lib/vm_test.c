@@ -143,6 +143,12 @@ static void test_verdict_table(void **state)
 			 VV_WARN);
 	assert_int_equal(vm_verdict(true, false, true, true, 33, CK_LOCKDEP),
 			 VV_LOCKDEP);
+	assert_int_equal(vm_verdict(true, false, true, true, 33, CK_KASAN),
+			 VV_KASAN);
+	assert_int_equal(vm_verdict(true, false, true, true, 33, CK_UBSAN),
+			 VV_UBSAN);
+	assert_string_equal(vm_verdict_name(VV_KASAN), "kasan");
+	assert_string_equal(vm_verdict_name(VV_UBSAN), "ubsan");
 	assert_int_equal(vm_verdict(false, false, true, true, 0, CK_PANIC),
 			 VV_PANIC);
 	assert_int_equal(vm_verdict(false, true, true, true, 137, CK_PANIC),
