@@ -116,7 +116,8 @@ static size_t json_decode(const char *s, uint32_t *cp)
 					 (size_t)(p - s), s);
 			if ((uint32_t)w > 0x10ffff ||
 			    ((uint32_t)w >= 0xd800 && (uint32_t)w <= 0xdfff))
-				fail_msg("U+%X is not a character", (unsigned)w);
+				fail_msg("U+%X is not a character",
+					 (unsigned int)w);
 			cp[n++] = w;
 			p += r;
 		}
@@ -180,7 +181,7 @@ static void assert_cps(const uint32_t *got, size_t ngot,
 	for (i = 0; i < nwant; i++)
 		if (got[i] != want[i])
 			fail_msg("character %zu: U+%04X, want U+%04X", i,
-				 (unsigned)got[i], (unsigned)want[i]);
+				 (unsigned int)got[i], (unsigned int)want[i]);
 }
 
 static void test_ascii_escapes(void **state)

@@ -454,19 +454,28 @@ const char *project_dir(void)
 	die("not inside a kseries project (no 'series' or 'kernel-overlay/pin' here or above); set KSERIES_PROJECT");
 }
 
+/* $@name if it is set and not empty, else NULL. */
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
 const char *cache_dir(void)
 {
-	const char *env;
+	const char *kc = env_nonempty("KSERIES_CACHE");
+	const char *xdg = env_nonempty("XDG_CACHE_HOME");
+	const char *home = env_nonempty("HOME");
 
 	if (cache)
 		return cache;
-	env = getenv("KSERIES_CACHE");
-	if (env && *env)
-		cache = xstrdup(env);
-	else if ((env = getenv("XDG_CACHE_HOME")) && *env)
-		cache = path_join(env, "kseries");
-	else if ((env = getenv("HOME")) && *env)
-		cache = xasprintf("%s/.cache/kseries", env);
+	if (kc)
+		cache = xstrdup(kc);
+	else if (xdg)
+		cache = path_join(xdg, "kseries");
+	else if (home)
+		cache = xasprintf("%s/.cache/kseries", home);
 	else
 		die("cannot find a cache directory: set KSERIES_CACHE or HOME");
 	if (mkdir_p(cache, 0755))

@@ -425,7 +425,8 @@ static void test_project_paths(void **state)
 	assert_under(tree_dir(), p, "src");
 	assert_under(cache_path("dl"), p, "dl");
 	free(p);
-	unsetenv("KSERIES_CACHE");
+	/* An empty variable counts as unset. */
+	setenv("KSERIES_CACHE", "", 1);
 	p = tpath("xdg");
 	setenv("XDG_CACHE_HOME", p, 1);
 	paths_reset();
@@ -434,7 +435,7 @@ static void test_project_paths(void **state)
 	assert_true(is_dir(want));
 	free(want);
 	free(p);
-	unsetenv("XDG_CACHE_HOME");
+	setenv("XDG_CACHE_HOME", "", 1);
 	p = tpath("home");
 	setenv("HOME", p, 1);
 	paths_reset();
@@ -445,6 +446,8 @@ static void test_project_paths(void **state)
 
 	unsetenv("KSERIES_PROJECT");
 	unsetenv("KSERIES_OUT");
+	unsetenv("KSERIES_CACHE");
+	unsetenv("XDG_CACHE_HOME");
 	setenv("HOME", home, 1);
 	free(home);
 	paths_reset();
