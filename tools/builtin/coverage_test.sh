@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kseries coverage: usage and errors always (fast, no kernel). With
+# $KSERIES_TEST_COVERAGE_CACHE, a cache where 'kseries coverage' has
+# built the coverage kernel once (KSERIES_CACHE of that run: the kernel
+# tree, selftests/, coverage/src and build-coverage), the real thing
+# with --no-build and one test (smoke_test): a boot with ks.gcov, the
+# guest's gcov data back, the report in text, JSON and HTML; then
+# --no-boot reports again from that data. About 30 s under TCG; the
+# cache is only read.
+
+. "$(dirname "$0")/test-lib.sh"
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+C=${KSERIES_TEST_COVERAGE_CACHE:-}
+
+plan 17
+
+skip() {
+	test_nr=$((test_nr + 1))
+	echo "ok $test_nr - $1 # SKIP $2"
+}
+
+check "coverage --help starts with the summary line" \
+	sh -c '"$KSERIES" coverage --help | head -1 | grep -q "^kseries coverage - "'
+ks coverage --bogus
+check "coverage: an unknown option is a usage error (129)" rc_is 129
+ks coverage --no-boot --tests project/smoke_test
+check "coverage: --tests with --no-boot is a usage error (129)" rc_is 129
+ks coverage --kvm --no-kvm
+check "coverage: --kvm and --no-kvm exclude each other (129)" rc_is 129
+ks coverage --jobs x
+check "coverage: --jobs needs a number (129)" rc_is 129
+ks coverage --no-build --no-boot
+check "coverage: no kernel tree is a clear error (2)" \
+	sh -c "[ $rc = 2 ] && grep -q \"no kernel tree .*run 'kseries apply' first\" '$T/out.txt'"
+
+# The guest's side: ks.gcov is only acted on when asked for.
+check "init: sends gcov only with ks.gcov, before 'done'" \
+	sh -c "grep -q 'ks.gcov) gcov=1' '$top/kernel-overlay/init' &&
+	       grep -A1 '^finish()' '$top/kernel-overlay/init' | grep -q 'send_gcov'"
+check "the coverage fragment is not merged into the normal build" \
+	sh -c "[ -f '$top/kernel-overlay/coverage/gcov.config' ] &&
+	       ! grep -q GCOV '$top'/kernel-overlay/config/*.config"
+
+if [ -z "$C" ] || [ ! -f "$C/build-coverage/arch/x86/boot/bzImage" ]; then
+	for d in "real boot: exit 0" "real boot: gcov data received" \
+		"real boot: the table has topics and a total" \
+		"real boot: JSON has patches and topics" \
+		"real boot: HTML highlights executed lines" \
+		"real boot: some added line executed" \
+		"--no-boot: the same report from the kept data" \
+		"--no-boot: the normal build was not touched" \
+		"--no-boot without data: exit 2"; do
+		skip "$d" "no KSERIES_TEST_COVERAGE_CACHE with a coverage build"
+	done
+	done_testing
+	exit
+fi
+
+before=$(ls -l --time-style=+%s "$C/build/arch/x86/boot/bzImage" 2>/dev/null)
+export KSERIES_PROJECT="$top"
+KSERIES_CACHE="$C" ks coverage --no-build --tests project/smoke_test
+cp "$T/out.txt" "$T/real.txt"
+check "real boot: exit 0" rc_is 0
+check "real boot: gcov data received" grep -q "gcov data received" "$T/real.txt"
+check "real boot: the table has topics and a total" \
+	sh -c "grep -q '^emulation-failure ' '$T/real.txt' && grep -q '^total ' '$T/real.txt'"
+R=$KSERIES_OUT/coverage
+check "real boot: JSON has patches and topics" \
+	sh -c "grep -q '\"patches\":\[{\"index\":1,' '$R/coverage.json' &&
+	       grep -q '\"topics\":\[{\"name\":\"emulation-failure\"' '$R/coverage.json' &&
+	       grep -q '\"gcov\":true' '$R/coverage.json'"
+check "real boot: HTML highlights executed lines" \
+	grep -q '<span class="x">' "$R/coverage.html"
+check "real boot: some added line executed" \
+	sh -c "grep -q '\"total\":{\"added\":[1-9][0-9]*,\"executable\":[1-9][0-9]*,\"executed\":[1-9]' '$R/coverage.json'"
+KSERIES_CACHE="$C" ks coverage --no-build --no-boot
+grep '^total ' "$T/real.txt" >"$T/total.real"
+grep '^total ' "$T/out.txt" >"$T/total.again"
+check "--no-boot: the same report from the kept data" \
+	sh -c "[ $rc = 0 ] && [ -s '$T/total.real' ] && cmp -s '$T/total.real' '$T/total.again'"
+after=$(ls -l --time-style=+%s "$C/build/arch/x86/boot/bzImage" 2>/dev/null)
+check "--no-boot: the normal build was not touched" [ "$before" = "$after" ]
+rm -rf "$R/gcda"
+KSERIES_CACHE="$C" ks coverage --no-build --no-boot
+check "--no-boot without data: exit 2" \
+	sh -c "[ $rc = 2 ] && grep -q 'no gcov data' '$T/out.txt'"
+
+done_testing
