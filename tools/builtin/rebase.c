@@ -323,8 +323,8 @@ static int start(struct rebase_cmd *c, struct krepo *t, const char *git_dir)
 		error("%s", err.buf);
 		goto out_tree;
 	}
-	note("rebase: imported %s: %zu files, %zu new objects, %.1f s; base commit %.12s",
-	     np.name, stats.files, stats.stored, stats.seconds,
+	note("rebase: imported %s: %zu files, %zu new objects, %.1f s (CPU %.1f s); base commit %.12s",
+	     np.name, stats.files, stats.stored, stats.seconds, stats.cpu,
 	     git_oid_tostr_s(&newbase));
 	if (git_oid_equal(&newbase, &t->base)) {
 		note("rebase: the series is already on %s; nothing to do",

@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 41
+plan 43
 
 # base_tree DIR VERSION: the old base (0.1) or the new one (0.2).
 base_tree() {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1293,8 +1294,10 @@ int rb_import(struct krepo *t, const struct pin *pin, const char *tarball,
 		.pack_dir = dir,
 	};
 	struct tarball_result r;
+	struct rusage u0, u1;
 	int ret = -1;
 
+	getrusage(RUSAGE_SELF, &u0);
 	if (tarball_import(&o, &r)) {
 		sb_addf(err, "cannot import %s", tarball);
 		goto out;
@@ -1311,6 +1314,11 @@ int rb_import(struct krepo *t, const struct pin *pin, const char *tarball,
 	stats->files = r.files;
 	stats->stored = r.stored;
 	stats->seconds = r.seconds;
+	getrusage(RUSAGE_SELF, &u1);
+	stats->cpu = u1.ru_utime.tv_sec - u0.ru_utime.tv_sec +
+		     u1.ru_stime.tv_sec - u0.ru_stime.tv_sec +
+		     (u1.ru_utime.tv_usec - u0.ru_utime.tv_usec +
+		      u1.ru_stime.tv_usec - u0.ru_stime.tv_usec) / 1e6;
 	ret = 0;
 out:
 	free(dir);

@@ -116,6 +116,7 @@ void rb_state_release(struct rb_state *st);
 struct rb_import {
 	size_t files, stored;
 	double seconds;
+	double cpu;		/* user + system seconds, all threads */
 };
 int rb_import(struct krepo *t, const struct pin *pin, const char *tarball,
 	      git_oid *base, struct rb_import *stats, struct strbuf *err);
