@@ -299,9 +299,13 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		goto fail;
-	if (write_in_full(fd, data, len) || close(fd))
+	if (write_in_full(fd, data, len)) {
+		e = errno;
+		close(fd);
+		errno = e;
 		goto fail_unlink;
-	if (rename(tmp, path))
+	}
+	if (close(fd) || rename(tmp, path))
 		goto fail_unlink;
 	free(tmp);
 	return 0;

@@ -5,6 +5,7 @@
  * processes (exit status, signals, logs, timeouts). Every expectation is
  * computed apart from the code under test (snprintf, stat, the shell).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -254,6 +255,42 @@ static void test_files(void **state)
 	assert_memory_equal(buf, "0123456789", 10);
 	close(pfd[0]);
 	free(data);
+}
+
+/* How many file descriptors this process has open. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_write_fails(void **state)
+{
+	char *p = tpath("full"), *tmpname;
+	int before = open_fds();
+
+	/*
+	 * The temporary write_file_atomic() writes is a link to /dev/full:
+	 * the write fails, and nothing may be left open or behind.
+	 */
+	tmpname = xasprintf("%s.tmp.%d", p, (int)getpid());
+	assert_int_equal(symlink("/dev/full", tmpname), 0);
+	errno = 0;
+	assert_int_equal(write_file_atomic(p, "data", 4), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_int_equal(open_fds(), before);
+	assert_false(path_exists(tmpname));
+	assert_false(path_exists(p));
+	free(tmpname);
+	free(p);
 }
 
 static void test_dirs(void **state)
@@ -774,6 +811,8 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_fails, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dirs, setup, teardown),
 		cmocka_unit_test(test_now_seconds),
 		cmocka_unit_test_setup_teardown(test_project_paths, setup,
