@@ -390,9 +390,18 @@ int pack_flush(struct pack_writer *w)
 	pack = xasprintf("%s/pack-%s.pack", w->dir, hex);
 	idx = xasprintf("%s/pack-%s.idx", w->dir, hex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
-	if (fd < 0 || write_all(fd, hdr, 12) ||
+	if (fd < 0) {
+		error("cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, hdr, 12) ||
 	    write_all(fd, w->body.buf, w->body.len) ||
-	    write_all(fd, sum, 20) || close(fd)) {
+	    write_all(fd, sum, 20)) {
+		error("cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd)) {
 		error("cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}

@@ -84,6 +84,21 @@ static int count_files(const char *suffix)
 	return n;
 }
 
+/* How many file descriptors this process has open. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
 /* Bytes that do not compress, the same on every run. */
 static void noise(unsigned char *p, size_t len, uint64_t seed)
 {
@@ -339,6 +354,26 @@ static void test_pack_errors(void **state)
 	pack_release(&w);
 	assert_false(path_exists(missing));
 	free(missing);
+
+	/*
+	 * Writing fails (the temporary pack is a link to /dev/full): an
+	 * error, and nothing left open or behind.
+	 */
+	{
+		char *tmp = xasprintf("%s/tmp_pack_%d", pd, (int)getpid());
+		int before = open_fds();
+
+		assert_int_equal(symlink("/dev/full", tmp), 0);
+		pack_init(&w, pd, 0, (size_t)-1);
+		assert_int_equal(pack_add(&w, OBJ_BLOB, "x", 1, oid), 0);
+		assert_int_equal(pack_flush(&w), -1);
+		pack_release(&w);
+		assert_int_equal(open_fds(), before);
+		assert_false(path_exists(tmp));
+		assert_int_equal(count_files(".pack"), 0);
+		assert_int_equal(count_files(".idx"), 0);
+		free(tmp);
+	}
 	free(pd);
 }
 
