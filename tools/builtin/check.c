@@ -40,11 +40,12 @@ const char cmd_check_usage[] =
 	"no earlier result. The first commit (the base) is the reference:\n"
 	"shown, not judged.\n"
 	"\n"
-	"Results are cached in <cache>/check by commit, Kconfig fragments,\n"
-	"toolchain (gcc, ld, QEMU), the guest's accelerator (KVM or TCG, as\n"
-	"'kseries boot --help' says), test binaries, the guest's init, known\n"
-	"failures and options, so a re-run after changing the last patch\n"
-	"checks only that patch. The work tree is walked with HEAD detached\n"
+	"Results are cached in <cache>/check by the commit's tree (the\n"
+	"files, not the message: rewording a patch keeps its result), Kconfig\n"
+	"fragments, toolchain (gcc, ld, QEMU), the guest's accelerator (KVM\n"
+	"or TCG, as 'kseries boot --help' says), test binaries, the guest's\n"
+	"init, known failures and options, so a re-run after changing the\n"
+	"last patch checks only that patch. The work tree is walked with HEAD detached\n"
 	"at each commit and put back at the end (or, if the check was\n"
 	"killed, by the next one); it must be clean.\n"
 	"\n"
@@ -331,11 +332,18 @@ static void progress_result(const struct check_report *rep, size_t i,
  */
 static int check_one(struct check_ctx *ctx, const struct check_suite *suite,
 		     const char *tag, struct check_result *r,
-		     const struct check_result *same)
+		     const struct check_result *same,
+		     const struct check_result *built)
 {
-	fprintf(stderr, "      building\n");
-	if (check_build(ctx, tag, r))
-		return -1;
+	if (built) {
+		fprintf(stderr, "      not built: no input of the image differs from %.12s's build\n",
+			built->commit);
+		check_copy_build(r, built);
+	} else {
+		fprintf(stderr, "      building\n");
+		if (check_build(ctx, tag, r))
+			return -1;
+	}
 	if (check_interrupted)
 		return 0;
 	if (r->build != CB_OK || !suite)
@@ -402,6 +410,8 @@ int cmd_check(int argc, char **argv)
 	struct check_report rep = { 0 };
 	struct plan plan = { 0 };
 	const struct check_result *last_boot = NULL;
+	const struct check_result *built = NULL;	/* the build dir's */
+	git_oid built_id;
 	const struct check_suite *last_suite = NULL;
 	struct strbuf text = STRBUF_INIT, json = STRBUF_INIT;
 	char *tree = NULL, *build = NULL, *tests_dir = NULL, *series = NULL;
@@ -525,7 +535,7 @@ int cmd_check(int argc, char **argv)
 		const struct check_suite *suite = NULL;
 		struct check_result cached;
 		git_commit *c = NULL;
-		char key[65], *tag;
+		char key[65], tree_id[41], *tag;
 		double t0 = now_seconds();
 
 		if (!o.build_only)
@@ -539,19 +549,47 @@ int cmd_check(int argc, char **argv)
 		row->patch = check_patch_file(series, patches, row->index,
 					      row->r.subject);
 		tag = xasprintf("%04zu-%.8s", row->index, row->r.commit);
-		check_key(&ctx, row->r.commit, suite, key);
+		if (check_tree_of(w.repo.repo, id, tree_id)) {
+			free(tag);
+			goto restore;
+		}
+		check_key(&ctx, tree_id, suite, key);
 		fprintf(stderr, "[%zu/%zu] %04zu %s\n", i, nr_commits,
 			row->index, i ? row->r.subject : "(base)");
 		if (!o.no_cache && !check_cache_load(&ctx, key, &cached)) {
+			/*
+			 * Keyed by tree: the result may be another commit's
+			 * with the same files (its message edited since).
+			 */
+			memcpy(cached.commit, row->r.commit, 41);
+			free(cached.subject);
+			cached.subject = row->r.subject;
+			row->r.subject = NULL;
 			check_result_release(&row->r);
 			row->r = cached;
 		} else {
+			const struct check_result *same_build = NULL;
+			char *why = NULL;
+
+			/*
+			 * A patch that changes no input of the last build
+			 * (documentation, tools/, code the config leaves
+			 * out) builds the same image: not built again.
+			 */
+			if (built && check_same_build(w.repo.repo, tree, build,
+						      &built_id, id, &why))
+				same_build = built;
+			free(why);
 			if (check_walk_goto(&w, id) ||
 			    check_one(&ctx, suite, tag, &row->r,
 				      suite == last_suite ? last_boot :
-				      NULL)) {
+				      NULL, same_build)) {
 				free(tag);
 				goto restore;
+			}
+			if (!same_build && row->r.build == CB_OK) {
+				built = &row->r;
+				git_oid_cpy(&built_id, id);
 			}
 			row->r.total_secs = now_seconds() - t0;
 			if (!check_interrupted)

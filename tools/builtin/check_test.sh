@@ -8,13 +8,14 @@
 #
 #   1 harmless           4 breaks the build   7 undoes 6
 #   2 adds a warning     5 fixes it           8 breaks the smoke test
-#   3 harmless           6 panics at boot     9 harmless
+#   3 harmless           6 panics at boot     9 documentation only
 #
 # 'kseries check' must flag exactly 2, 4, 6 and 8 (3 must not count 2's
-# warning as fixed: ctype.o is not rebuilt there), put the tree back,
-# cache its results (a re-run builds nothing; changing the last commit
-# redoes only that one), and 'kseries bisect' must name 8 in at most
-# ceil(log2(9 + 1)) + 1 = 5 build steps.
+# warning as fixed: ctype.o is not rebuilt there; 9 is not built at
+# all: no input of the image changed), put the tree back, cache its
+# results by tree (a re-run builds nothing, nor does rewording a commit
+# message; changing the last commit redoes only that one), and 'kseries
+# bisect' must name 8 in at most ceil(log2(9 + 1)) + 1 = 5 build steps.
 #
 # Needs the kernel tree: $KSERIES_TEST_TREE or <cache>/src ('kseries
 # apply'), and QEMU; otherwise those tests are skipped. The fixture
@@ -39,7 +40,7 @@ FIX=${KSERIES_TEST_FIXTURE:-$REAL_CACHE/check-fixture}
 W=$FIX/src
 B=$FIX/build
 ST=$T/st
-N=36
+N=38
 
 plan $N
 
@@ -144,8 +145,9 @@ fx lib/bcd.c "lib/bcd: fixture: do not panic"
 sed -i 's/sregs->efer = vcpu->arch.efer;/sregs->efer = vcpu->arch.efer \& ~EFER_LMA;/' \
 	"$W/arch/x86/kvm/x86.c"
 fx arch/x86/kvm/x86.c "KVM: x86: fixture: hide EFER.LMA from KVM_GET_SREGS"
-printf '/* kseries check fixture: harmless too */\n' >>"$W/lib/errseq.c"
-fx lib/errseq.c "lib/errseq: fixture: another harmless comment"
+printf '\nkseries check fixture: documentation only.\n' \
+	>>"$W/Documentation/core-api/errseq.rst"
+fx Documentation/core-api/errseq.rst "docs: errseq: fixture: documentation only"
 git -C "$W" format-patch -q -o "$T/proj/patches" base..HEAD
 (cd "$T/proj/patches" && ls) >"$T/proj/series"
 tip=$(git -C "$W" rev-parse HEAD)
@@ -209,6 +211,8 @@ check "check: progress a patch, with elapsed time" \
 	sh -c "grep -q '^\[8/9\] 0008 KVM: x86: fixture' '$T/err1' && grep -q '=> FLAGGED: project/smoke_test PASS->FAIL (.* elapsed)' '$T/err1'"
 check "check: JSON and JUnit reports" \
 	sh -c "grep -q '\"flagged\":4,' '$KSERIES_OUT/check/check.json' && grep -c '<testsuite ' '$KSERIES_OUT/check/junit.xml' | grep -qx 10 && grep -q 'failures=\"4\"' '$KSERIES_OUT/check/junit.xml'"
+check "check: 9 (documentation only) is not built, its image booted" \
+	sh -c "sed -n '/^\[9\/9\] 0009/,\$p' '$T/err1' | grep -q '^      not built: no input of the image differs from' && ! sed -n '/^\[9\/9\] 0009/,\$p' '$T/err1' | grep -q '^      building' && grep -q '^ok 9 - 0009 docs: errseq: fixture: documentation only$' '$T/tap1'"
 check "check: the work tree is back at the tip, clean, nothing left" \
 	sh -c "[ \"\$(git -C '$W' rev-parse HEAD)\" = $tip ] && [ -z \"\$(git -C '$W' status --porcelain -uno)\" ] && [ ! -e \"\$(git -C '$W' rev-parse --git-dir)/kseries-walk\" ]"
 
@@ -218,6 +222,14 @@ rc=$?
 took2=$(( $(date +%s) - start ))
 check "check again: the same verdicts, all 10 from the cache (${took2}s)" \
 	sh -c "[ $rc = 1 ] && diff '$T/tap1' '$T/tap2' >/dev/null && [ \$(grep -c '(cached, was' '$T/err2') = 10 ] && ! grep -q '^      building' '$T/err2'"
+
+# Reword the last commit's message: the same tree, so the same results.
+git -C "$W" commit -q --amend -m "docs: errseq: fixture: documentation only, reworded" \
+	-m "Planted by check_test.sh."
+"$KSERIES" check $CK --tap >"$T/tapr" 2>"$T/errr"
+rc=$?
+check "check after rewording a commit: all 10 from the cache, the new subject shown" \
+	sh -c "[ $rc = 1 ] && [ \$(grep -c '(cached, was' '$T/errr') = 10 ] && ! grep -q '^      building' '$T/errr' && grep -q '^ok 9 - 0009 docs: errseq: fixture: documentation only, reworded$' '$T/tapr'"
 
 # Change only the last patch: only it is checked again.
 printf '/* kseries check fixture: harmless, changed */\n' >>"$W/lib/errseq.c"

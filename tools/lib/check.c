@@ -175,6 +175,8 @@ void check_result_format(const struct check_result *r, struct strbuf *out)
 		sb_addf(out, "boot %s %.3f %u %u\n",
 			vm_verdict_name(r->verdict), r->boot_secs, r->boots,
 			r->retries);
+	if (r->same_build[0])
+		sb_addf(out, "same-build %s\n", r->same_build);
 	if (r->accel[0])
 		sb_addf(out, "accel %s\n", r->accel);
 	if (r->reused)
@@ -235,6 +237,10 @@ static int parse_line(struct check_result *r, const char *line)
 		if (strlen(v) != 64)
 			return -1;
 		memcpy(r->image, v, 65);
+	} else if (skip_prefix(line, "same-build ", &v)) {
+		if (strlen(v) != 40)
+			return -1;
+		memcpy(r->same_build, v, 41);
 	} else if (skip_prefix(line, "accel ", &v)) {
 		if (strcmp(v, "kvm") && strcmp(v, "tcg"))
 			return -1;
@@ -512,7 +518,7 @@ void check_ctx_release(struct check_ctx *c)
 	c->db_loaded = false;
 }
 
-void check_key(const struct check_ctx *c, const char *commit,
+void check_key(const struct check_ctx *c, const char *tree_id,
 	       const struct check_suite *suite, char key[65])
 {
 	unsigned char sum[32];
@@ -520,7 +526,8 @@ void check_key(const struct check_ctx *c, const char *commit,
 
 	sha256_init(&h);
 	hash_update(&h, CACHE_MAGIC, strlen(CACHE_MAGIC) + 1);
-	hash_update(&h, commit, strlen(commit) + 1);
+	hash_update(&h, "tree", 5);
+	hash_update(&h, tree_id, strlen(tree_id) + 1);
 	hash_update(&h, c->inputs, 64);
 	if (suite)
 		hash_update(&h, suite->digest, 64);
@@ -528,6 +535,19 @@ void check_key(const struct check_ctx *c, const char *commit,
 		hash_update(&h, "build-only", 11);
 	hash_final(&h, sum);
 	hex_encode(key, sum, 32);
+}
+
+int check_tree_of(git_repository *repo, const git_oid *commit, char out[41])
+{
+	git_commit *c = NULL;
+
+	out[0] = '\0';
+	if (git_commit_lookup(&c, repo, commit))
+		return error("no commit %s: %s", git_oid_tostr_s(commit),
+			     lg2_err());
+	git_oid_tostr(out, 41, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
 }
 
 static char *cache_file(const struct check_ctx *c, const char *key)
@@ -891,6 +911,79 @@ void check_reuse_boot(struct check_result *r, const struct check_result *from)
 		t->output = f->output ? xstrdup(f->output) : NULL;
 	}
 	r->reused = true;
+}
+
+/* A build that needs not run */
+
+bool check_same_build(git_repository *repo, const char *tree,
+		      const char *build, const git_oid *built,
+		      const git_oid *commit, char **why)
+{
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	char **paths = NULL;
+	bool *added = NULL;
+	size_t nr = 0, i;
+	bool same = false;
+
+	*why = NULL;
+	if (git_commit_lookup(&a, repo, built) ||
+	    git_commit_lookup(&b, repo, commit) ||
+	    git_commit_tree(&ta, a) || git_commit_tree(&tb, b) ||
+	    git_diff_tree_to_tree(&diff, repo, ta, tb, NULL))
+		goto out;
+	nr = git_diff_num_deltas(diff);
+	paths = xcalloc(nr + 1, sizeof(char *));
+	added = xcalloc(nr + 1, sizeof(bool));
+	for (i = 0; i < nr; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		paths[i] = xstrdup(d->new_file.path ? d->new_file.path :
+				   d->old_file.path);
+		added[i] = d->status != GIT_DELTA_MODIFIED ||
+			   d->old_file.mode != d->new_file.mode;
+	}
+	if (!nr) {
+		same = true;	/* the same tree: a message edited */
+	} else {
+		int err;
+		const char *in = kbuild_first_input(tree, build, paths,
+						    added, nr, &err);
+
+		same = !in;
+		if (in)
+			*why = xasprintf("%s%s", in, err ?
+					 " (no .cmd file in the build directory)" :
+					 "");
+	}
+out:
+	for (i = 0; i < nr; i++)
+		free(paths[i]);
+	free(paths);
+	free(added);
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	return same;
+}
+
+void check_copy_build(struct check_result *r, const struct check_result *from)
+{
+	r->build = from->build;
+	r->make_secs = 0;
+	r->compiled = 0;
+	free(r->errors);
+	r->errors = from->errors ? xstrdup(from->errors) : NULL;
+	wset_release(&r->warnings);
+	wset_copy(&r->warnings, &from->warnings);
+	free(r->log);
+	r->log = NULL;
+	memcpy(r->image, from->image, sizeof(r->image));
+	memcpy(r->same_build, from->same_build[0] ? from->same_build :
+	       from->commit, sizeof(r->same_build));
 }
 
 /* Walking the work tree */

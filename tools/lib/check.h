@@ -64,6 +64,8 @@ struct check_result {
 	char accel[4];			/* the guest's: "kvm", "tcg", "" */
 	bool cached;			/* read back from the cache */
 	bool reused;			/* boot results of the same image */
+	char same_build[41];		/* not built: no input of the image
+					 * differs from this commit's build */
 };
 
 void check_result_release(struct check_result *r);
@@ -123,11 +125,15 @@ int check_ctx_init(struct check_ctx *c);
 void check_ctx_release(struct check_ctx *c);
 
 /*
- * The cache key of @commit checked with @suite (NULL: build only):
- * 64 hex digits into @key.
+ * The cache key of the source tree @tree_id (hex: the commit's tree, not
+ * the commit, so that a commit-message edit keeps its result) checked
+ * with @suite (NULL: build only): 64 hex digits into @key.
  */
-void check_key(const struct check_ctx *c, const char *commit,
+void check_key(const struct check_ctx *c, const char *tree_id,
 	       const struct check_suite *suite, char key[65]);
+/* The tree of @commit in @repo as hex into @out; -1 if not a commit. */
+int check_tree_of(git_repository *repo, const git_oid *commit,
+		  char out[41]);
 /*
  * Read the cached result of @key; 0 if there was one and its guest ran
  * under the accelerator in use now (check_accel()).
@@ -161,6 +167,21 @@ int check_boot(struct check_ctx *c, const struct check_suite *suite,
  * evidence and test results into @r (marked reused).
  */
 void check_reuse_boot(struct check_result *r, const struct check_result *from);
+
+/*
+ * Whether the build directory, last built from @built's tree, would
+ * build the same image from @commit's tree: every path that differs
+ * is no input of that build (kbuild_first_input()). If not, *@why gets
+ * the first path that is one (allocated), or NULL on an error.
+ */
+bool check_same_build(git_repository *repo, const char *tree,
+		      const char *build, const git_oid *built,
+		      const git_oid *commit, char **why);
+/*
+ * @r (of a commit check_same_build() said builds the same image as
+ * @from) gets @from's build result, not built again.
+ */
+void check_copy_build(struct check_result *r, const struct check_result *from);
 
 /* The work tree, walked commit by commit. */
 struct check_walk {

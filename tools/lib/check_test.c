@@ -61,6 +61,7 @@ static void test_roundtrip(void **state)
 	memset(r.image, 'b', 64);
 	r.reused = true;
 	strcpy(r.accel, "tcg");
+	memset(r.same_build, 'c', 40);
 	check_result_format(&r, &a);
 	assert_int_equal(check_result_parse(&back, a.buf), 0);
 	check_result_format(&back, &b);
@@ -71,6 +72,7 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.image, r.image);
 	assert_string_equal(back.accel, "tcg");
 	assert_true(back.reused);
+	assert_string_equal(back.same_build, r.same_build);
 	assert_string_equal(back.evidence, r.evidence);
 	assert_int_equal(back.warnings.nr, 1);
 	assert_string_equal(back.warnings.w[0].msg, w.msg);
@@ -423,6 +425,148 @@ static void test_key_accel(void **state)
 	remove_tree(tmpl);
 }
 
+/* A commit of @files ("path", "content" pairs) on @parent into @out. */
+static void commit_files(git_repository *repo, const git_oid *parent,
+			 const char *const *files, const char *msg,
+			 git_oid *out)
+{
+	git_index *idx = NULL;
+	git_signature *sig = NULL;
+	git_commit *p = NULL;
+	git_tree *tree = NULL;
+	git_oid tid;
+	size_t i;
+
+	assert_int_equal(git_index_new(&idx), 0);
+	for (i = 0; files[i]; i += 2) {
+		git_index_entry e;
+
+		memset(&e, 0, sizeof(e));
+		e.path = files[i];
+		e.mode = GIT_FILEMODE_BLOB;
+		assert_int_equal(git_blob_create_from_buffer(&e.id, repo,
+							     files[i + 1],
+							     strlen(files[i + 1])),
+				 0);
+		assert_int_equal(git_index_add(idx, &e), 0);
+	}
+	assert_int_equal(git_index_write_tree_to(&tid, idx, repo), 0);
+	assert_int_equal(git_tree_lookup(&tree, repo, &tid), 0);
+	assert_int_equal(git_signature_new(&sig, "A", "a@b.invalid",
+					   1700000000, 0), 0);
+	if (parent)
+		assert_int_equal(git_commit_lookup(&p, repo, parent), 0);
+	assert_int_equal(git_commit_create_v(out, repo, NULL, sig, sig, NULL,
+					     msg, tree, p ? 1 : 0, p), 0);
+	git_commit_free(p);
+	git_tree_free(tree);
+	git_signature_free(sig);
+	git_index_free(idx);
+}
+
+/*
+ * Results are keyed by tree: a reworded commit keeps them. And a commit
+ * that touches no input of the last build (no .cmd file names its
+ * paths) builds the same image; one that touches a source does not.
+ */
+static void test_tree_key_and_same_build(void **state)
+{
+	char tmpl[] = "/tmp/ks-check-XXXXXX";
+	char *top = mkdtemp(tmpl), *gitdir, *tree, *build, *cmd, *why;
+	const char *v1[] = { "Documentation/a.rst", "doc\n", "lib/x.c",
+			     "int x;\n", NULL };
+	const char *doc[] = { "Documentation/a.rst", "doc, edited\n",
+			      "lib/x.c", "int x;\n", NULL };
+	const char *src[] = { "Documentation/a.rst", "doc\n", "lib/x.c",
+			      "int x = 1;\n", NULL };
+	git_repository *repo = NULL;
+	git_oid a, reworded, docs, code;
+	struct check_ctx c = { 0 };
+	char ta[41], tb[41], tc[41], k1[65], k2[65], k3[65];
+
+	assert_non_null(top);
+	gitdir = path_join(top, "repo.git");
+	tree = path_join(top, "src");
+	build = path_join(top, "build");
+	assert_int_equal(mkdir_p(tree, 0755), 0);
+	git_libgit2_init();
+	assert_int_equal(git_repository_init(&repo, gitdir, 1), 0);
+	commit_files(repo, NULL, v1, "lib: x\n", &a);
+	commit_files(repo, NULL, v1, "lib: x, reworded\n\nA new body.\n",
+		     &reworded);
+	commit_files(repo, &a, doc, "docs: edit\n", &docs);
+	commit_files(repo, &a, src, "lib: x = 1\n", &code);
+	assert_false(git_oid_equal(&a, &reworded));
+
+	assert_int_equal(check_tree_of(repo, &a, ta), 0);
+	assert_int_equal(check_tree_of(repo, &reworded, tb), 0);
+	assert_int_equal(check_tree_of(repo, &code, tc), 0);
+	assert_string_equal(ta, tb);
+	assert_string_not_equal(ta, tc);
+	memset(c.inputs, 'i', 64);
+	check_key(&c, ta, NULL, k1);
+	check_key(&c, tb, NULL, k2);
+	check_key(&c, tc, NULL, k3);
+	assert_string_equal(k1, k2);
+	assert_string_not_equal(k1, k3);
+	assert_int_equal(check_tree_of(repo, &(git_oid){ { 0 } }, ta), -1);
+
+	/* The last build read lib/x.c, not the documentation. */
+	cmd = xasprintf("cmd_lib/x.o := gcc -c -o lib/x.o %s/lib/x.c\n"
+			"source_lib/x.o := %s/lib/x.c\n"
+			"deps_lib/x.o := \\\n  %s/include/linux/kconfig.h \\\n",
+			tree, tree, tree);
+	{
+		char *dir = path_join(build, "lib"), *p;
+
+		assert_int_equal(mkdir_p(dir, 0755), 0);
+		p = path_join(dir, ".x.o.cmd");
+		assert_int_equal(write_file_atomic(p, cmd, strlen(cmd)), 0);
+		free(p);
+		free(dir);
+	}
+	free(cmd);
+	assert_true(check_same_build(repo, tree, build, &a, &docs, &why));
+	assert_null(why);
+	assert_true(check_same_build(repo, tree, build, &a, &reworded, &why));
+	assert_false(check_same_build(repo, tree, build, &a, &code, &why));
+	assert_string_equal(why, "lib/x.c");
+	free(why);
+	assert_false(check_same_build(repo, tree, build, &docs, &code, &why));
+	free(why);
+
+	{
+		/* The copy: the build's result, marked, nothing rebuilt. */
+		struct check_result from = { 0 }, r = { 0 };
+		struct warning w = { "lib/x.c", "unused 'y'" };
+
+		memset(from.commit, 'a', 40);
+		from.build = CB_OK;
+		from.make_secs = 9;
+		from.compiled = 3;
+		from.log = xstrdup("/x/build.log");
+		memset(from.image, 'e', 64);
+		wset_add(&from.warnings, &w);
+		check_copy_build(&r, &from);
+		assert_int_equal(r.build, CB_OK);
+		assert_int_equal(r.compiled, 0);
+		assert_true(r.make_secs == 0);
+		assert_null(r.log);
+		assert_string_equal(r.image, from.image);
+		assert_string_equal(r.same_build, from.commit);
+		assert_int_equal(r.warnings.nr, 1);
+		assert_false(r.booted);
+		check_result_release(&r);
+		check_result_release(&from);
+	}
+
+	git_repository_free(repo);
+	free(gitdir);
+	free(tree);
+	free(build);
+	remove_tree(top);
+}
+
 static void test_junit_escape(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -482,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_outputs_accel),
 		cmocka_unit_test(test_key_accel),
+		cmocka_unit_test(test_tree_key_and_same_build),
 		cmocka_unit_test(test_junit_escape),
 		cmocka_unit_test(test_patch_file),
 	};

@@ -804,3 +804,126 @@ int kbuild_headers(struct kbuild *kb)
 	note("headers: %s/usr/include (%.1f s)", kb->build, kb->headers_secs);
 	return 0;
 }
+
+/* Inputs of a build: what a change must not touch to keep the image */
+
+bool kbuild_always_input(const char *path, bool added)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (starts_with(base, "Makefile") || starts_with(base, "Kbuild") ||
+	    starts_with(base, "Kconfig") || starts_with(path, "scripts/") ||
+	    (base == path && starts_with(base, "localversion")) ||
+	    starts_with(path, "configs/") || strstr(path, "/configs/"))
+		return true;
+	return added && !starts_with(path, "Documentation/");
+}
+
+struct cmd_scan {
+	const char *const *needles;	/* "<tree>/<path>" */
+	size_t nr;
+	size_t found;			/* index, or nr */
+	size_t files;			/* .cmd files read */
+};
+
+/* Does @text name @needle as a whole path? */
+static bool names_path(const char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *hit = memmem(p, end - p, needle, n);
+		char before, after;
+
+		if (!hit)
+			return false;
+		before = hit > text ? hit[-1] : ' ';
+		after = hit + n < end ? hit[n] : '\n';
+		if (strchr(" \t\n=(", before) && strchr(" \t\n\\):", after))
+			return true;
+		p = hit + 1;
+	}
+	return false;
+}
+
+static void scan_cmd_files(const char *dir, struct cmd_scan *s)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while (s->found == s->nr && (de = readdir(d))) {
+		const char *n = de->d_name;
+		char *p;
+		bool isdir;
+
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		p = path_join(dir, n);
+		isdir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+
+			isdir = !lstat(p, &st) && S_ISDIR(st.st_mode);
+		}
+		if (isdir && n[0] != '.') {
+			scan_cmd_files(p, s);
+		} else if (!isdir && n[0] == '.' && ends_with(n, ".cmd")) {
+			struct strbuf sb = STRBUF_INIT;
+			size_t i;
+
+			if (!read_file(p, &sb)) {
+				s->files++;
+				for (i = 0; i < s->nr; i++)
+					if (names_path(sb.buf, sb.len,
+						       s->needles[i]))
+						break;
+				if (i < s->nr)
+					s->found = i;
+			}
+			sb_release(&sb);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+const char *kbuild_first_input(const char *tree, const char *build,
+			       char *const *paths, const bool *added,
+			       size_t nr, int *err)
+{
+	char *rtree = realpath(tree, NULL);
+	char **needles = xcalloc(nr + 1, sizeof(char *));
+	struct cmd_scan s = { 0 };
+	const char *ret = NULL;
+	size_t i;
+
+	*err = 0;
+	for (i = 0; i < nr && !ret; i++)
+		if (kbuild_always_input(paths[i], added && added[i]))
+			ret = paths[i];
+	if (ret || !nr)
+		goto out;
+	for (i = 0; i < nr; i++)
+		needles[i] = xasprintf("%s/%s", rtree ? rtree : tree,
+				       paths[i]);
+	s.needles = (const char *const *)needles;
+	s.nr = nr;
+	s.found = nr;
+	scan_cmd_files(build, &s);
+	if (!s.files) {
+		*err = -1;
+		ret = paths[0];
+	} else if (s.found < nr) {
+		ret = paths[s.found];
+	}
+out:
+	for (i = 0; i < nr; i++)
+		free(needles[i]);
+	free(needles);
+	free(rtree);
+	return ret;
+}

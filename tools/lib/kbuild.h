@@ -90,6 +90,30 @@ bool kconfig_known(const char *tree, const char *name, struct strbuf *deps);
 int kconfig_inputs_digest(const char *tree, char **fragments, size_t nr,
 			  char out[65]);
 
+/*
+ * Whether changing @path (relative to the source tree; @added: a file
+ * added, deleted or replaced, not only modified) may change what kbuild
+ * makes, whatever the build directory says: kbuild's own files
+ * (Makefile, Kbuild and Kconfig files, scripts/, localversion files,
+ * configs/ directories)
+ * always may; a file added or deleted may be found by an #include path
+ * or a wildcard, unless it is under Documentation/.
+ */
+bool kbuild_always_input(const char *path, bool added);
+
+/*
+ * Of @paths (relative to @tree; @added[i] as above, NULL: all modified),
+ * the first that may be an input of the last build in @build, or NULL if
+ * none is, so that a tree differing from the one built only by @paths
+ * builds the same image. Besides kbuild_always_input(), a path is an
+ * input when a .cmd file of @build names it: kbuild writes there every
+ * target's command, source and the headers it read. -1 into *@err if
+ * @build has no .cmd file (then every path is taken as an input).
+ */
+const char *kbuild_first_input(const char *tree, const char *build,
+			       char *const *paths, const bool *added,
+			       size_t nr, int *err);
+
 /* The first lines of @log that look like build errors, into @out. */
 void kbuild_first_errors(const char *log_text, size_t max,
 			 struct strbuf *out);

@@ -191,6 +191,77 @@ static void test_first_errors(void **state)
 	sb_release(&sb);
 }
 
+/* What a patch must not touch for the image to stay the same. */
+static void test_first_input(void **state)
+{
+	char tmpl[] = "/tmp/ks-kbuild-XXXXXX";
+	char *top = mkdtemp(tmpl), *tree, *build, *cmd;
+	char *doc[] = { "Documentation/virt/kvm/api.rst",
+			"tools/kvm/kvm_stat/kvm_stat.txt" };
+	char *mixed[] = { "Documentation/virt/kvm/api.rst",
+			  "arch/x86/kvm/x86.c" };
+	char *hdr[] = { "include/linux/kvm_host.h" };
+	char *prefix[] = { "include/linux/kvm", "lib/ab.c",
+			   "arch/x86/kernel/sev-es.c" };
+	char *make[] = { "arch/x86/kvm/Makefile" };
+	char *kconf[] = { "virt/kvm/Kconfig" };
+	char *script[] = { "scripts/link-vmlinux.sh" };
+	char *lv[] = { "localversion-kvm" };
+	char *cfg[] = { "arch/x86/configs/tiny.config" };
+	char *newh[] = { "arch/x86/include/asm/new.h" };
+	char *newdoc[] = { "Documentation/new.rst" };
+	bool yes[] = { true };
+	int err;
+
+	assert_non_null(top);
+	tree = path_join(top, "src");
+	build = path_join(top, "build");
+	assert_int_equal(mkdir_p(build, 0755), 0);
+	put(tree, "arch/x86/kvm/x86.c", "int x;\n");
+
+	/* No .cmd file: nothing known, everything is an input. */
+	assert_string_equal(kbuild_first_input(tree, build, doc, NULL, 2,
+					       &err), doc[0]);
+	assert_int_equal(err, -1);
+
+	cmd = xasprintf("cmd_arch/x86/kvm/x86.o := gcc -c -o arch/x86/kvm/x86.o %s/arch/x86/kvm/x86.c\n"
+			"source_arch/x86/kvm/x86.o := %s/arch/x86/kvm/x86.c\n"
+			"deps_arch/x86/kvm/x86.o := \\\n"
+			"  %s/include/linux/kvm_host.h \\\n"
+			"    $(wildcard include/config/kvm.h) \\\n"
+			"  %s/lib/ab.c.orig \\\n"
+			"\narch/x86/kvm/x86.o: $(deps_arch/x86/kvm/x86.o)\n",
+			tree, tree, tree, tree);
+	put(build, "arch/x86/kvm/.x86.o.cmd", cmd);
+	free(cmd);
+	put(build, "arch/x86/kvm/x86.o", "");
+
+	assert_null(kbuild_first_input(tree, build, doc, NULL, 2, &err));
+	assert_int_equal(err, 0);
+	assert_string_equal(kbuild_first_input(tree, build, mixed, NULL, 2,
+					       &err), "arch/x86/kvm/x86.c");
+	assert_string_equal(kbuild_first_input(tree, build, hdr, NULL, 1,
+					       &err), hdr[0]);
+	/* Whole paths only: a prefix or a longer name is another file. */
+	assert_null(kbuild_first_input(tree, build, prefix, NULL, 3, &err));
+	/* kbuild's own files, whatever the .cmd files say. */
+	assert_non_null(kbuild_first_input(tree, build, make, NULL, 1, &err));
+	assert_non_null(kbuild_first_input(tree, build, kconf, NULL, 1, &err));
+	assert_non_null(kbuild_first_input(tree, build, script, NULL, 1,
+					   &err));
+	assert_non_null(kbuild_first_input(tree, build, lv, NULL, 1, &err));
+	assert_non_null(kbuild_first_input(tree, build, cfg, NULL, 1, &err));
+	/* A new header may shadow another one; a new document cannot. */
+	assert_null(kbuild_first_input(tree, build, newh, NULL, 1, &err));
+	assert_non_null(kbuild_first_input(tree, build, newh, yes, 1, &err));
+	assert_null(kbuild_first_input(tree, build, newdoc, yes, 1, &err));
+	assert_true(kbuild_always_input("Documentation/Makefile", false));
+
+	free(tree);
+	free(build);
+	remove_tree(top);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_first_errors),
+		cmocka_unit_test(test_first_input),
 	};
 
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);
