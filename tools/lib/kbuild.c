@@ -821,13 +821,20 @@ bool kbuild_always_input(const char *path, bool added)
 }
 
 struct cmd_scan {
-	const char *const *needles;	/* "<tree>/<path>" */
+	const char *const *needles;	/* the paths' last components */
 	size_t nr;
 	size_t found;			/* index, or nr */
 	size_t files;			/* .cmd files read */
 };
 
-/* Does @text name @needle as a whole path? */
+/*
+ * Does @text name a file called @needle: a path ending in it, in any
+ * form? Sources appear as kbuild spelt them (absolute, or with "../../"
+ * as in KVM's virt/kvm objects), headers as the compiler found them
+ * (relative to the build directory when ccache's CCACHE_BASEDIR is
+ * set). A file of that name elsewhere counts too: a build too many,
+ * never one too few.
+ */
 static bool names_path(const char *text, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
@@ -841,7 +848,7 @@ static bool names_path(const char *text, size_t len, const char *needle)
 			return false;
 		before = hit > text ? hit[-1] : ' ';
 		after = hit + n < end ? hit[n] : '\n';
-		if (strchr(" \t\n=(", before) && strchr(" \t\n\\):", after))
+		if (strchr(" \t\n=(/", before) && strchr(" \t\n\\):", after))
 			return true;
 		p = hit + 1;
 	}
@@ -895,7 +902,6 @@ const char *kbuild_first_input(const char *tree, const char *build,
 			       char *const *paths, const bool *added,
 			       size_t nr, int *err)
 {
-	char *rtree = realpath(tree, NULL);
 	char **needles = xcalloc(nr + 1, sizeof(char *));
 	struct cmd_scan s = { 0 };
 	const char *ret = NULL;
@@ -907,9 +913,11 @@ const char *kbuild_first_input(const char *tree, const char *build,
 			ret = paths[i];
 	if (ret || !nr)
 		goto out;
-	for (i = 0; i < nr; i++)
-		needles[i] = xasprintf("%s/%s", rtree ? rtree : tree,
-				       paths[i]);
+	for (i = 0; i < nr; i++) {
+		const char *base = strrchr(paths[i], '/');
+
+		needles[i] = xstrdup(base ? base + 1 : paths[i]);
+	}
 	s.needles = (const char *const *)needles;
 	s.nr = nr;
 	s.found = nr;
@@ -924,6 +932,5 @@ out:
 	for (i = 0; i < nr; i++)
 		free(needles[i]);
 	free(needles);
-	free(rtree);
 	return ret;
 }

@@ -107,7 +107,9 @@ bool kbuild_always_input(const char *path, bool added);
  * none is, so that a tree differing from the one built only by @paths
  * builds the same image. Besides kbuild_always_input(), a path is an
  * input when a .cmd file of @build names it: kbuild writes there every
- * target's command, source and the headers it read. -1 into *@err if
+ * target's command, source and the headers it read (matched by the
+ * file's name, whatever the directory, as the compiler may spell a
+ * header's path relative to the build directory). -1 into *@err if
  * @build has no .cmd file (then every path is taken as an input).
  */
 const char *kbuild_first_input(const char *tree, const char *build,

@@ -204,6 +204,8 @@ static void test_first_input(void **state)
 	char *prefix[] = { "include/linux/kvm", "lib/ab.c",
 			   "arch/x86/kernel/sev-es.c" };
 	char *make[] = { "arch/x86/kvm/Makefile" };
+	char *relh[] = { "arch/x86/kvm/xen.h" };
+	char *virt[] = { "virt/kvm/eventfd.c" };
 	char *kconf[] = { "virt/kvm/Kconfig" };
 	char *script[] = { "scripts/link-vmlinux.sh" };
 	char *lv[] = { "localversion-kvm" };
@@ -230,8 +232,10 @@ static void test_first_input(void **state)
 			"  %s/include/linux/kvm_host.h \\\n"
 			"    $(wildcard include/config/kvm.h) \\\n"
 			"  %s/lib/ab.c.orig \\\n"
-			"\narch/x86/kvm/x86.o: $(deps_arch/x86/kvm/x86.o)\n",
-			tree, tree, tree, tree);
+			"  ../src/arch/x86/kvm/xen.h \\\n"
+			"\narch/x86/kvm/x86.o: $(deps_arch/x86/kvm/x86.o)\n"
+			"source_arch/x86/kvm/eventfd.o := %s/arch/x86/kvm/../../../virt/kvm/eventfd.c\n",
+			tree, tree, tree, tree, tree);
 	put(build, "arch/x86/kvm/.x86.o.cmd", cmd);
 	free(cmd);
 	put(build, "arch/x86/kvm/x86.o", "");
@@ -242,7 +246,12 @@ static void test_first_input(void **state)
 					       &err), "arch/x86/kvm/x86.c");
 	assert_string_equal(kbuild_first_input(tree, build, hdr, NULL, 1,
 					       &err), hdr[0]);
-	/* Whole paths only: a prefix or a longer name is another file. */
+	/* Headers as ccache has the compiler spell them; KVM's ../../ */
+	assert_string_equal(kbuild_first_input(tree, build, relh, NULL, 1,
+					       &err), relh[0]);
+	assert_string_equal(kbuild_first_input(tree, build, virt, NULL, 1,
+					       &err), virt[0]);
+	/* Whole names only: a prefix or a longer name is another file. */
 	assert_null(kbuild_first_input(tree, build, prefix, NULL, 3, &err));
 	/* kbuild's own files, whatever the .cmd files say. */
 	assert_non_null(kbuild_first_input(tree, build, make, NULL, 1, &err));
