@@ -234,7 +234,8 @@ char *apt_archive_uri(const char *suite, struct strbuf *err)
 	}
 	if (d)
 		closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		if (!uri) {
 			path = path_join(dir, names[i]);
