@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 43
+plan 44
 
 # base_tree DIR VERSION: the old base (0.1) or the new one (0.2).
 base_tree() {
@@ -176,6 +176,13 @@ check "the pin names the new base and its base-commit" \
 	sh -c "grep -q '^name = Linux 0.2' '$T/proj/kernel-overlay/pin' && grep -q \"^base-commit = \$(git -C '$KSERIES_CACHE/src' rev-parse base)\" '$T/proj/kernel-overlay/pin'"
 check "tag base is the new base, as a fresh import would make it" \
 	sh -c "git -C '$KSERIES_CACHE/src' log -1 --format=%s base | grep -q 'Linux 0.2' && [ \$(git -C '$KSERIES_CACHE/src' rev-parse base^{tree}) = \$(cd '$T/build' && rm -rf x && mkdir x && tar xJf '$T/new.tar.xz' -C x && cd x/linux-0.2 && git init -q && git add -A && git write-tree) ]"
+mkdir -p "$T/proj2/kernel-overlay"
+cp "$T/new.pin" "$T/proj2/kernel-overlay/pin"
+: >"$T/proj2/series"
+KSERIES_CACHE="$T/cache2" KSERIES_PROJECT="$T/proj2" "$KSERIES" apply \
+	>"$T/out2.txt" 2>&1
+check "the incremental import's base commit is the one a fresh import makes" \
+	sh -c "[ \$(git -C '$T/cache2/src' rev-parse base) = \$(git -C '$KSERIES_CACHE/src' rev-parse base) ]"
 check "the series is exported: 4 patches, the one in the base dropped" \
 	sh -c "[ \$(grep -c '\.patch$' '$T/proj/series') = 4 ] && ! grep -q stable-took '$T/proj/series' && [ \$(ls '$T/proj/patches' | wc -l) = 4 ] && grep -q '^# topic: fixture' '$T/proj/series'"
 check "the resolution is in the exported patch" \
