@@ -711,7 +711,9 @@ static int write_tree(struct importer *im, struct node *d)
 	size_t i;
 	int ret;
 
-	qsort(d->kids, d->nr, sizeof(*d->kids), tree_cmp);
+	/* An empty directory has no kids array: qsort(NULL) is undefined. */
+	if (d->nr)
+		qsort(d->kids, d->nr, sizeof(*d->kids), tree_cmp);
 	for (i = 0; i < d->nr; i++) {
 		struct node *k = d->kids[i];
 
@@ -771,7 +773,8 @@ static int write_index(struct importer *im)
 	size_t i;
 	int ret;
 
-	qsort(im->ents, im->nr, sizeof(*im->ents), ientry_cmp);
+	if (im->nr)
+		qsort(im->ents, im->nr, sizeof(*im->ents), ientry_cmp);
 	sb_add(&sb, "DIRC", 4);
 	put32(&sb, 2);
 	put32(&sb, im->nr);
