@@ -648,7 +648,8 @@ int rb_state_load(struct rb_state *st, const char *dir, struct strbuf *err)
 	}
 	if (cur)
 		cur->detail = detail.len ? sb_detach(&detail) : NULL;
-	if (!end || !st->old_name || !st->new_name || st->next > st->nr) {
+	if (!end || !st->old_name || !st->new_name || st->next > st->nr ||
+	    (st->phase == RB_STOPPED && st->next >= st->nr)) {
 corrupt:
 		sb_addf(err, "%s: line %d: not a kseries rebase state (truncated or corrupt)",
 			path, no);

@@ -349,6 +349,11 @@ static void test_state_truncated(void **state)
 	assert_int_equal(write_file_atomic(file, "garbage\nend\n", 12), 0);
 	assert_int_equal(rb_state_load(&back, dir, &err), -1);
 	rb_state_release(&back);
+	/* Stopped, but past the last patch: nothing to show. */
+	st.next = st.nr;
+	assert_int_equal(rb_state_save(&st, &err), 0);
+	assert_int_equal(rb_state_load(&back, dir, &err), -1);
+	rb_state_release(&back);
 	rb_state_release(&st);
 	sb_release(&sb);
 	sb_release(&err);
