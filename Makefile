@@ -58,6 +58,11 @@ boot: tools
 check-series: tools
 	$(Q)$(KSERIES) check
 
+# The selftests under a debug kernel (KASAN, UBSAN, lockdep, ...) at the
+# base and at the tip: a report the tip adds fails (ci/check-debug).
+check-debug: deps tools
+	$(Q)ci/check-debug
+
 lint: tools
 	$(Q)$(KSERIES) lint
 
@@ -74,5 +79,5 @@ clean:
 	rm -rf out
 
 .PHONY: all deps tools fetch apply export status kernel selftests boot \
-	check-series lint test bench fuzz clean
+	check-series check-debug lint test bench fuzz clean
 SHELL := /bin/bash

@@ -27,6 +27,7 @@ const char cmd_boot_usage[] =
 	"                    [--boot-timeout S] [--json | --tap] [--console]\n"
 	"                    [--report FILE] [--known-failures FILE]\n"
 	"                    [--gzip LEVEL] [--kvm | --no-kvm]\n"
+	"                    [--baseline FILE]\n"
 	"\n"
 	"Packs busybox, kernel-overlay/init and the selftests into an\n"
 	"initramfs, boots it under QEMU and shows each test's result as the\n"
@@ -66,9 +67,16 @@ const char cmd_boot_usage[] =
 	"    --console            copy the guest console to stderr live\n"
 	"    --report FILE        the JSON report (default out/results/boot.json)\n"
 	"    --known-failures F   default selftests/known-failures\n"
+	"    --baseline FILE      the boot.reports of another run (say, the\n"
+	"                         base's debug kernel): only the kernel reports\n"
+	"                         it does not have fail this run\n"
 	"    --gzip LEVEL         compress the initramfs (0: none, default)\n"
 	"    --kvm                use KVM (an error where it cannot run)\n"
 	"    --no-kvm             use TCG even where KVM would do\n"
+	"\n"
+	"Every kernel report is also written, one line each, to\n"
+	"out/results/boot.reports as a signature that two runs of two builds\n"
+	"share (kind, first line without numbers or offsets, first frames).\n"
 	"\n"
 	"Exit status: 0 if every boot is ok and no test failed, 1 if not, 2 if\n"
 	"the tool could not boot (no kernel, --kvm where KVM cannot run).\n"
@@ -83,6 +91,7 @@ struct boot_opts {
 	const char *append;
 	const char *report;
 	const char *known_path;
+	const char *baseline;
 	double timeout, test_timeout, boot_timeout;
 	int level;
 	int kvm;			/* 1 --kvm, 0 --no-kvm, -1 */
@@ -158,7 +167,61 @@ static void json_str_or_null(struct strbuf *sb, const char *s)
 		sb_addstr(sb, "null");
 }
 
+/* Whether @sig is the first field of a line of @baseline. */
+static bool in_baseline(const char *baseline, const char *sig)
+{
+	size_t n = strlen(sig);
+	const char *p = baseline;
+
+	while (p && *p) {
+		if (!strncmp(p, sig, n) &&
+		    (p[n] == '\t' || p[n] == '\n' || !p[n]))
+			return true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* A verdict that only a kernel report made, which a baseline excuses. */
+static bool report_verdict(enum vm_verdict v)
+{
+	return v == VV_WARN || v == VV_UBSAN || v == VV_LOCKDEP ||
+	       v == VV_KASAN || v == VV_OOPS || v == VV_BUG;
+}
+
+/*
+ * The kernel reports of every boot, "SIGNATURE\tTEST" a line, into @sb;
+ * with @baseline, print those it does not have and count them.
+ */
+static unsigned int reports(struct strbuf *sb, const struct boot_run *b,
+			    size_t nr, const char *baseline, FILE *f)
+{
+	unsigned int added = 0;
+	size_t i, j;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < b[i].vm.console.nr; j++) {
+			const struct console_evidence *e =
+				&b[i].vm.console.ev[j];
+
+			sb_addf(sb, "%s\t%s\n", e->sig,
+				e->test ? e->test : "-");
+			if (!baseline || in_baseline(baseline, e->sig))
+				continue;
+			added++;
+			if (f)
+				fprintf(f, "new report (not in the baseline): %s%s%s\n",
+					e->sig, e->test ? ", during " : "",
+					e->test ? e->test : "");
+		}
+	}
+	return added;
+}
+
 static void write_json(struct strbuf *sb, const struct boot_opts *o,
+		       const char *baseline,
 		       const struct accel_choice *accel,
 		       enum vm_verdict verdict, int exit_code,
 		       const struct boot_run *b, size_t nr_boots,
@@ -253,6 +316,13 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 			sb_addch(sb, ',');
 			json_key(sb, "text");
 			json_str(sb, e->text);
+			sb_addch(sb, ',');
+			json_key(sb, "signature");
+			json_str(sb, e->sig);
+			if (baseline)
+				sb_addf(sb, ",\"new\":%s",
+					in_baseline(baseline, e->sig) ?
+					"false" : "true");
 			sb_addch(sb, '}');
 		}
 		sb_addstr(sb, "]}");
@@ -423,6 +493,11 @@ static int parse_args(int argc, char **argv, struct boot_opts *o,
 			o->report = v;
 		} else if ((v = cmd_opt(argc, argv, &i, "--known-failures"))) {
 			o->known_path = v;
+		} else if ((v = cmd_opt(argc, argv, &i, "--baseline"))) {
+			if (!*v)
+				return usage_error(cmd_boot_usage,
+						   "--baseline needs a file");
+			o->baseline = v;
 		} else if ((v = cmd_opt(argc, argv, &i, "--timeout"))) {
 			if (parse_secs(v, &o->timeout))
 				return usage_error(cmd_boot_usage,
@@ -630,6 +705,7 @@ int cmd_boot(int argc, char **argv)
 		.test_timeout = 300, .boot_timeout = 120, .kvm = -1
 	};
 	struct accel_choice accel;
+	struct strbuf baseline = STRBUF_INIT, rep = STRBUF_INIT;
 	struct known_failures known = { 0 };
 	struct testset ts = { 0 };
 	struct boot_group *groups = NULL, single = { 0 };
@@ -696,6 +772,13 @@ int cmd_boot(int argc, char **argv)
 	} else {
 		nr_groups = testset_group(&ts, &groups);
 	}
+	if (o.baseline && read_file(o.baseline, &baseline)) {
+		error("cannot read the baseline %s: %s", o.baseline,
+		      strerror(errno));
+		goto done;
+	}
+	if (o.baseline && !baseline.buf)
+		sb_addstr(&baseline, "");
 	if (accel_choose(o.kvm, &accel)) {
 		error("%s", accel.why);
 		goto done;
@@ -754,9 +837,17 @@ int cmd_boot(int argc, char **argv)
 	nr_skipped = 0;
 	{
 		struct tap_counts c;
+		bool boots_ok = true;
 
+		for (i = 0; i < nr_boots; i++)
+			if (boots[i].vm.verdict != VV_OK &&
+			    !(o.baseline && report_verdict(boots[i].vm.verdict)))
+				boots_ok = false;
 		tap_count(res, nr_res, &c);
-		exit_code = verdict == VV_OK && !c.fail && !c.notrun ? 0 : 1;
+		if (reports(&rep, boots, nr_boots, baseline.buf,
+			    o.json || o.tap ? stderr : stdout))
+			boots_ok = false;
+		exit_code = boots_ok && !c.fail && !c.notrun ? 0 : 1;
 	}
 	{
 		struct strbuf js = STRBUF_INIT, tap = STRBUF_INIT;
@@ -764,10 +855,12 @@ int cmd_boot(int argc, char **argv)
 		char *report = o.report ? xstrdup(o.report) :
 					  path_join(dir, "boot.json");
 		char *tapf = path_join(dir, "boot.tap");
+		char *repf = path_join(dir, "boot.reports");
 		char *header = xasprintf("accel: %s", accel.why);
 
 		mkdir_p(dir, 0755);
-		write_json(&js, &o, &accel, verdict, exit_code, boots,
+		write_json(&js, &o, baseline.buf, &accel, verdict, exit_code,
+			   boots,
 			   nr_boots, res, nr_res);
 		tap_write(&tap, header, res, nr_res);
 		free(header);
@@ -776,6 +869,9 @@ int cmd_boot(int argc, char **argv)
 				strerror(errno));
 		if (write_file_atomic(tapf, tap.buf, tap.len))
 			warning("cannot write %s: %s", tapf, strerror(errno));
+		if (write_file_atomic(repf, rep.len ? rep.buf : "", rep.len))
+			warning("cannot write %s: %s", repf, strerror(errno));
+		free(repf);
 		if (o.json) {
 			fputs(js.buf, stdout);
 		} else if (o.tap) {
@@ -811,6 +907,8 @@ done:
 		vm_result_release(&boots[i].vm);
 	}
 	free(boots);
+	sb_release(&baseline);
+	sb_release(&rep);
 	if (groups)
 		boot_groups_release(groups, nr_groups);
 	for (i = 0; i < nr_res; i++)

@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 K=${KSERIES_TEST_KERNEL:-}
 ST=${KSERIES_TEST_SELFTESTS:-}
 
-plan 40
+plan 43
 
 mkdir -p "$T/proj/kernel-overlay" "$T/proj/selftests"
 cp "$top/kernel-overlay/init" "$T/proj/kernel-overlay/init"
@@ -65,7 +65,7 @@ check "boot --kvm where the guest cannot nest: KVM all the same, with a warning"
 		"$T/out.txt"
 
 if [ -z "$K" ] || [ ! -f "$K" ]; then
-	while [ $test_nr -lt 40 ]; do
+	while [ $test_nr -lt 43 ]; do
 		skip "boot with a real kernel" "no KSERIES_TEST_KERNEL"
 	done
 	done_testing
@@ -173,10 +173,22 @@ check "WARN: verdict warn and exit 1 although the init finished" \
 	sh -c "[ $rc = 1 ] && grep -q '^verdict: warn' '$T/out.txt' && grep -q '^PASS  *cmd/cmd' '$T/out.txt'"
 check "WARN: the WARNING line is quoted" \
 	grep -q '| .*WARNING: CPU: [0-9]* PID: [0-9]* at ' "$T/out.txt"
+cp "$KSERIES_OUT/results/boot.reports" "$T/warn.reports"
+check "reports: the WARN's signature, without numbers, with its frames" \
+	grep -q '^warn: WARNING: CPU: PID: at [^ ]*lkdtm[^ ]* [A-Za-z_]* \[.*\]	cmd/cmd$' \
+		"$T/warn.reports"
+ks boot --kernel "$K" --cmd "echo WARNING > $dbg" --timeout 120 \
+	--baseline "$T/warn.reports"
+check "baseline: a WARN the baseline has does not fail the run" \
+	sh -c "[ $rc = 0 ] && grep -q '\"new\":false' '$KSERIES_OUT/results/boot.json'"
 
 ks boot --kernel "$K" --cmd "echo BUG > $dbg" --timeout 120
 check "BUG: verdict bug, 'kernel BUG at' quoted" \
 	sh -c "[ $rc = 1 ] && grep -q '^verdict: bug' '$T/out.txt' && grep -q '| .*kernel BUG at ' '$T/out.txt'"
+ks boot --kernel "$K" --cmd "echo BUG > $dbg" --timeout 120 \
+	--baseline "$T/warn.reports"
+check "baseline: a report the baseline lacks fails the run, named" \
+	sh -c "[ $rc = 1 ] && grep -q '^new report (not in the baseline): bug: kernel BUG at [^ ]*lkdtm' '$T/out.txt' && grep -q '\"new\":true' '$KSERIES_OUT/results/boot.json'"
 
 start=$(date +%s)
 ks boot --kernel "$K" --cmd 'sleep 1000' --timeout 20

@@ -128,6 +128,138 @@ static void add_line(struct strbuf *sb, const char *p, size_t len)
 	sb_addch(sb, '\n');
 }
 
+/* Frames of the reporting machinery, not of the code that erred. */
+static bool reporting_frame(const char *f)
+{
+	static const char *const prefixes[] = {
+		"dump_stack", "show_stack", "print_address_description",
+		"print_report", "kasan_", "__kasan_", "check_memory_region",
+		"__asan_", "asan_", "__ubsan_handle_", "ubsan_", "__warn",
+		"warn_slowpath", "report_bug", "handle_bug", "exc_invalid_op",
+		"asm_exc_invalid_op", "lockdep_rcu_suspicious", "print_",
+		"check_noncircular", "check_prev_add", "check_prevs_add",
+		"validate_chain", "__lock_acquire", "lock_acquire",
+		"___might_sleep", "__might_sleep", "debug_print_object",
+		"__list_add_valid", "__list_del_entry_valid", "panic",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (starts_with(f, prefixes[i]))
+			return true;
+	return false;
+}
+
+/* @s without the numbers that change from run to run and build to build. */
+static void add_normalised(struct strbuf *sb, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *w = s;
+		size_t wl;
+
+		while (w < end && *w != ' ')
+			w++;
+		wl = w - s;
+		if (!wl) {
+			s++;
+			continue;
+		}
+		/* "f+0x1a2/0x2c0" -> "f"; "x.c:2215:21" -> "x.c" */
+		{
+			const char *plus = memchr(s, '+', wl);
+			const char *colon = memchr(s, ':', wl);
+
+			if (plus && plus + 3 < w && plus[1] == '0' &&
+			    plus[2] == 'x')
+				wl = plus - s;
+			else if (colon && colon > s && colon + 1 < w &&
+				 isdigit((unsigned char)colon[1]))
+				wl = colon - s;
+		}
+		/* Numbers, addresses, "[#1]" and "pid/123" go. */
+		if (!isdigit((unsigned char)*s) && !starts_with(s, "0x") &&
+		    !(wl >= 12 && strspn(s, "0123456789abcdef") >= wl) &&
+		    *s != '[') {
+			const char *slash = memchr(s, '/', wl);
+
+			if (slash && isdigit((unsigned char)slash[1]) &&
+			    strspn(slash + 1, "0123456789") == (size_t)(w - slash - 1))
+				wl = slash - s;
+			if (sb->len && sb->buf[sb->len - 1] != ' ')
+				sb_addch(sb, ' ');
+			sb_add(sb, s, wl);
+		}
+		s = w;
+	}
+}
+
+/* Add the frame at @s to @sb, the @nr-th: " [f" or " < f". */
+static void add_frame(struct strbuf *sb, const char *s, unsigned int *nr)
+{
+	sb_addstr(sb, *nr ? " < " : " [");
+	sb_add(sb, s, strcspn(s, "+ "));
+	(*nr)++;
+}
+
+char *console_signature(enum console_kind kind, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	struct strbuf sb = STRBUF_INIT, guessed = STRBUF_INIT;
+	bool first = true, trace = false;
+	unsigned int frames = 0, nr_guessed = 0, lines = 0;
+
+	sb_addf(&sb, "%s:", console_kind_name(kind));
+	while (p < end && lines++ < 80 && frames < 3) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = xstrndup(p, n);
+		const char *s = skip_stamp(line);
+
+		p = nl ? nl + 1 : end;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (first) {
+			sb_addch(&sb, ' ');
+			add_normalised(&sb, s, strlen(s));
+			first = false;
+		} else if (starts_with(s, "Call Trace:")) {
+			trace = true;
+		} else if (trace && (starts_with(s, "---[ end trace") ||
+				     starts_with(s, "=====") ||
+				     starts_with(s, "RIP: ") || !*s)) {
+			free(line);
+			break;
+		} else if (trace && *s != '<' && strstr(s, "+0x")) {
+			/*
+			 * "? f+0x1/0x2": a frame the unwinder guessed (all
+			 * of them without frame pointers or ORC); used only
+			 * when the trace has no reliable one.
+			 */
+			bool guess = *s == '?';
+
+			if (guess)
+				s += strspn(s, "? ");
+			if (reporting_frame(s))
+				;
+			else if (!guess)
+				add_frame(&sb, s, &frames);
+			else if (nr_guessed < 3)
+				add_frame(&guessed, s, &nr_guessed);
+		}
+		free(line);
+	}
+	if (!frames && nr_guessed) {
+		sb_addstr(&sb, guessed.buf);
+		frames = nr_guessed;
+	}
+	if (frames)
+		sb_addch(&sb, ']');
+	sb_release(&guessed);
+	return sb_detach(&sb);
+}
+
 void console_scan(const char *text, size_t len, unsigned int context,
 		  size_t max, struct console_report *r)
 {
@@ -142,7 +274,7 @@ void console_scan(const char *text, size_t len, unsigned int context,
 		const char *nl = memchr(p, '\n', end - p);
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char *line = xstrndup(p, n);
-		const char *s = skip_stamp(line), *rest;
+		const char *s = skip_stamp(line), *rest, *start = p;
 		enum console_kind k;
 
 		no++;
@@ -177,6 +309,7 @@ void console_scan(const char *text, size_t len, unsigned int context,
 			cur->kind = k;
 			cur->line = no;
 			cur->test = test ? xstrdup(test) : NULL;
+			cur->sig = console_signature(k, start, end - start);
 			sb_reset(&quote);
 			add_line(&quote, line, n);
 			until = no + context;
@@ -197,6 +330,7 @@ void console_report_release(struct console_report *r)
 	for (i = 0; i < r->nr; i++) {
 		free(r->ev[i].test);
 		free(r->ev[i].text);
+		free(r->ev[i].sig);
 	}
 	free(r->ev);
 	memset(r, 0, sizeof(*r));

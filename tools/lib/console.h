@@ -31,6 +31,8 @@ struct console_evidence {
 	unsigned int line;	/* 1-based line of the first match */
 	char *test;		/* running test ("suite/name"), or NULL */
 	char *text;		/* the quoted lines, '\n'-terminated */
+	char *sig;		/* what the report is, whatever the run:
+				 * console_signature() */
 };
 
 struct console_report {
@@ -40,6 +42,16 @@ struct console_report {
 	enum console_kind worst;
 	unsigned int lines;
 };
+
+/*
+ * What a report is, the same in two runs of two builds: its kind, its
+ * first line without timestamp, numbers, addresses, offsets and line
+ * numbers, and the first three frames of its call trace that are not the
+ * reporting machinery (dump_stack, kasan_report, __ubsan_handle_*, ...):
+ * "kasan: BUG: KASAN: use-after-free in f [f < g < h]". @text from the
+ * report's first line on (the rest of the log may follow).
+ */
+char *console_signature(enum console_kind kind, const char *text, size_t len);
 
 /* The kind of one console line (timestamp and facility prefix allowed). */
 enum console_kind console_classify_line(const char *line);

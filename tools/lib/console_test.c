@@ -249,10 +249,68 @@ static void test_kasan_ubsan(void **state)
 	assert_string_equal(r.ev[1].test, "project/xen_vmcall_test");
 	assert_non_null(strstr(r.ev[1].text,
 			       "Read of size 8 at addr ffff888004d3a010"));
+	/* What the report is, whatever the addresses and line numbers. */
+	assert_string_equal(r.ev[0].sig,
+			    "ubsan: UBSAN: shift-out-of-bounds in arch/x86/kvm/x86.c [kvm_set_tsc_khz]");
+	assert_string_equal(r.ev[1].sig,
+			    "kasan: BUG: KASAN: use-after-free in kvm_xen_write_hypercall_page [kvm_xen_write_hypercall_page < kvm_set_msr_common]");
 	assert_string_equal(console_kind_name(CK_KASAN), "kasan");
 	assert_string_equal(console_kind_name(CK_UBSAN), "ubsan");
 	console_report_release(&r);
 	sb_release(&text);
+}
+
+/*
+ * The same WARN in two builds (another line number, address, CPU, PID,
+ * offsets) has one signature; another function does not.
+ */
+static void test_signature(void **state)
+{
+	static const char a[] =
+		"[    2.6] WARNING: CPU: 0 PID: 72 at arch/x86/kvm/x86.c:83 kvm_arch_vcpu_ioctl+0x5/0x10\n"
+		"[    2.6] Modules linked in:\n"
+		"[    2.6] RIP: 0010:kvm_arch_vcpu_ioctl+0x5/0x10\n"
+		"[    2.6] Call Trace:\n"
+		"[    2.6]  ? __warn+0x7e/0xc0\n"
+		"[    2.6]  kvm_vcpu_ioctl+0x1b3/0x5e0\n"
+		"[    2.6]  __x64_sys_ioctl+0x83/0xb0\n"
+		"[    2.6]  do_syscall_64+0x33/0x40\n"
+		"[    2.6]  entry_SYSCALL_64_after_hwframe+0x44/0xa9\n"
+		"[    2.6] ---[ end trace 0123456789abcdef ]---\n";
+	static const char b[] =
+		"[   19.1] WARNING: CPU: 1 PID: 190 at arch/x86/kvm/x86.c:97 kvm_arch_vcpu_ioctl+0x9/0x30\n"
+		"[   19.1] Call Trace:\n"
+		"[   19.1]  kvm_vcpu_ioctl+0x2c3/0x6e0\n"
+		"[   19.1]  __x64_sys_ioctl+0x83/0xb0\n"
+		"[   19.1]  do_syscall_64+0x33/0x40\n";
+	static const char c[] =
+		"[   19.1] WARNING: CPU: 1 PID: 190 at arch/x86/kvm/x86.c:97 kvm_arch_vcpu_ioctl+0x9/0x30\n"
+		"[   19.1] Call Trace:\n"
+		"[   19.1]  kvm_vm_ioctl+0x2c3/0x6e0\n";
+	static const char guessed[] =
+		"[    7.1] kernel BUG at drivers/misc/lkdtm/bugs.c:76!\n"
+		"[    7.1] Call Trace:\n"
+		"[    7.1]  ? dump_stack+0x57/0x6a\n"
+		"[    7.1]  ? lkdtm_do_action+0x11/0x11\n"
+		"[    7.1]  ? direct_entry+0x90/0x10f\n"
+		"[    7.1]  ? full_proxy_write+0x26/0x2e\n"
+		"[    7.1]  ? vfs_write+0xb0/0xf4\n";
+	char *sg = console_signature(CK_BUG, guessed, strlen(guessed));
+	char *sa = console_signature(CK_WARN, a, strlen(a));
+	char *sb = console_signature(CK_WARN, b, strlen(b));
+	char *sc = console_signature(CK_WARN, c, strlen(c));
+
+	assert_string_equal(sa,
+			    "warn: WARNING: CPU: PID: at arch/x86/kvm/x86.c kvm_arch_vcpu_ioctl [kvm_vcpu_ioctl < __x64_sys_ioctl < do_syscall_64]");
+	assert_string_equal(sa, sb);
+	assert_string_not_equal(sa, sc);
+	/* Only guessed frames: the first three of them, not dump_stack. */
+	assert_string_equal(sg,
+			    "bug: kernel BUG at drivers/misc/lkdtm/bugs.c [lkdtm_do_action < direct_entry < full_proxy_write]");
+	free(sg);
+	free(sa);
+	free(sb);
+	free(sc);
 }
 
 static void test_stalls(void **state)
@@ -341,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_null_deref),
 		cmocka_unit_test(test_lockdep),
 		cmocka_unit_test(test_kasan_ubsan),
+		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_stalls),
 		cmocka_unit_test(test_max_blocks),
 		cmocka_unit_test(test_test_output),
