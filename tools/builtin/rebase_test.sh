@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 44
+plan 45
 
 # base_tree DIR VERSION: the old base (0.1) or the new one (0.2).
 base_tree() {
@@ -220,6 +220,13 @@ for k in replay stopped checkout; do
 	check "killed at '$k' ($krc), then --abort: everything as before" \
 		killed_then "$krc" "$rc" "$before"
 done
+
+# Killed in the middle of the replay, --continue replays from the state.
+restore
+KSERIES_REBASE_KILL=replay "$KSERIES" rebase --to "$T/new.pin" >/dev/null 2>&1
+ks rebase --continue
+check "killed in the replay, --continue stops at the same conflict" \
+	sh -c "[ $rc = 1 ] && grep -q '0004-KVM-x86-change-line-5.patch, conflicts' '$T/out.txt' && grep -q '^<<<<<<< ' '$x86'"
 
 # A kill -9 at each step of the end: --continue finishes it the same.
 for k in checkout refs export pin; do
