@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/cmd.h"
+#include "lib/json.h"
 #include "lib/kernel.h"
 #include "lib/util.h"
 
@@ -30,26 +31,6 @@ const char cmd_status_usage[] =
 	"Exit status: 0 (whatever the state), 1 on an error, 129 usage.\n";
 
 int cmd_status(int argc, char **argv);
-
-static void json_str(struct strbuf *sb, const char *s)
-{
-	sb_addch(sb, '"');
-	for (; s && *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			sb_addf(sb, "\\%c", c);
-		else if (c == '\n')
-			sb_addstr(sb, "\\n");
-		else if (c == '\t')
-			sb_addstr(sb, "\\t");
-		else if (c < 0x20)
-			sb_addf(sb, "\\u%04x", c);
-		else
-			sb_addch(sb, c);
-	}
-	sb_addch(sb, '"');
-}
 
 static const char *status_name(git_status_t s)
 {

@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 10
+plan 11
 
 make_tarball
 make_project
@@ -36,6 +36,10 @@ ks apply
 git -C "$src" commit -q --amend -m "KVM: SVM: reworded"
 echo "int extra;" >>"$src/include/linux/kvm_host.h"
 git -C "$src" commit -q -am "KVM: extra commit"
+# A subject in Latin-1 (0xe9, not UTF-8): the JSON must stay valid.
+printf 'KVM: caf\351 in Latin-1\n' >"$T/latin1.msg"
+git -C "$src" -c i18n.commitEncoding=ISO-8859-1 commit -q --allow-empty \
+	-F "$T/latin1.msg"
 echo "dirty" >>"$src/arch/x86/kvm/x86.c"
 ks status
 check "a commit that differs from its patch is 'modified'" \
@@ -58,6 +62,12 @@ assert [p["state"] for p in d["patches"]] == ["applied", "applied", "modified"],
 assert d["extra_commits"][0]["subject"] == "KVM: extra commit"
 assert d["dirty"] and d["changes"][0]["path"] == "arch/x86/kvm/x86.c"
 assert d["applied"] == 2 and d["total"] == 3
+' "$T/st.json"
+check "a Latin-1 subject is valid JSON, read as Latin-1" \
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["extra_commits"][1]["subject"] == "KVM: caf\u00e9 in Latin-1", d["extra_commits"]
 ' "$T/st.json"
 
 done_testing
