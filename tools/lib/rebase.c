@@ -1423,6 +1423,19 @@ static void json_lines(struct strbuf *sb, const char *text)
 	sb_addch(sb, ']');
 }
 
+/* ", "key": "value" (no comma before the first field of an object). */
+static void jfield(struct strbuf *sb, const char *key, const char *v,
+		   bool quote)
+{
+	if (sb->len && sb->buf[sb->len - 1] != '{')
+		sb_addstr(sb, ", ");
+	json_key(sb, key);
+	if (quote)
+		json_str(sb, v);
+	else
+		sb_addstr(sb, v);
+}
+
 int rb_range_diff(struct krepo *t, const struct rb_state *st,
 		  struct strbuf *text, struct strbuf *json,
 		  struct strbuf *err)
@@ -1435,20 +1448,11 @@ int rb_range_diff(struct krepo *t, const struct rb_state *st,
 	git_oid_tostr(a, sizeof(a), &st->old_base);
 	git_oid_tostr(b, sizeof(b), &st->new_base);
 	sb_addstr(json, "{");
-	json_key(json, "from");
-	json_str(json, st->old_name);
-	sb_addstr(json, ", ");
-	json_key(json, "to");
-	json_str(json, st->new_name);
-	sb_addstr(json, ", ");
-	json_key(json, "old_base");
-	json_str(json, a);
-	sb_addstr(json, ", ");
-	json_key(json, "new_base");
-	json_str(json, b);
-	sb_addstr(json, ", ");
-	json_key(json, "patches");
-	sb_addstr(json, "[");
+	jfield(json, "from", st->old_name, true);
+	jfield(json, "to", st->new_name, true);
+	jfield(json, "old_base", a, true);
+	jfield(json, "new_base", b, true);
+	jfield(json, "patches", "[", false);
 	for (i = 0; i < st->nr; i++) {
 		const struct rb_entry *e = &st->e[i];
 		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
@@ -1480,22 +1484,13 @@ int rb_range_diff(struct krepo *t, const struct rb_state *st,
 		if (i)
 			sb_addstr(json, ", ");
 		sb_addstr(json, "{");
-		json_key(json, "name");
-		json_str(json, e->name);
-		sb_addstr(json, ", ");
-		json_key(json, "status");
-		json_str(json, rb_status_name(e->status));
-		sb_addstr(json, ", ");
-		json_key(json, "dropped");
-		sb_addstr(json, dropped ? "true" : "false");
-		sb_addstr(json, ", ");
-		json_key(json, "changed");
-		sb_addstr(json, diff ? "true" : "false");
-		sb_addstr(json, ", ");
-		json_key(json, "detail");
+		jfield(json, "name", e->name, true);
+		jfield(json, "status", rb_status_name(e->status), true);
+		jfield(json, "dropped", dropped ? "true" : "false", false);
+		jfield(json, "changed", diff ? "true" : "false", false);
+		jfield(json, "detail", "", false);
 		json_lines(json, e->detail);
-		sb_addstr(json, ", ");
-		json_key(json, "interdiff");
+		jfield(json, "interdiff", "", false);
 		json_lines(json, d.buf);
 		sb_addstr(json, "}");
 		sb_release(&x);
