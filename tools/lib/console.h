@@ -3,8 +3,9 @@
  * Read a guest's console log the way a kernel developer does: find the
  * panics, oopses, BUGs, KASAN reports, lockdep splats, UBSAN reports,
  * WARNs and hung-task or RCU stall reports, and quote them (the line and
- * a few after it), with the test that was running then (the init marks each test with "ks: ===== begin
- * suite/name" and "ks: ===== end suite/name rc=N ms=N").
+ * a few after it), with the test that was running then (the init marks
+ * each test with "ks: ===== begin suite/name" and "ks: ===== end
+ * suite/name rc=N ms=N").
  */
 #ifndef KSERIES_CONSOLE_H
 #define KSERIES_CONSOLE_H
