@@ -10,6 +10,7 @@
 
 #include "lib/cmd.h"
 #include "lib/fetch.h"
+#include "lib/json.h"
 #include "lib/kernel.h"
 #include "lib/rebase.h"
 #include "lib/util.h"
@@ -59,7 +60,8 @@ const char cmd_rebase_usage[] =
 	"    --continue     go on after resolving a conflict (or a kill)\n"
 	"    --skip         drop the patch that conflicts and go on\n"
 	"    --abort        undo the whole rebase\n"
-	"    --json         the range-diff as JSON on stdout\n"
+	"    --json         the range-diff as JSON on stdout (at a stop: the\n"
+	"                   patch, its conflicts and the patches done)\n"
 	"\n"
 	"Exit status: 0 done (or aborted), 1 stopped at a conflict or a\n"
 	"rebase is already in progress, 2 the rebase could not be done, 129\n"
@@ -189,6 +191,48 @@ static void print_stop(struct krepo *t, const struct rb_state *st)
 	free(patch);
 }
 
+/* A stop as JSON: the patches done, the one stopped at, its conflicts. */
+static void print_stop_json(const struct rb_state *st)
+{
+	const struct rb_entry *e = &st->e[st->next];
+	struct strbuf sb = STRBUF_INIT;
+	const char *p, *nl;
+	size_t i;
+
+	sb_addstr(&sb, "{");
+	json_key(&sb, "stopped");
+	json_str(&sb, e->name);
+	sb_addf(&sb, ", \"index\": %zu, \"of\": %zu, ", st->next + 1, st->nr);
+	json_key(&sb, "conflicts");
+	sb_addstr(&sb, "[");
+	for (p = e->detail; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		char *line;
+
+		nl = strchr(p, '\n');
+		line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		if (p != e->detail)
+			sb_addstr(&sb, ", ");
+		json_str(&sb, line);
+		free(line);
+	}
+	sb_addstr(&sb, "], ");
+	json_key(&sb, "done");
+	sb_addstr(&sb, "[");
+	for (i = 0; i < st->next; i++) {
+		sb_addstr(&sb, i ? ", {" : "{");
+		json_key(&sb, "name");
+		json_str(&sb, st->e[i].name);
+		sb_addstr(&sb, ", ");
+		json_key(&sb, "status");
+		json_str(&sb, rb_status_name(st->e[i].status));
+		sb_addstr(&sb, "}");
+	}
+	sb_addstr(&sb, "]}\n");
+	fputs(sb.buf, stdout);
+	fflush(stdout);
+	sb_release(&sb);
+}
+
 /* Export, install the pin, report, remove the state. */
 static int finish(struct rebase_cmd *c, struct krepo *t, struct rb_state *st)
 {
@@ -261,6 +305,8 @@ static int run(struct rebase_cmd *c, struct krepo *t, struct rb_state *st,
 	sb_release(&err);
 	if (r > 0) {
 		print_stop(t, st);
+		if (c->json)
+			print_stop_json(st);
 		return 1;
 	}
 	return finish(c, t, st);

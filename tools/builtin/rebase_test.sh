@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 45
+plan 46
 
 # base_tree DIR VERSION: the old base (0.1) or the new one (0.2).
 base_tree() {
@@ -158,6 +158,11 @@ check "--continue with markers left refuses (1)" \
 ks rebase --abort
 check "--abort succeeds" rc_is 0
 check "--abort restores everything bit for bit" same_as "$before"
+
+"$KSERIES" rebase --to "$T/new.pin" --json >"$T/stop.json" 2>/dev/null
+check "--json at a stop: the patch, its conflict and the patches done" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["stopped"].startswith("0004-") and d["index"]==4 and d["of"]==5, d; assert d["conflicts"]==["arch/x86/kvm/x86.c: conflict (markers in the file)"], d; assert [p["status"] for p in d["done"]]==["moved","merged","already"], d' "$T/stop.json"
+ks rebase --abort
 
 # resolve: take both changes on line 5.
 resolve() {
