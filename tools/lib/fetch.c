@@ -396,7 +396,7 @@ int fetch_tarball(const struct pin *pin, const struct fetch_opts *o,
 		skip_prefix(pin->url, "file://", &src);
 		if (strstr(src, "://")) {
 			free(dest);
-			return error("%s: only file:// urls are supported ('%s'); use apt-source",
+			return error("%s: only file:// urls are supported ('%s'); name a Debian suite",
 				     pin->path, pin->url);
 		}
 	}
