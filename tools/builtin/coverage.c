@@ -12,6 +12,7 @@
 
 #include "lib/cmd.h"
 #include "lib/coverage.h"
+#include "lib/fmtpatch.h"
 #include "lib/initramfs.h"
 #include "lib/json.h"
 #include "lib/kbuild.h"
@@ -74,6 +75,7 @@ struct cov_ctx {
 	char *wt, *build, *outdir;
 	char **changed;
 	size_t nr_changed;
+	char **names;			/* the patches, from the tree's commits */
 	double build_secs, config_secs, boot_secs, report_secs;
 	unsigned int compiled;
 	unsigned int boots, boots_ok, boots_data;
@@ -551,7 +553,7 @@ out:
 
 static int open_tree(struct cov_ctx *c, const char *tree)
 {
-	size_t i;
+	size_t i, differ = 0;
 
 	if (!is_dir(tree)) {
 		error("no kernel tree %s: run 'kseries apply' first", tree);
@@ -578,7 +580,24 @@ static int open_tree(struct cov_ctx *c, const char *tree)
 	if (c->s.nr != c->nr_commits)
 		return error("the series has %zu patches, the tree's branch %zu commits: run 'kseries apply'",
 			     c->s.nr, c->nr_commits);
-	for (i = 0; i < 1; i++) {
+	/*
+	 * The report is of the tree that was built: name each patch as
+	 * format-patch would name its commit, and say so if the series
+	 * file names it otherwise (edited since the last apply).
+	 */
+	c->names = xcalloc(c->nr_commits + 1, sizeof(char *));
+	for (i = 0; i < c->nr_commits; i++) {
+		git_commit *cm;
+
+		if (git_commit_lookup(&cm, c->kr.repo, &c->commits[i]))
+			return error("cannot read commit %zu of the series", i + 1);
+		c->names[i] = patch_file_name(i + 1, git_commit_summary(cm));
+		git_commit_free(cm);
+		if (strcmp(c->names[i], c->s.entries[i].name) && !differ++)
+			warning("patch %zu is %s in the tree but %s in the series file (edited since 'kseries apply'?): the report names the tree's",
+				i + 1, c->names[i], c->s.entries[i].name);
+	}
+	{
 		struct strbuf err = STRBUF_INIT;
 
 		if (cov_changed_paths(c->kr.repo, &c->kr.base, &c->tip,
@@ -616,7 +635,7 @@ static int report(struct cov_ctx *c, const struct cov_opts *o,
 	}
 	cov_classify(&added, d);
 	for (i = 0; i < c->s.nr; i++) {
-		names[i] = c->s.entries[i].name;
+		names[i] = c->names[i];
 		topics[i] = c->s.entries[i].topic;
 	}
 	cov_report_build(&r, &added, d, names, topics, c->s.nr);
@@ -755,6 +774,8 @@ out:
 	cov_data_release(&d);
 	sb_release(&c.boots_json);
 	free_strv(c.changed, c.nr_changed);
+	if (c.names)
+		free_strv(c.names, c.nr_commits);
 	free(c.commits);
 	if (c.s.entries)
 		series_release(&c.s);
