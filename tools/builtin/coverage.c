@@ -80,6 +80,7 @@ struct cov_ctx {
 	unsigned int compiled;
 	unsigned int boots, boots_ok, boots_data;
 	struct strbuf boots_json;
+	struct strbuf boot_notes;	/* for the text report */
 	bool problems;
 };
 
@@ -385,6 +386,11 @@ static int run_boots(struct cov_ctx *c, const struct cov_opts *o)
 		if (vr.verdict != VV_OK ||
 		    (!data && !strstr(append, "lockdown=")))
 			c->problems = true;
+		if (vr.verdict != VV_OK || !data)
+			sb_addf(&c->boot_notes, "boot %zu (%s): %s%s%s\n",
+				i + 1, append, vm_verdict_name(vr.verdict),
+				data ? "" : ", its tests do not count: ",
+				data ? "" : why.buf);
 		fprintf(stderr, "coverage: boot %zu/%zu: %s in %.1f s, %s%s\n",
 			i + 1, nr_groups, vm_verdict_name(vr.verdict),
 			vr.duration, data ? "gcov data received" :
@@ -642,10 +648,21 @@ static int report(struct cov_ctx *c, const struct cov_opts *o,
 	c->report_secs = now_seconds() - start;
 	git_oid_tostr(hex, sizeof(hex), &c->tip);
 	cov_report_text(&txt, &r);
-	sb_addf(&txt, "tip %.12s; %u boot%s (%u ok, %u with gcov data); build %.0f s (%u compiled), boots %.0f s, report %.1f s\n",
-		hex, c->boots, c->boots == 1 ? "" : "s", c->boots_ok,
-		c->boots_data, c->build_secs, c->compiled, c->boot_secs,
-		c->report_secs);
+	sb_addstr(&txt, sb_str(&c->boot_notes));
+	if (o->no_boot)
+		sb_addf(&txt, "tip %.12s; from the last boots' gcov data; ", hex);
+	else
+		sb_addf(&txt, "tip %.12s; %u boot%s (%u ok, %u with gcov data); ",
+			hex, c->boots, c->boots == 1 ? "" : "s", c->boots_ok,
+			c->boots_data);
+	if (o->no_build)
+		sb_addstr(&txt, "the last build; ");
+	else
+		sb_addf(&txt, "build %.0f s (%u compiled); ", c->build_secs,
+			c->compiled);
+	if (!o->no_boot)
+		sb_addf(&txt, "boots %.0f s, ", c->boot_secs);
+	sb_addf(&txt, "report %.1f s\n", c->report_secs);
 	json_key(&meta, "tip");
 	json_str(&meta, hex);
 	sb_addf(&meta, ",\"build_s\":%.1f,\"compiled\":%u,\"boot_s\":%.1f,"
@@ -740,7 +757,9 @@ static int parse_args(int argc, char **argv, struct cov_opts *o)
 int cmd_coverage(int argc, char **argv)
 {
 	struct cov_opts o = { .test_timeout = 300, .kvm = -1 };
-	struct cov_ctx c = { .boots_json = STRBUF_INIT };
+	struct cov_ctx c = {
+		.boots_json = STRBUF_INIT, .boot_notes = STRBUF_INIT
+	};
 	struct cov_data d = { 0 };
 	char *tree = NULL;
 	int ret;
@@ -773,6 +792,7 @@ int cmd_coverage(int argc, char **argv)
 out:
 	cov_data_release(&d);
 	sb_release(&c.boots_json);
+	sb_release(&c.boot_notes);
 	free_strv(c.changed, c.nr_changed);
 	if (c.names)
 		free_strv(c.names, c.nr_commits);

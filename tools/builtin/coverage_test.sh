@@ -5,17 +5,19 @@
 # $KSERIES_TEST_COVERAGE_CACHE, a cache where 'kseries coverage' has
 # built the coverage kernel once (KSERIES_CACHE of that run: the kernel
 # tree, selftests/, coverage/src and build-coverage), the real thing
-# with --no-build and one test (smoke_test): a boot with ks.gcov, the
-# guest's gcov data back, the report in text, JSON and HTML; then
-# --no-boot reports again from that data. About 30 s under TCG; the
-# cache is only read.
+# with --no-build and two tests, smoke_test and the lockdown test (a
+# boot each, with ks.gcov): the guest's gcov data back from the first,
+# the second named as a boot whose tests do not count (debugfs is
+# locked down), the report in text, JSON and HTML; then --no-boot
+# reports again from that data. About 40 s under TCG; the cache is only
+# read.
 
 . "$(dirname "$0")/test-lib.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 C=${KSERIES_TEST_COVERAGE_CACHE:-}
 
-plan 17
+plan 18
 
 skip() {
 	test_nr=$((test_nr + 1))
@@ -50,6 +52,7 @@ if [ -z "$C" ] || [ ! -f "$C/build-coverage/arch/x86/boot/bzImage" ]; then
 		"real boot: JSON has patches and topics" \
 		"real boot: HTML highlights executed lines" \
 		"real boot: some added line executed" \
+		"real boot: the lockdown boot is named, without data" \
 		"--no-boot: the same report from the kept data" \
 		"--no-boot: the normal build was not touched" \
 		"--no-boot without data: exit 2"; do
@@ -61,7 +64,8 @@ fi
 
 before=$(ls -l --time-style=+%s "$C/build/arch/x86/boot/bzImage" 2>/dev/null)
 export KSERIES_PROJECT="$top"
-KSERIES_CACHE="$C" ks coverage --no-build --tests project/smoke_test
+KSERIES_CACHE="$C" ks coverage --no-build \
+	--tests project/smoke_test,project/vfio_noiommu_lockdown_test
 cp "$T/out.txt" "$T/real.txt"
 check "real boot: exit 0" rc_is 0
 check "real boot: gcov data received" grep -q "gcov data received" "$T/real.txt"
@@ -76,6 +80,8 @@ check "real boot: HTML highlights executed lines" \
 	grep -q '<span class="x">' "$R/coverage.html"
 check "real boot: some added line executed" \
 	sh -c "grep -q '\"total\":{\"added\":[1-9][0-9]*,\"executable\":[1-9][0-9]*,\"executed\":[1-9]' '$R/coverage.json'"
+check "real boot: the lockdown boot is named, without data" \
+	grep -q '^boot 2 (lockdown=integrity ks.gcov): ok, its tests do not count: ' "$T/real.txt"
 KSERIES_CACHE="$C" ks coverage --no-build --no-boot
 grep '^total ' "$T/real.txt" >"$T/total.real"
 grep '^total ' "$T/out.txt" >"$T/total.again"
