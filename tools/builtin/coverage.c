@@ -116,6 +116,29 @@ static int prepare_worktree(struct cov_ctx *c, const char *tree)
 	int ret = 0;
 
 	git_oid_tostr(hex, sizeof(hex), &c->tip);
+	if (path_exists(gitfile)) {
+		const char *head[] = { "git", "-C", c->wt, "rev-parse", "HEAD",
+				       NULL };
+		struct strbuf out = STRBUF_INIT;
+
+		run_capture(head, NULL, &out);
+		sb_rtrim(&out);
+		if (!out.len) {
+			/* Its repository is gone (a new import): start over. */
+			note("coverage: %s is not a work tree of %s any more, making it again",
+			     c->wt, tree);
+			remove_tree(c->wt);
+		} else if (strcmp(out.buf, hex)) {
+			const char *co[] = { "checkout", "-q", "-f", "--detach",
+					     hex, NULL };
+
+			note("coverage: work tree to the tip %.12s", hex);
+			if (git_run(c->wt, co, true))
+				ret = error("git checkout of %s in %s failed",
+					    hex, c->wt);
+		}
+		sb_release(&out);
+	}
 	if (!path_exists(gitfile)) {
 		const char *prune[] = { "worktree", "prune", NULL };
 		const char *add[] = { "worktree", "add", "--detach", c->wt,
@@ -128,23 +151,6 @@ static int prepare_worktree(struct cov_ctx *c, const char *tree)
 		note("coverage: a work tree at the tip in %s", c->wt);
 		if (git_run(tree, add, true))
 			ret = error("git worktree add %s failed", c->wt);
-	} else {
-		const char *head[] = { "git", "-C", c->wt, "rev-parse", "HEAD",
-				       NULL };
-		struct strbuf out = STRBUF_INIT;
-
-		run_capture(head, NULL, &out);
-		sb_rtrim(&out);
-		if (strcmp(sb_str(&out), hex)) {
-			const char *co[] = { "checkout", "-q", "-f", "--detach",
-					     hex, NULL };
-
-			note("coverage: work tree to the tip %.12s", hex);
-			if (git_run(c->wt, co, true))
-				ret = error("git checkout of %s in %s failed",
-					    hex, c->wt);
-		}
-		sb_release(&out);
 	}
 	free(gitfile);
 	return ret;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# kseries coverage: usage and errors always (fast, no kernel). With
+# kseries coverage: usage and errors always, and the coverage work tree
+# with its Makefile marks on the small fixture tree (fast, no kernel:
+# the fixture's build fails at tinyconfig, after the work tree). With
 # $KSERIES_TEST_COVERAGE_CACHE, a cache where 'kseries coverage' has
 # built the coverage kernel once (KSERIES_CACHE of that run: the kernel
 # tree, selftests/, coverage/src and build-coverage), the real thing
@@ -17,7 +19,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 C=${KSERIES_TEST_COVERAGE_CACHE:-}
 
-plan 18
+plan 24
 
 skip() {
 	test_nr=$((test_nr + 1))
@@ -45,6 +47,40 @@ check "init: sends gcov only with ks.gcov, before 'done'" \
 check "the coverage fragment is not merged into the normal build" \
 	sh -c "[ -f '$top/kernel-overlay/coverage/gcov.config' ] &&
 	       ! grep -q GCOV '$top'/kernel-overlay/config/*.config"
+
+# The fixture: a base with arch/x86/kvm/Makefile, three patches.
+make_tarball
+printf 'obj-y += x86.o\n' >"$T/build/linux-0.1/arch/x86/kvm/Makefile"
+(cd "$T/build" && tar cJf "$T/base.tar.xz" linux-0.1)
+make_project
+ks apply
+make_patches
+ks apply
+mkdir -p "$T/proj/kernel-overlay/config" "$T/proj/kernel-overlay/coverage"
+echo 'CONFIG_X=y' >"$T/proj/kernel-overlay/config/a.config"
+cp "$top/kernel-overlay/coverage/gcov.config" "$T/proj/kernel-overlay/coverage/"
+src=$KSERIES_CACHE/src
+wt=$KSERIES_CACHE/coverage/src
+marks() {
+	grep -c '^GCOV_PROFILE := y # kseries coverage$' "$wt/arch/x86/kvm/Makefile"
+}
+ks coverage --jobs 1
+check "fixture: the build fails (no kernel Makefile), exit 2" \
+	sh -c "[ $rc = 2 ] && grep -q 'make tinyconfig failed' '$T/out.txt'"
+check "fixture: a work tree of the kernel tree at the tip" \
+	[ "$(git -C "$wt" rev-parse HEAD)" = "$(git -C "$src" rev-parse series)" ]
+check "fixture: arch/x86/kvm/Makefile there profiles the directory" \
+	[ "$(marks)" = 1 ]
+check "fixture: the kernel tree itself is untouched" \
+	sh -c "! grep -q GCOV '$src/arch/x86/kvm/Makefile' &&
+	       [ -z \"\$(git -C '$src' status --porcelain)\" ]"
+ks coverage --jobs 1
+check "fixture: a second run adds no second mark" [ "$(marks)" = 1 ]
+rm -rf "$src/.git/worktrees"
+ks coverage --jobs 1
+check "fixture: a work tree its repository forgot is made again" \
+	sh -c "grep -q 'making it again' '$T/out.txt' && [ \"$(marks)\" = 1 ] &&
+	       [ -n \"\$(git -C '$src' worktree list | grep coverage/src)\" ]"
 
 if [ -z "$C" ] || [ ! -f "$C/build-coverage/arch/x86/boot/bzImage" ]; then
 	for d in "real boot: exit 0" "real boot: gcov data received" \
