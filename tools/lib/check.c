@@ -1825,6 +1825,9 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 		sb_addch(sb, ',');
 		json_key(sb, "log");
 		json_opt_str(sb, r->log);
+		sb_addch(sb, ',');
+		json_key(sb, "same_build");
+		json_opt_str(sb, r->same_build[0] ? r->same_build : NULL);
 		sb_addstr(sb, "},\"warnings\":{");
 		sb_addf(sb, "\"total\":%zu,", r->warnings.nr);
 		json_wset(sb, "added", &row->added);

@@ -304,6 +304,7 @@ static void test_outputs(void **state)
 	make_series(&rep);
 	rep.rows[3].r.errors = xstrdup("    ../src/kernel/a.c:1:2: error: expected ';'\n");
 	rep.rows[2].patch = xstrdup("patches/0002-adds-a-warning.patch");
+	memset(rep.rows[8].r.same_build, 'd', 40);
 	check_judge(&rep);
 	check_format_matrix(&rep, &m);
 	/* One row a patch: label, build, +w -w, boot, a char a test. */
@@ -325,6 +326,9 @@ static void test_outputs(void **state)
 	assert_non_null(strstr(j.buf, "\"name\":\"p/a\",\"status\":\"FAIL\",\"previous\":\"PASS\",\"regression\":true"));
 	assert_non_null(strstr(j.buf, "\"added\":[{\"file\":\"lib/new.c\",\"message\":\"unused variable 'v'\"}]"));
 	assert_non_null(strstr(j.buf, "\"boot\":{\"verdict\":\"panic\""));
+	/* A patch not built says whose build it has. */
+	assert_non_null(strstr(j.buf, "\"same_build\":\"dddddddddddddddddddddddddddddddddddddddd\"}"));
+	assert_non_null(strstr(j.buf, "\"log\":null,\"same_build\":null}"));
 	assert_int_equal(j.buf[j.len - 2], '}');
 
 	check_format_junit(&rep, &x);
