@@ -58,6 +58,13 @@ boot: tools
 check-series: tools
 	$(Q)$(KSERIES) check
 
+# Which lines each patch adds the selftests execute: a gcov build of the
+# tip in its own work tree and build directory (kseries coverage).
+coverage: tools
+	$(Q)$(KSERIES) apply
+	$(Q)$(KSERIES) selftests
+	$(Q)$(KSERIES) coverage
+
 # The selftests under a debug kernel (KASAN, UBSAN, lockdep, ...) at the
 # base and at the tip: a report the tip adds fails (ci/check-debug).
 check-debug: deps tools
@@ -79,5 +86,5 @@ clean:
 	rm -rf out
 
 .PHONY: all deps tools fetch apply export status kernel selftests boot \
-	check-series check-debug lint test bench fuzz clean
+	check-series check-debug coverage lint test bench fuzz clean
 SHELL := /bin/bash
