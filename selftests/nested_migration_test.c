@@ -40,6 +40,22 @@
  *     which L0 emulates through L2's page tables: it needs the MMU to be set
  *     up for L2 by KVM_SET_NESTED_STATE.
  *
+ *  4. In SMM entered from L2, in a VM of its own (see test_smm_from_l2();
+ *     run with L2 on L1's page tables, then with nested paging if KVM has
+ *     it and -P is not given):
+ *     while L2 runs, the host makes an SMI pending with KVM_SET_VCPU_EVENTS;
+ *     KVM leaves guest mode to enter SMM, and the SMI handler (in SMRAM, real
+ *     mode) stops at an IN.  The first time the vCPU just resumes; the
+ *     second time the host saves the whole vCPU state and loads it into a
+ *     new vCPU of the same VM, which then resumes.  Either way RSM must
+ *     return to L2, and L2's next VMMCALL must exit to L1 with L1's state
+ *     intact.  The nested state saved in SMM does not hold L1's state or
+ *     L1's controls for L2 (the vCPU is not in guest mode), so RSM has to
+ *     find them elsewhere; and with nested paging, RSM has to give L2 its
+ *     nested CR3 back even without a restore (the #VMEXIT that entered SMM
+ *     forgot it).  The state moves to a new vCPU of the same VM, not to a
+ *     new VM, so SMRAM (a memory slot of address space 1) stays as it is.
+ *
  * Each migration is done in one of four ways, taken in turn at each kind of
  * point (L1, L2, after VMRUN):
  *
@@ -105,6 +121,16 @@
 #define STRIO_PORT		0x1010
 #define STRIO_BYTE		0xa5
 
+/* Phase 4: SMRAM in address space 1 (SMM), as the base's smm_test has it. */
+#define SMRAM_SIZE		65536
+#define SMRAM_MEMSLOT		((1 << 16) | 1)
+#define SMRAM_GPA		0x1000000
+#define SMI_PORT		0xe
+#define SMM_VCPU_ID		1	/* the new vCPU the state is loaded into */
+#ifndef MSR_IA32_SMBASE
+#define MSR_IA32_SMBASE		0x0000009e
+#endif
+
 enum kind { KIND_INTR, KIND_EXC, KIND_NMI, NR_KINDS, KIND_NONE = NR_KINDS };
 
 /* What L2 does after its next VMMCALL returns. */
@@ -117,6 +143,7 @@ enum stage {
 	STAGE_ARM,		/* L1, right before a VMRUN that injects */
 	STAGE_STRIO,		/* L2, right before its string OUT */
 	STAGE_PHASE_DONE,	/* args[1]: the phase that ended */
+	STAGE_SMI,		/* L2 of phase 4: args[1], the SMI's number */
 };
 
 enum { MIG_PLAIN, MIG_TWICE, MIG_NMI, MIG_CANCEL, NR_MIG };
@@ -302,6 +329,51 @@ static void l1_guest_code(struct svm_test_data *svm)
 	GUEST_DONE();
 }
 
+/*
+ * Phase 4.  The SMI handler runs in real mode at SMBASE + 0x8000: it reads
+ * SMI_PORT, which exits to the host with the vCPU in SMM, and returns.
+ */
+static const uint8_t smi_handler[] = {
+	0xe4, SMI_PORT,		/* in $SMI_PORT, %al */
+	0x0f, 0xaa,		/* rsm */
+};
+
+static uint64_t smm_l2_smis;	/* SMIs L2 saw through, counted by L2 */
+
+static void smm_l2_guest_code(void)
+{
+	/* The host makes an SMI pending at each of these ucalls. */
+	ucall(UCALL_SYNC, 2, STAGE_SMI, 1);
+	smm_l2_smis++;
+	ucall(UCALL_SYNC, 2, STAGE_SMI, 2);
+	smm_l2_smis++;
+	asm volatile("vmmcall" : : : "memory");
+}
+
+static void smm_l1_guest_code(struct svm_test_data *svm)
+{
+	struct vmcb *vmcb = svm->vmcb;
+	uint64_t des = l1_des;
+
+	generic_svm_setup(svm, smm_l2_guest_code, &l2_stack[L2_STACK_WORDS]);
+	vmcb->control.intercept_exceptions |= BIT(DE_VECTOR);
+	if (npt_root) {
+		vmcb->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+		vmcb->control.nested_cr3 = npt_root;
+	}
+
+	run_guest(vmcb, svm->vmcb_gpa);
+
+	GUEST_ASSERT_4(vmcb->control.exit_code == SVM_EXIT_VMMCALL,
+		       vmcb->control.exit_code, vmcb->control.exit_info_1,
+		       vmcb->control.exit_info_2, smm_l2_smis);
+	GUEST_ASSERT_1(smm_l2_smis == 2, smm_l2_smis);
+	/* L1 runs on its own state and with its own intercepts. */
+	l1_divide_by_zero();
+	GUEST_ASSERT_2(l1_des == des + 1, l1_des, des);
+	GUEST_DONE();
+}
+
 /* Host side. */
 
 static struct kvm_vm *vm;
@@ -324,11 +396,16 @@ static void set_signal_mask(void)
 	vcpu_ioctl(vm, VCPU_ID, KVM_SET_SIGNAL_MASK, &mask);
 }
 
-static void nested_state_get(union nested_state_buf *buf)
+static void nested_state_get_vcpu(uint32_t vcpuid, union nested_state_buf *buf)
 {
 	memset(buf, 0, sizeof(*buf));
 	buf->state.size = sizeof(*buf);
-	vcpu_nested_state_get(vm, VCPU_ID, &buf->state);
+	vcpu_nested_state_get(vm, vcpuid, &buf->state);
+}
+
+static void nested_state_get(union nested_state_buf *buf)
+{
+	nested_state_get_vcpu(VCPU_ID, buf);
 }
 
 /*
@@ -554,6 +631,108 @@ static uint64_t setup_npt(void)
 	return addr_gva2gpa(vm, pml4);
 }
 
+/*
+ * Phase 4: SMM entered from L2, with and without moving the vCPU state to a
+ * new vCPU while in SMM.  Creates and frees a VM of its own in @vm.
+ */
+static void test_smm_from_l2(bool use_npt)
+{
+	uint32_t vcpuid = VCPU_ID;
+	struct kvm_vcpu_events events;
+	union nested_state_buf ns;
+	vm_vaddr_t svm_gva;
+	int smi;
+
+	vm = vm_create_default(VCPU_ID, 0, smm_l1_guest_code);
+	vcpu_set_cpuid(vm, VCPU_ID, kvm_get_supported_cpuid());
+	vm_init_descriptor_tables(vm);
+	vcpu_init_descriptor_tables(vm, VCPU_ID);
+	vm_handle_exception(vm, DE_VECTOR, guest_de_handler);
+	vcpu_alloc_svm(vm, &svm_gva);
+	vcpu_args_set(vm, VCPU_ID, 1, svm_gva);
+
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, SMRAM_GPA,
+				    SMRAM_MEMSLOT, SMRAM_SIZE / getpagesize(), 0);
+	TEST_ASSERT(vm_phy_pages_alloc(vm, SMRAM_SIZE / getpagesize(),
+				       SMRAM_GPA, SMRAM_MEMSLOT) == SMRAM_GPA,
+		    "SMRAM allocation");
+	memset(addr_gpa2hva(vm, SMRAM_GPA), 0, SMRAM_SIZE);
+	memcpy(addr_gpa2hva(vm, SMRAM_GPA) + 0x8000, smi_handler,
+	       sizeof(smi_handler));
+	vcpu_set_msr(vm, VCPU_ID, MSR_IA32_SMBASE, SMRAM_GPA);
+
+	npt_root = use_npt ? setup_npt() : 0;
+	sync_global_to_guest(vm, npt_root);
+
+	for (smi = 1;; smi++) {
+		struct kvm_run *run;
+		struct ucall uc;
+
+		vcpu_run(vm, vcpuid);
+		run = vcpu_state(vm, vcpuid);
+		TEST_ASSERT(run->exit_reason == KVM_EXIT_IO,
+			    "SMM from L2, SMI %d: exit reason %u (%s)%s", smi,
+			    run->exit_reason, exit_reason_str(run->exit_reason),
+			    vcpuid != VCPU_ID ? ", state loaded into a new vCPU in SMM" : "");
+		switch (get_ucall(vm, vcpuid, &uc)) {
+		case UCALL_ABORT:
+			TEST_FAIL("guest: %s at %s:%ld (0x%lx 0x%lx 0x%lx 0x%lx)",
+				  (const char *)uc.args[0], __FILE__,
+				  uc.args[1], uc.args[2], uc.args[3],
+				  uc.args[4], uc.args[5]);
+			break;
+		case UCALL_DONE:
+			TEST_ASSERT(smi == 3, "L1 done after %d SMIs", smi - 1);
+			goto done;
+		case UCALL_SYNC:
+			TEST_ASSERT(uc.args[0] == STAGE_SMI && uc.args[1] == smi,
+				    "stage %lu (%lu), expected SMI %d in L2",
+				    uc.args[0], uc.args[1], smi);
+			break;
+		default:
+			TEST_FAIL("unknown ucall %lu", uc.cmd);
+		}
+
+		/* L2 runs (after RSM, for smi > 1): make an SMI pending. */
+		nested_state_get_vcpu(vcpuid, &ns);
+		TEST_ASSERT(ns.state.flags & KVM_STATE_NESTED_GUEST_MODE,
+			    "SMI %d: L2 not running, nested flags 0x%x", smi,
+			    ns.state.flags);
+		vcpu_events_get(vm, vcpuid, &events);
+		events.flags |= KVM_VCPUEVENT_VALID_SMM;
+		events.smi.pending = 1;
+		vcpu_events_set(vm, vcpuid, &events);
+
+		/* The SMI handler's IN. */
+		vcpu_run(vm, vcpuid);
+		TEST_ASSERT(run->exit_reason == KVM_EXIT_IO &&
+			    run->io.port == SMI_PORT,
+			    "SMI %d: exit reason %u (%s) port 0x%x, expected the SMI handler",
+			    smi, run->exit_reason,
+			    exit_reason_str(run->exit_reason), run->io.port);
+		vcpu_events_get(vm, vcpuid, &events);
+		TEST_ASSERT(events.smi.smm, "SMI %d: handler ran outside SMM",
+			    smi);
+
+		if (smi == 2) {
+			struct kvm_x86_state *state;
+
+			/* Save everything; load it into a new vCPU. */
+			state = vcpu_save_state(vm, vcpuid);
+			vcpuid = SMM_VCPU_ID;
+			vm_vcpu_add(vm, vcpuid);
+			vcpu_set_cpuid(vm, vcpuid, kvm_get_supported_cpuid());
+			vcpu_load_state(vm, vcpuid, state);
+			free(state);
+		}
+	}
+done:
+	ksft_test_result_pass("RSM to L2 %s nested paging, also after the SMM state moved to a new vCPU\n",
+			      use_npt ? "with" : "without");
+	kvm_vm_free(vm);
+	vm = NULL;
+}
+
 int main(int argc, char *argv[])
 {
 	bool use_npt = true, stop = false;
@@ -598,10 +777,9 @@ int main(int argc, char *argv[])
 	if (!nested_svm_supported())
 		ksft_exit_skip("nested SVM not available (VMX is not tested here)\n");
 
-	ksft_set_plan(4);
-
 	svm_leaf = kvm_get_supported_cpuid_entry(0x8000000a);
 	use_npt = use_npt && (svm_leaf->edx & SVM_FEATURE_NPT);
+	ksft_set_plan(4 + (kvm_check_cap(KVM_CAP_X86_SMM) ? 1 + use_npt : 0));
 
 	/* SIGUSR1 stays pending outside KVM_RUN; see cancel_entry(). */
 	sigemptyset(&sigs);
@@ -714,5 +892,13 @@ int main(int argc, char *argv[])
 			      delivered[KIND_NMI], l1_nmis);
 
 	kvm_vm_free(vm);
+
+	if (kvm_check_cap(KVM_CAP_X86_SMM)) {
+		test_smm_from_l2(false);
+		if (use_npt)
+			test_smm_from_l2(true);
+	} else
+		ksft_print_msg("KVM_CAP_X86_SMM not available: no SMM test\n");
+
 	ksft_exit_pass();
 }
