@@ -4,6 +4,11 @@
 # Benchmark of 'kseries check', side by side in one run on the same
 # commits, tree and build directory:
 #
+#   naive    the loop ktest's patchcheck runs: at each commit 'git
+#            checkout', 'make bzImage' and a boot with every test
+#            ('kseries boot': all of them, a boot per command line);
+#            the figure 'kseries check' is compared with (ratio, target
+#            >= 3x)
 #   make     a plain loop: 'git checkout' each commit, 'make bzImage'
 #            (same O= directory, ccache, kbuild's environment): kbuild's
 #            own incremental build, what any per-patch check must pay
@@ -16,14 +21,16 @@
 #   cold     the same check with ccache disabled (CCACHE_DISABLE=1)
 #
 # The commits: the last $BENCH_PATCHES (default 10; --all: every one)
-# patches of the series (branch 'series' of <cache>/src); while the
+# patches of the series (branch 'series' of <cache>/src), or --from REV
+# --to REV (revisions of the series, e.g. series~17 series~10); while the
 # series has fewer, that many small harmless patches are generated on
 # the base. They are walked in a worktree of <cache>/src kept in
 # $BENCH_DIR (default <cache>/bench-check: a build cache between runs).
 # The first commit of the range is the reference, built before timing.
 # Target: kseries' overhead under 10% of the build and boot it drives.
 #
-#   bench/check.sh [--all | --last N] [--no-cold]
+#   bench/check.sh [--all | --last N | --from REV --to REV] [--no-cold]
+#                  [--no-naive]
 
 set -euo pipefail
 
@@ -34,13 +41,19 @@ SRC=${KSERIES_TEST_TREE:-$CACHE/src}
 D=${BENCH_DIR:-$CACHE/bench-check}
 N=${BENCH_PATCHES:-10}
 cold=1
+naive=1
+rfrom=
+rto=
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--all) N=0 ;;
 	--last) N=$2; shift ;;
 	--no-cold) cold= ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--no-naive) naive= ;;
+	--from) rfrom=$2; shift ;;
+	--to) rto=$2; shift ;;
+	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/check.sh: unknown argument $1" >&2; exit 129 ;;
 	esac
 	shift
@@ -78,7 +91,12 @@ total=$(git -C "$SRC" rev-list --count base..series 2>/dev/null || echo 0)
 if [ "$N" = 0 ]; then
 	N=$total
 fi
-if [ "$total" -ge "$N" ] && [ "$N" -gt 0 ]; then
+if [ -n "$rfrom$rto" ]; then
+	git -C "$W" checkout -q --detach "$(git -C "$SRC" rev-parse "${rto:-series}")"
+	rfrom=$(git -C "$SRC" rev-parse "${rfrom:-base}")
+	N=$(git -C "$W" rev-list --count "$rfrom..HEAD")
+	what="$N patches of the series' $total ($(git -C "$W" log -1 --format=%s "$rfrom" | cut -c1-40)... to HEAD)"
+elif [ "$total" -ge "$N" ] && [ "$N" -gt 0 ]; then
 	what="the last $N of the series' $total patches"
 	git -C "$W" checkout -q --detach series
 else
@@ -106,9 +124,11 @@ TO=$(git -C "$W" rev-parse HEAD)
 ST=$CACHE/selftests
 if [ -x "$ST/project/smoke_test" ]; then
 	tests=(--tests-dir "$ST")
+	btests=(--tests-dir "$ST")
 	twhat="the selftests in $ST (fast set)"
 else
 	tests=(--tests none)
+	btests=(--no-tests)
 	twhat="no selftests built: boot only"
 fi
 CK=(--tree "$W" --build "$B" --from "$FROM" --to "$TO")
@@ -120,6 +140,40 @@ echo "# tests: $twhat"
 "$K" -q check --tree "$W" --build "$B" --from "$FROM" --to "$FROM" \
 	--build-only >/dev/null 2>"$scratch/prep.log" ||
 	{ echo "bench: preparing the build failed (see below)"; tail "$scratch/prep.log"; exit 1; }
+
+# kbuild's environment, as kseries gives it.
+kbuild_env() {
+	export PATH=/usr/lib/ccache:$PATH LC_ALL=C
+	export KBUILD_BUILD_TIMESTAMP=kseries KBUILD_BUILD_USER=kseries
+	export KBUILD_BUILD_HOST=kseries CCACHE_BASEDIR=$(dirname "$D")
+	unset MAKEFLAGS
+}
+
+# The naive loop: make and a boot with every test, commit by commit.
+naive_s=
+if [ -n "$naive" ]; then
+	git -C "$W" checkout -q --detach "$FROM"
+	(
+		kbuild_env
+		make -C "$W" O="$B" -j"$(nproc)" bzImage >/dev/null 2>&1
+		t0=$(now)
+		for c in $(git -C "$W" rev-list --reverse "$FROM..$TO"); do
+			git -C "$W" checkout -q --detach "$c"
+			rc=0
+			make -C "$W" O="$B" -j"$(nproc)" bzImage \
+				>"$scratch/make.log" 2>&1 || rc=2
+			# boot exits 1 when a test fails: still a full run.
+			[ $rc != 0 ] ||
+				"$K" -q boot --build "$B" "${btests[@]}" \
+					--report "$scratch/boot.json" \
+					>"$scratch/boot.log" 2>&1 || rc=$?
+			[ $rc -le 1 ] || echo "# (make or boot failed at $c)"
+		done
+		t1=$(now)
+		secs "$t0" "$t1" >"$scratch/naive.secs"
+	)
+	naive_s=$(cat "$scratch/naive.secs")
+fi
 
 # kbuild's own incremental make, commit by commit.
 git -C "$W" checkout -q --detach "$FROM"
@@ -161,8 +215,14 @@ qemu_s=$(sum qemu_secs)
 per() { awk -v a="$1" -v n="$N" 'BEGIN { printf "%.2f s", a / n }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", (b > 0 ? 100 * a / b : 0) }'; }
-row() { printf '%-44s %8s  %s\n' "$1:" "$2" "$3"; }
+row() { printf '%-44s %8s  %s\n' "$1:" "$2" "${3:-}"; }
 
+if [ -n "$naive_s" ]; then
+	row "naive loop per patch (make + boot, all tests)" "$(per "$naive_s")" \
+		"(ktest patchcheck's way)"
+	row "kseries check per patch" "$(per "$check_s")" \
+		"($(div "$naive_s" "$check_s")x faster than the naive loop; target >= 3x)"
+fi
 row "plain make per patch (warm ccache)" "$(per "$make_s")"
 row "check --build-only per patch (warm ccache)" "$(per "$build_s")" \
 	"($(div "$build_s" "$make_s")x the plain make; overhead $(pct "$(awk -v a="$build_s" -v b="$make_s" 'BEGIN { print a - b }')" "$make_s"))"
