@@ -492,21 +492,6 @@ void cov_data_release(struct cov_data *d)
 
 /* The init's frame */
 
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 static const char *find_line(const char *text, const char *end,
 			     const char *prefix)
 {
@@ -529,8 +514,7 @@ int cov_frame_decode(const char *text, size_t len, struct strbuf *out,
 		     unsigned int *nr_files, struct strbuf *err)
 {
 	const char *end = text + len, *begin, *stop, *p;
-	unsigned int acc = 0;
-	int bits = 0;
+	size_t bad;
 
 	begin = find_line(text, end, "ks-gcov: begin");
 	if (!begin) {
@@ -557,23 +541,10 @@ int cov_frame_decode(const char *text, size_t len, struct strbuf *out,
 	}
 	*nr_files = (unsigned int)strtoul(stop + strlen("ks-gcov: end "),
 					  NULL, 10);
-	for (; p < stop; p++) {
-		int v;
-
-		if (*p == '=' || *p == '\n' || *p == '\r' || *p == ' ')
-			continue;
-		v = b64val(*p);
-		if (v < 0) {
-			sb_addf(err, "not base64: byte 0x%02x in the gcov data",
-				(unsigned char)*p);
-			return -1;
-		}
-		acc = (acc << 6) | v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sb_addch(out, (char)((acc >> bits) & 0xff));
-		}
+	if (base64_decode(out, p, stop - p, true, &bad)) {
+		sb_addf(err, "not base64: byte 0x%02x in the gcov data",
+			(unsigned char)p[bad]);
+		return -1;
 	}
 	if (!out->buf)
 		sb_addstr(out, "");

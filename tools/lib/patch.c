@@ -73,41 +73,6 @@ static void add_latin1(struct strbuf *sb, const unsigned char *s, size_t n)
 	}
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static void b64_decode(struct strbuf *out, const char *s, size_t n)
-{
-	unsigned int acc = 0;
-	int bits = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
-
-		if (v < 0)
-			continue;
-		acc = (acc << 6) | v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sb_addch(out, (acc >> bits) & 0xff);
-		}
-	}
-}
-
 /* Decode one encoded word "=?cs?E?text?=" at @s; return its length or 0. */
 static size_t decode_word(struct strbuf *out, const char *s, const char *end)
 {
@@ -147,7 +112,7 @@ static size_t decode_word(struct strbuf *out, const char *s, const char *end)
 			}
 		}
 	} else if (q1[1] == 'b' || q1[1] == 'B') {
-		b64_decode(&raw, q2 + 1, q3 - q2 - 1);
+		base64_decode(&raw, q2 + 1, q3 - q2 - 1, false, NULL);
 	} else {
 		return 0;
 	}
@@ -835,7 +800,7 @@ int patch_parse(struct patch *p, const char *name, const char *buf,
 		char *text;
 
 		if (!strcasecmp(cte.buf, "base64"))
-			b64_decode(&decoded, l.p, l.end - l.p);
+			base64_decode(&decoded, l.p, l.end - l.p, false, NULL);
 		else
 			decode_qp(&decoded, l.p, l.end - l.p);
 		text = xmalloc(hdr + decoded.len + 1);
@@ -945,7 +910,7 @@ void mail_decode_qp(struct strbuf *out, const char *s, size_t n)
 
 void mail_decode_base64(struct strbuf *out, const char *s, size_t n)
 {
-	b64_decode(out, s, n);
+	base64_decode(out, s, n, false, NULL);
 }
 
 void mail_latin1_to_utf8(struct strbuf *out, const char *s, size_t n)

@@ -669,6 +669,49 @@ bool on_path(const char *prog)
 	return found;
 }
 
+static int base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int base64_decode(struct strbuf *out, const char *s, size_t n, bool strict,
+		  size_t *bad)
+{
+	unsigned int acc = 0;
+	int bits = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int v = base64_value((unsigned char)s[i]);
+
+		if (v < 0) {
+			if (!strict || s[i] == '=' || s[i] == ' ' ||
+			    s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+				continue;
+			if (bad)
+				*bad = i;
+			return -1;
+		}
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			sb_addch(out, (acc >> bits) & 0xff);
+		}
+	}
+	return 0;
+}
+
 void hex_encode(char *out, const unsigned char *bin, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -137,4 +137,13 @@ bool on_path(const char *prog);
 /* Hex helpers for object ids and digests. */
 void hex_encode(char *out, const unsigned char *bin, size_t len);
 
+/*
+ * Decode the base64 text @s (@n bytes, RFC 4648's alphabet) onto @out.
+ * Padding ('=') and white space are skipped. Any other byte outside the
+ * alphabet is skipped too (as mail readers do) or, with @strict, stops
+ * the decoding: -1, with its offset in *@bad. 0 otherwise.
+ */
+int base64_decode(struct strbuf *out, const char *s, size_t n, bool strict,
+		  size_t *bad);
+
 #endif

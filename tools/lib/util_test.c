@@ -805,11 +805,48 @@ static void test_which(void **state)
 	free(b2);
 }
 
+/* RFC 4648's test vectors, white space, and what strict refuses. */
+static void test_base64(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+		{ "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" }, { "Zm9v", "foo" },
+		{ "Zm9vYg==", "foob" }, { "Zm9vYmE=", "fooba" },
+		{ "Zm9vYmFy", "foobar" }, { "Zm9v\r\nYmFy\n", "foobar" },
+		{ " Zm9 vYm\tFy ", "foobar" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, bad = 99;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		sb_reset(&sb);
+		assert_int_equal(base64_decode(&sb, v[i].in, strlen(v[i].in),
+					       true, &bad), 0);
+		assert_int_equal(sb.len, strlen(v[i].out));
+		assert_memory_equal(sb.len ? sb.buf : "", v[i].out, sb.len);
+	}
+	/* Bytes >= 0x80 and 0 come out as they are. */
+	sb_reset(&sb);
+	assert_int_equal(base64_decode(&sb, "/wCA", 4, true, NULL), 0);
+	assert_int_equal(sb.len, 3);
+	assert_memory_equal(sb.buf, "\xff\x00\x80", 3);
+	/* A byte outside the alphabet: skipped, or refused where it is. */
+	sb_reset(&sb);
+	assert_int_equal(base64_decode(&sb, "Zm9v!YmFy", 9, false, &bad), 0);
+	assert_memory_equal(sb.buf, "foobar", 6);
+	sb_reset(&sb);
+	assert_int_equal(base64_decode(&sb, "Zm9v!YmFy", 9, true, &bad), -1);
+	assert_int_equal(bad, 4);
+	sb_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_base64),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, setup,
 						teardown),
