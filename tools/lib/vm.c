@@ -158,10 +158,13 @@ unsigned long vm_host_tsc_khz(void)
 {
 	struct strbuf sb = STRBUF_INIT;
 	unsigned long khz = 0;
-	const char *p;
+	const char *p = NULL;
 
-	if (!read_file("/proc/cpuinfo", &sb) &&
-	    (p = strstr(sb.buf, "\ncpu MHz")) && (p = strchr(p, ':')))
+	if (!read_file("/proc/cpuinfo", &sb))
+		p = strstr(sb_str(&sb), "\ncpu MHz");
+	if (p)
+		p = strchr(p, ':');
+	if (p)
 		khz = (unsigned long)(strtod(p + 1, NULL) * 1000);
 	sb_release(&sb);
 	return khz ? khz : 2000000;
