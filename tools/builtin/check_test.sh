@@ -256,7 +256,14 @@ before=$(git -C "$W" rev-parse HEAD)
 "$KSERIES" check $CK --no-cache --build-only --from HEAD~6 --to HEAD~5 \
 	>"$T/out6" 2>&1 &
 pid=$!
-sleep 8
+# Interrupt it while its make runs (a fixed sleep raced a warm build that
+# was done before it: "kill: No such process"). At most a minute.
+i=0
+while [ $i -lt 600 ] && kill -0 $pid 2>/dev/null &&
+	! pgrep -f "[O]=$B" >/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -INT $pid
 wait $pid
 rc=$?
