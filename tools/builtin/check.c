@@ -83,8 +83,10 @@ const char cmd_check_usage[] =
 	"                      only where the guest can nest; see boot)\n"
 	"\n"
 	"Progress goes to stderr, a few lines a patch with times.\n"
-	"Exit status: 0 no patch flagged, 1 a patch flagged or an error,\n"
-	"129 usage, 130 interrupted (the tree is put back).\n";
+	"Exit status: 0 no patch flagged, 1 a patch flagged, 2 the check\n"
+	"could not run (no tree, local changes, a build that could not be\n"
+	"started, reports not written), 129 usage, 130 interrupted (the tree\n"
+	"is put back).\n";
 
 struct check_opts {
 	const char *from, *to, *tests, *slow, *tree, *build, *tests_dir;
@@ -433,7 +435,7 @@ int cmd_check(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret;
-	ret = 1;
+	ret = EXIT_TROUBLE;
 	tree = o.tree ? xstrdup(o.tree) : kbuild_default_tree();
 	build = o.build ? xstrdup(o.build) : kbuild_default_build();
 	{
@@ -615,7 +617,7 @@ int cmd_check(int argc, char **argv)
 	}
 restore:
 	if (check_walk_restore(&w))
-		ret = 1;
+		ret = EXIT_TROUBLE;
 	if (check_interrupted) {
 		error("interrupted; the work tree is back at %.12s",
 		      git_oid_tostr_s(&w.head));
@@ -655,7 +657,7 @@ restore:
 			el);
 		free(el);
 	}
-	ret = rep.flagged ? 1 : 0;
+	ret = rep.flagged ? EXIT_PROBLEMS : 0;
 out:
 	check_report_release(&rep);
 	check_ctx_release(&ctx);

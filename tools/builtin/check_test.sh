@@ -67,8 +67,8 @@ done
 ks bisect --good base
 check "bisect: needs --test or --cmd (129)" rc_is 129
 ks check --tree "$T/nope"
-check "check: no kernel tree is a clear error" \
-	sh -c "[ $rc = 1 ] && grep -q 'no kernel tree at $T/nope' '$T/out.txt'"
+check "check: no kernel tree is a clear error (2, not 1: no finding)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no kernel tree at $T/nope' '$T/out.txt'"
 
 if ! git -C "$SRC" rev-parse -q --verify 'refs/tags/base^{commit}' \
 		>/dev/null 2>&1; then
@@ -247,8 +247,8 @@ check "check --from/--to --build-only: one patch, built, not booted" \
 echo '/* local change */' >>"$W/lib/errseq.c"
 "$KSERIES" check $CK --to HEAD~8 >"$T/out5" 2>&1
 rc=$?
-check "check: refuses a work tree with local changes" \
-	sh -c "[ $rc = 1 ] && grep -q 'has local changes' '$T/out5' && grep -q 'lib/errseq.c' '$T/out5'"
+check "check: refuses a work tree with local changes (2)" \
+	sh -c "[ $rc = 2 ] && grep -q 'has local changes' '$T/out5' && grep -q 'lib/errseq.c' '$T/out5'"
 git -C "$W" checkout -q -- lib/errseq.c
 
 # Interrupted during a build: exit 130, the tree back at the tip.

@@ -62,8 +62,9 @@ const char cmd_lint_usage[] =
 	"\n"
 	"Prints a line a patch ('ok' or its problems, each as FILE:LINE: check:\n"
 	"message; a warning as FILE:LINE: warning: check: message) and a summary.\n"
-	"Exit status: 0 clean (warnings allowed), 1 problems found or lint could\n"
-	"not run, 129 usage error.\n";
+	"Exit status: 0 clean (warnings allowed), 1 problems found, 2 lint\n"
+	"could not run (no kernel tree for checkpatch.pl, an unreadable\n"
+	"series or upstream-commits, checkpatch.pl failed), 129 usage error.\n";
 
 /* Whether there is a project (without dying when there is none). */
 static bool in_project(void)
@@ -280,7 +281,7 @@ int cmd_lint(int argc, char **argv)
 	size_t nr = 0, alloc = 0, alloc2 = 0, i, bad = 0, problems;
 	bool json = false, checkpatch = true, have_tree = false;
 	bool whole_series;
-	int ret = 1;
+	int ret = EXIT_TROUBLE;
 
 	cmd_handle_help(argc, argv, cmd_lint_usage);
 	for (i = 1; i < (size_t)argc; i++) {
@@ -465,7 +466,7 @@ int cmd_lint(int argc, char **argv)
 			       r.nr - problems == 1 ? "" : "s");
 		printf("%s\n", checkpatch ? "" : " (checkpatch.pl not run)");
 	}
-	ret = problems ? 1 : 0;
+	ret = problems ? EXIT_PROBLEMS : 0;
 out:
 	for (i = 0; i < nr; i++) {
 		free(paths[i]);

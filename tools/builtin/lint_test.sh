@@ -14,7 +14,7 @@ tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HO
 fixture="$here/../testdata/series"
 PY=/usr/bin/python3
 
-plan 20
+plan 21
 
 check "lint --help starts with the summary line" \
 	sh -c '"$KSERIES" lint --help | head -1 | grep -q "^kseries lint - "'
@@ -136,6 +136,9 @@ sed -i 's/^Subject: \[PATCH\] KVM: x86: /Subject: [PATCH] /' "$T/broken.patch"
 ks lint --tree "$tree" "$T/broken.patch"
 check "human output names the file, line and check" \
 	sh -c "[ $rc = 1 ] && grep -q '$T/broken.patch:4: subject-prefix: the subject' '$T/out.txt'"
+ks lint --tree "$T/nope" "$T/broken.patch"
+check "no kernel tree for checkpatch.pl: lint could not run (2), not a finding" \
+	sh -c "[ $rc = 2 ] && grep -q '$T/nope' '$T/out.txt'"
 
 # the project's own series, when it has one
 if grep -qv '^[[:space:]]*\(#\|$\)' "$project/series" 2>/dev/null; then
