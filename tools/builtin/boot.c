@@ -270,7 +270,7 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 		json_key(sb, "done");
 		sb_addstr(sb, v->run.done ? "true," : "false,");
 		json_key(sb, "kvm");
-		sb_addstr(sb, v->kvm ? "true," : "false,");
+		sb_addstr(sb, v->accel.accel == ACCEL_KVM ? "true," : "false,");
 		json_key(sb, "accel");
 		json_str(sb, accel_name(v->accel.accel));
 		sb_addch(sb, ',');

@@ -214,13 +214,12 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 	memset(r, 0, sizeof(*r));
 	tap_run_init(&r->run);
 	r->first_result = -1;
-	r->kvm = kvm;
-	r->cmdline = build_cmdline(o, r->kvm);
+	r->cmdline = build_cmdline(o, kvm);
 
 	argv[argc++] = o->qemu ? o->qemu : "qemu-system-x86_64";
 	argv[argc++] = "-M";
 	argv[argc++] = "q35";
-	if (r->kvm) {
+	if (kvm) {
 		argv[argc++] = "-enable-kvm";
 		argv[argc++] = "-cpu";
 		argv[argc++] = "host";

@@ -75,8 +75,8 @@ struct vm_result {
 	char *watchdog;			/* why the watchdog fired, or NULL */
 	double first_result;		/* seconds to the first result, -1 */
 	double duration;		/* seconds QEMU ran */
-	bool kvm;			/* ran with -enable-kvm */
-	struct accel_choice accel;	/* the accelerator it ran with, why */
+	struct accel_choice accel;	/* the accelerator it ran with, why
+					 * (KVM: -enable-kvm -cpu host) */
 	char *fallback;			/* QEMU failed under KVM: why TCG
 					 * ran instead, or NULL */
 	struct console_report console;
