@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# The KVM series on Linux 5.10.223: fetch the pinned base, apply the
+# The KVM series on Linux 5.10.262: fetch the pinned base, apply the
 # series, build, boot in QEMU and run the selftests in the guest.
 #
 #   make            set up, then fetch + apply + kernel + selftests + boot,
@@ -17,7 +17,7 @@ Q := @
 SAY = @printf '\n==> %s\n' 
 
 all: deps tools
-	$(SAY)"fetch: the pinned base (Linux 5.10.223, sha256-verified)"
+	$(SAY)"fetch: the pinned base (Linux 5.10.262, sha256-verified)"
 	$(Q)$(KSERIES) fetch
 	$(SAY)"apply: the series, one commit per patch"
 	$(Q)$(KSERIES) apply
