@@ -54,11 +54,11 @@ int cmd_apply(int argc, char **argv);
 int cmd_apply(int argc, char **argv)
 {
 	const char *pin_file = NULL, *series_file = NULL;
-	bool check = false, force = false;
+	bool check = false, force = false, moved;
 	struct apply_result res = { 0 };
 	struct patch **patches = NULL;
 	struct strbuf err = STRBUF_INIT;
-	git_oid cur, tip, *chain = NULL;
+	git_oid cur, tip, old, *chain = NULL;
 	size_t nchain = 0, kept = 0, i;
 	struct series s;
 	struct krepo t;
@@ -97,11 +97,12 @@ int cmd_apply(int argc, char **argv)
 	patches = load_patches(&s);
 	if (!patches)
 		goto out_series;
-	if (open_kernel_tree(&t, &pin, false))
+	if (open_kernel_tree_moving(&t, &pin, &old))
 		goto out_patches;
+	moved = !git_oid_equal(&old, &t.base);
 	t0 = now_seconds();
 	if (krepo_branch(&t, TREE_BRANCH, &cur))
-		git_oid_cpy(&cur, &t.base);
+		git_oid_cpy(&cur, &old);
 	{
 		git_reference *head = NULL;
 
@@ -125,7 +126,8 @@ int cmd_apply(int argc, char **argv)
 		git_oid_cpy(&tip, &res.commits[s.nr - 1]);
 	else
 		git_oid_cpy(&tip, &t.base);
-	if (!krepo_chain(&t, &t.base, &cur, &chain, &nchain))
+	/* After a move of the base, every commit of the branch is replaced. */
+	if (!krepo_chain(&t, &old, &cur, &chain, &nchain) && !moved)
 		while (kept < nchain && kept < s.nr &&
 		       git_oid_equal(&chain[kept], &res.commits[kept]))
 			kept++;
@@ -174,8 +176,16 @@ int cmd_apply(int argc, char **argv)
 		goto out_tree;
 	}
 	if (krepo_record_applied(&t, res.commits, res.nr) ||
-	    krepo_set_branch(&t, TREE_BRANCH, &tip, "kseries apply"))
+	    krepo_set_branch(&t, TREE_BRANCH, &tip, "kseries apply") ||
+	    (moved && kernel_tree_set_base(&t, "kseries apply: the pin moved")))
 		goto out_tree;
+	if (moved) {
+		char from[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(from, sizeof(from), &old);
+		note("apply: the tree moved from base %.12s to %s (%.12s)",
+		     from, pin.name, git_oid_tostr_s(&t.base));
+	}
 	note("apply: %zu patches on %s: %zu kept, %zu new; %ld files updated; branch '%s' at %.12s (%.2f s)",
 	     s.nr, pin.name, kept, s.nr - kept, files, TREE_BRANCH,
 	     git_oid_tostr_s(&tip), now_seconds() - t0);

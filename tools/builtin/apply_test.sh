@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 36
+plan 42
 
 make_tarball
 make_project
@@ -208,6 +208,46 @@ check "apply refuses to drop a commit it did not make, naming it" \
 ks apply --force
 check "--force drops it" \
 	sh -c "[ $rc = 0 ] && [ \"\$(git -C '$src' rev-list --count base..series)\" = 2 ] && ! grep -q by_hand '$src/arch/x86/kvm/xen.c'"
+
+# The pin moves to a new release: apply imports it beside the old base
+# and puts the series on it; a commit made by hand stops it first.
+old_base=$(git -C "$src" rev-parse base)
+rm -rf "$T/b2" && mkdir -p "$T/b2"
+tar xJf "$T/base.tar.xz" -C "$T/b2"
+mv "$T/b2/linux-0.1" "$T/b2/linux-0.2"
+echo 'echo stable' >>"$T/b2/linux-0.2/scripts/build.sh"
+echo 'int stable_fix;' >"$T/b2/linux-0.2/include/linux/stable.h"
+(cd "$T/b2" && tar cJf "$T/new.tar.xz" linux-0.2)
+cp "$T/proj/kernel-overlay/pin" "$T/old.pin"
+cat >"$T/proj/kernel-overlay/pin" <<EOF
+name = Linux 0.2
+url = file://$T/new.tar.xz
+tarball = new.tar.xz
+sha256 = $(sha256sum "$T/new.tar.xz" | cut -d' ' -f1)
+strip = linux-0.2
+EOF
+echo "int by_hand_again;" >>"$src/arch/x86/kvm/xen.c"
+git -C "$src" commit -q -am "KVM: another commit made by hand"
+before="$(state; git -C "$src" rev-parse base)"
+ks apply
+after="$(state; git -C "$src" rev-parse base)"
+check "a new pin with a commit made by hand: refused, nothing moved" \
+	sh -c "[ $rc = 1 ] && grep -q 'KVM: another commit made by hand' '$T/out.txt' && [ \"$before\" = \"$after\" ]"
+ks apply --force
+check "apply moves the tree to the new pin, importing it beside the old" \
+	sh -c "[ $rc = 0 ] && grep -q 'moved from base' '$T/out.txt' && grep -q 'new objects' '$T/out.txt'"
+new_sha=$(sha256sum "$T/new.tar.xz" | cut -d' ' -f1)
+check "... the tag base is the new release, the series on it" \
+	sh -c "[ \"\$(git -C '$src' rev-parse base)\" != '$old_base' ] && git -C '$src' log -1 --format=%B base | grep -q '$new_sha' && [ \"\$(git -C '$src' rev-list --count base..series)\" = 2 ] && ! git -C '$src' merge-base --is-ancestor '$old_base' series"
+check "... the work tree is the new release with the series, clean" \
+	sh -c "grep -q 'echo stable' '$src/scripts/build.sh' && [ -f '$src/include/linux/stable.h' ] && grep -q changed '$src/arch/x86/kvm/x86.c' && ! grep -q by_hand '$src/arch/x86/kvm/xen.c' && [ -z \"\$(git -C '$src' status --porcelain)\" ]"
+ks status
+check "... and status agrees with the new pin" \
+	sh -c "[ $rc = 0 ] && grep -q 'Linux 0.2' '$T/out.txt'"
+{ cat "$T/old.pin"; echo "base-commit = $old_base"; } >"$T/proj/kernel-overlay/pin"
+ks apply
+check "back to the old pin: its base is there already, nothing imported" \
+	sh -c "[ $rc = 0 ] && grep -q 'imported already' '$T/out.txt' && [ \"\$(git -C '$src' rev-parse base)\" = '$old_base' ]"
 
 # A corrupt tarball: nothing imported, nothing left behind.
 rm -rf "$KSERIES_CACHE"

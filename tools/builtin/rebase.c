@@ -275,10 +275,16 @@ static int finish(struct rebase_cmd *c, struct krepo *t, struct rb_state *st)
 		error("%s", err.buf);
 		goto out;
 	}
-	note("rebase: done: %s on %s (base %.12s), branch '%s' at %.12s; %s updated",
-	     st->nr == 1 ? "the patch" : "the series", st->new_name,
-	     git_oid_tostr_s(&st->new_base), TREE_BRANCH,
-	     git_oid_tostr_s(&st->cur), c->pin_path);
+	{
+		char base[GIT_OID_HEXSZ + 1];
+
+		/* git_oid_tostr_s() has one buffer: one call per message */
+		git_oid_tostr(base, sizeof(base), &st->new_base);
+		note("rebase: done: %s on %s (base %.12s), branch '%s' at %.12s; %s updated",
+		     st->nr == 1 ? "the patch" : "the series", st->new_name,
+		     base, TREE_BRANCH, git_oid_tostr_s(&st->cur),
+		     c->pin_path);
+	}
 	ret = 0;
 out:
 	sb_release(&err);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fetch.h"
+#include "rebase.h"
 #include "tarball.h"
 
 int load_series(struct series *s, const char *path)
@@ -73,28 +74,36 @@ void free_patches(struct patch **p, size_t n)
 	free(p);
 }
 
-/* Was the tree's base imported from the pinned tarball? */
-static int check_base(struct krepo *t, const struct pin *pin)
+/* Was commit @id imported from the tarball of @pin? */
+static bool imported_from(struct krepo *t, const git_oid *id,
+			  const struct pin *pin)
 {
 	git_commit *c = NULL;
-	int ret = 0;
+	bool ret;
 
-	if (git_commit_lookup(&c, t->repo, &t->base))
-		return error("%s: cannot read the base commit: %s", t->dir,
-			     lg2_err());
-	if (!strstr(git_commit_message(c), pin->sha256))
-		ret = error("%s was imported from another tarball than the pinned one (sha256 %s); remove it to import the pinned base",
-			    t->dir, pin->sha256);
-	else if (pin->base_commit &&
-		 strcmp(pin->base_commit, git_oid_tostr_s(&t->base)))
-		ret = error("%s: the imported base is commit %s, the pin says base-commit = %s",
-			    t->dir, git_oid_tostr_s(&t->base),
-			    pin->base_commit);
+	if (git_commit_lookup(&c, t->repo, id))
+		return false;
+	ret = strstr(git_commit_message(c), pin->sha256) != NULL;
 	git_commit_free(c);
 	return ret;
 }
 
-int open_kernel_tree(struct krepo *t, const struct pin *pin, bool offline)
+/* Was the tree's base imported from the pinned tarball? */
+static int check_base(struct krepo *t, const struct pin *pin)
+{
+	if (!imported_from(t, &t->base, pin))
+		return error("%s was imported from another tarball than the pinned one (sha256 %s); 'kseries apply' moves it to the pinned base",
+			     t->dir, pin->sha256);
+	if (pin->base_commit &&
+	    strcmp(pin->base_commit, git_oid_tostr_s(&t->base)))
+		return error("%s: the imported base is commit %s, the pin says base-commit = %s",
+			     t->dir, git_oid_tostr_s(&t->base),
+			     pin->base_commit);
+	return 0;
+}
+
+/* Open the tree, importing the pinned tarball if there is no tree yet. */
+static int open_tree(struct krepo *t, const struct pin *pin, bool offline)
 {
 	char *dir = tree_dir();
 	int ret = -1;
@@ -126,12 +135,87 @@ int open_kernel_tree(struct krepo *t, const struct pin *pin, bool offline)
 	}
 	if (krepo_open(t, dir))
 		goto out;
-	if (check_base(t, pin)) {
-		krepo_close(t);
-		goto out;
-	}
 	ret = 0;
 out:
 	free(dir);
+	return ret;
+}
+
+int open_kernel_tree(struct krepo *t, const struct pin *pin, bool offline)
+{
+	if (open_tree(t, pin, offline))
+		return -1;
+	if (check_base(t, pin)) {
+		krepo_close(t);
+		return -1;
+	}
+	return 0;
+}
+
+/* Import the pinned tarball beside the tree's base; its commit in @id. */
+static int import_pinned(struct krepo *t, const struct pin *pin, git_oid *id)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct fetch_opts fo = { .offline = false };
+	struct rb_import st;
+	char *tarball = NULL;
+	bool fetched;
+	int ret = -1;
+
+	if (pin->base_commit && !git_oid_fromstr(id, pin->base_commit) &&
+	    imported_from(t, id, pin)) {
+		note("%s: %s is imported already (base commit %.12s)",
+		     t->dir, pin->name, pin->base_commit);
+		return 0;
+	}
+	if (fetch_tarball(pin, &fo, &tarball, &fetched))
+		return -1;
+	note("moving %s from its base %.12s to %s: importing %s",
+	     t->dir, git_oid_tostr_s(&t->base), pin->name, tarball);
+	if (rb_import(t, pin, tarball, id, &st, &err)) {
+		error("%s", err.buf);
+		goto out;
+	}
+	note("imported %s: %zu files, %zu new objects, in %.1f s; base commit %.12s",
+	     pin->name, st.files, st.stored, st.seconds, git_oid_tostr_s(id));
+	ret = 0;
+out:
+	free(tarball);
+	sb_release(&err);
+	return ret;
+}
+
+int open_kernel_tree_moving(struct krepo *t, const struct pin *pin,
+			    git_oid *old)
+{
+	git_oid id;
+
+	if (open_tree(t, pin, false))
+		return -1;
+	git_oid_cpy(old, &t->base);
+	if (!imported_from(t, &t->base, pin)) {
+		if (import_pinned(t, pin, &id)) {
+			krepo_close(t);
+			return -1;
+		}
+		git_oid_cpy(&t->base, &id);
+	}
+	if (check_base(t, pin)) {
+		krepo_close(t);
+		return -1;
+	}
+	return 0;
+}
+
+int kernel_tree_set_base(struct krepo *t, const char *why)
+{
+	git_reference *r = NULL;
+	int ret = 0;
+
+	if (git_reference_create(&r, t->repo, "refs/tags/" TREE_TAG, &t->base,
+				 1, why))
+		ret = error("cannot update refs/tags/%s: %s", TREE_TAG,
+			    lg2_err());
+	git_reference_free(r);
 	return ret;
 }

@@ -30,4 +30,17 @@ void free_patches(struct patch **p, size_t n);
  */
 int open_kernel_tree(struct krepo *t, const struct pin *pin, bool offline);
 
+/*
+ * Like open_kernel_tree(), but a tree imported from another pin is
+ * brought to this one: the pinned tarball is imported beside the old
+ * base (only what changed is written) and t->base is its commit. @old
+ * gets the base the tree had (t->base if it did not move). The tag
+ * stays where it was until the caller, its work done, moves it with
+ * kernel_tree_set_base(): a failure in between leaves the tree as it was.
+ */
+int open_kernel_tree_moving(struct krepo *t, const struct pin *pin,
+			    git_oid *old);
+/* Point the tag "base" at t->base, with @why in the reflog. */
+int kernel_tree_set_base(struct krepo *t, const char *why);
+
 #endif
