@@ -15,7 +15,7 @@ project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 . "$here/test-lib.sh"
 PY=/usr/bin/python3
 
-plan 38
+plan 39
 
 make_tarball
 make_project
@@ -256,12 +256,17 @@ kill $smtpd 2>/dev/null
 # Posted (dry run), imported and fed to b4: the same tree as the patches
 # give. Trees are computed without a work tree: the patches applied with
 # git apply --cached to a scratch index of a shared clone of the tree.
-real_tests=4
+# The base is the pinned commit, not whatever the tree's tag says: a tree
+# still on an older pin must not make both sides fail alike.
+real_tests=5
+real_base=$(sed -n 's/^base-commit[[:space:]]*=[[:space:]]*//p' \
+	"$project/kernel-overlay/pin" 2>/dev/null)
 if ! [ -s "$project/series" ] || ! grep -qv '^[[:space:]]*\(#\|$\)' "$project/series" ||
-   ! git -C "$tree" rev-parse -q --verify 'refs/tags/base^{commit}' >/dev/null 2>&1; then
+   [ -z "$real_base" ] ||
+   ! git -C "$tree" rev-parse -q --verify "$real_base^{commit}" >/dev/null 2>&1; then
 	while [ $real_tests -gt 0 ]; do
 		test_nr=$((test_nr + 1))
-		echo "ok $test_nr # SKIP the project's series on the real base: no series yet or no kernel tree with tag base"
+		echo "ok $test_nr # SKIP the project's series on the real base: no series yet, or no kernel tree holding the pinned base-commit"
 		real_tests=$((real_tests - 1))
 	done
 	done_testing
@@ -270,7 +275,7 @@ fi
 git clone -q --shared --no-checkout "$tree" "$T/rt"
 # tree_of PATCH...: the tree the patches give on the base
 tree_of() {
-	GIT_INDEX_FILE="$T/rt.index" git -C "$T/rt" read-tree 'base^{commit}' &&
+	GIT_INDEX_FILE="$T/rt.index" git -C "$T/rt" read-tree "$real_base^{commit}" &&
 	for p in "$@"; do
 		GIT_INDEX_FILE="$T/rt.index" git -C "$T/rt" apply --cached "$p" ||
 			return 1
@@ -279,6 +284,7 @@ tree_of() {
 }
 real_patches=$(grep -v '^[[:space:]]*#' "$project/series" | awk 'NF { print "'"$project"'/patches/" $1 }')
 want=$(tree_of $real_patches)
+check "the project's patches apply to the pinned base" [ -n "$want" ]
 KSERIES_PROJECT="$project" ks send --tree "$tree" --out "$T/real"
 check "send (dry run) of the project's series, To/Cc from its own MAINTAINERS" \
 	sh -c "[ $rc = 0 ] && ls '$T'/real/v*.mbox >/dev/null"
