@@ -64,6 +64,15 @@ static int hexval(char c)
 	return -1;
 }
 
+/* What the JSON escape \@c stands for (but \u), or -1. */
+static int json_unescape(char c)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *p = c ? strchr(from, c) : NULL;
+
+	return p ? to[p - from] : -1;
+}
+
 static int jp_string(struct jp *j, char **out)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -84,14 +93,6 @@ static int jp_string(struct jp *j, char **out)
 			break;
 		c = *j->p++;
 		switch (c) {
-		case '"': case '\\': case '/':
-			sb_addch(&sb, c);
-			break;
-		case 'b': sb_addch(&sb, '\b'); break;
-		case 'f': sb_addch(&sb, '\f'); break;
-		case 'n': sb_addch(&sb, '\n'); break;
-		case 'r': sb_addch(&sb, '\r'); break;
-		case 't': sb_addch(&sb, '\t'); break;
 		case 'u': {
 			unsigned int u = 0;
 			int k;
@@ -119,8 +120,11 @@ static int jp_string(struct jp *j, char **out)
 			break;
 		}
 		default:
-			j->err = "bad escape in a string";
-			goto fail;
+			if (json_unescape(c) < 0) {
+				j->err = "bad escape in a string";
+				goto fail;
+			}
+			sb_addch(&sb, json_unescape(c));
 		}
 	}
 	if (j->p >= j->end) {
@@ -1089,13 +1093,16 @@ void cov_report_json(struct strbuf *out, const struct cov_report *r,
 static void html_esc(struct strbuf *out, const char *s)
 {
 	for (; *s; s++) {
-		switch (*s) {
-		case '<': sb_addstr(out, "&lt;"); break;
-		case '>': sb_addstr(out, "&gt;"); break;
-		case '&': sb_addstr(out, "&amp;"); break;
-		case '"': sb_addstr(out, "&quot;"); break;
-		default: sb_addch(out, *s);
-		}
+		if (*s == '<')
+			sb_addstr(out, "&lt;");
+		else if (*s == '>')
+			sb_addstr(out, "&gt;");
+		else if (*s == '&')
+			sb_addstr(out, "&amp;");
+		else if (*s == '"')
+			sb_addstr(out, "&quot;");
+		else
+			sb_addch(out, *s);
 	}
 }
 

@@ -104,6 +104,8 @@ static void test_gcov_json_errors(void **state)
 	static const char odd[] =
 		"{\"files\": [{\"file\": \"/usr/include/a\\u0062c.h\","
 		" \"x\": [[{}], true, null, -1.5e3],"
+		" \"lines\": [{\"line_number\": 1, \"count\": 1}]},"
+		" {\"file\": \"/usr/include/d\\/e\\\\f\\tg.h\","
 		" \"lines\": [{\"line_number\": 1, \"count\": 1}]}]}";
 	size_t i;
 
@@ -118,6 +120,7 @@ static void test_gcov_json_errors(void **state)
 	assert_int_equal(cov_data_add_json(&d, odd, strlen(odd), "/k", &err),
 			 0);
 	assert_non_null(cov_data_find(&d, "/usr/include/abc.h"));
+	assert_non_null(cov_data_find(&d, "/usr/include/d/e\\f\tg.h"));
 	sb_release(&err);
 	cov_data_release(&d);
 }

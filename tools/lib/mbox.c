@@ -340,12 +340,14 @@ static int parse(struct mail *m, const char *buf, size_t len,
 				return -1;
 			}
 			append_folded(m, p, n);
-		} else if ((fl = field_name_len(p, n))) {
-			add_header(m, p, fl, p + fl + 1, n - fl - 1);
 		} else {
-			sb_addf(err, "line %d: not a mail header: '%.*s'", no,
-				(int)(n > 60 ? 60 : n), p);
-			return -1;
+			fl = field_name_len(p, n);
+			if (!fl) {
+				sb_addf(err, "line %d: not a mail header: '%.*s'",
+					no, (int)(n > 60 ? 60 : n), p);
+				return -1;
+			}
+			add_header(m, p, fl, p + fl + 1, n - fl - 1);
 		}
 		p = nl ? nl + 1 : end;
 	}

@@ -328,7 +328,9 @@ static void parse_from(struct patch *p, const char *v)
 /* Unquote a C-style quoted path ("a/x\tb") or copy it up to a tab. */
 static char *parse_path(const char *s, size_t len)
 {
+	static const char from[] = "ntabfrv", to[] = "\n\t\a\b\f\r\v";
 	struct strbuf sb = STRBUF_INIT;
+	const char *e;
 	size_t i;
 
 	if (len && s[0] == '"') {
@@ -338,23 +340,15 @@ static char *parse_path(const char *s, size_t len)
 				continue;
 			}
 			i++;
-			switch (s[i]) {
-			case 'n': sb_addch(&sb, '\n'); break;
-			case 't': sb_addch(&sb, '\t'); break;
-			case 'a': sb_addch(&sb, '\a'); break;
-			case 'b': sb_addch(&sb, '\b'); break;
-			case 'f': sb_addch(&sb, '\f'); break;
-			case 'r': sb_addch(&sb, '\r'); break;
-			case 'v': sb_addch(&sb, '\v'); break;
-			default:
-				if (s[i] >= '0' && s[i] <= '3' && i + 2 < len) {
-					sb_addch(&sb, (s[i] - '0') * 64 +
-						 (s[i + 1] - '0') * 8 +
-						 (s[i + 2] - '0'));
-					i += 2;
-				} else {
-					sb_addch(&sb, s[i]);
-				}
+			e = s[i] ? strchr(from, s[i]) : NULL;
+			if (e) {
+				sb_addch(&sb, to[e - from]);
+			} else if (s[i] >= '0' && s[i] <= '3' && i + 2 < len) {
+				sb_addch(&sb, (s[i] - '0') * 64 +
+					 (s[i + 1] - '0') * 8 + (s[i + 2] - '0'));
+				i += 2;
+			} else {
+				sb_addch(&sb, s[i]);
 			}
 		}
 		return sb_detach(&sb);
