@@ -85,6 +85,39 @@ static int apply_opt(const struct option *opt, const char *name,
 	}
 }
 
+int parse_opt_seconds_cb(const struct option *opt, const char *arg,
+			 bool unset, struct strbuf *err)
+{
+	char name[PARSE_OPT_NAME_MAX];
+	char *end;
+	double d;
+
+	errno = 0;
+	d = arg ? strtod(arg, &end) : 0;
+	if (!arg || !*arg || *end || errno || !(d > 0)) {
+		sb_addf(err, "option '%s' expects a number of seconds above 0, not '%s'",
+			parse_opt_name(opt, name), arg ? arg : "");
+		return -1;
+	}
+	*(double *)opt->value = d;
+	return 0;
+}
+
+int parse_opt_tristate_cb(const struct option *opt, const char *arg,
+			  bool unset, struct strbuf *err)
+{
+	int *v = opt->value;
+	int want = unset ? 0 : 1;
+
+	if (*v >= 0 && *v != want) {
+		sb_addf(err, "--%s and --no-%s exclude each other",
+			opt->long_name, opt->long_name);
+		return -1;
+	}
+	*v = want;
+	return 0;
+}
+
 struct parse_state {
 	int argc, i;
 	char **argv;

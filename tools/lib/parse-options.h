@@ -92,6 +92,20 @@ struct option {
 #define OPT_CALLBACK(s, l, v, c)	OPT_CALLBACK_F(s, l, v, c, 0)
 
 /*
+ * Callbacks for options more than one command has:
+ *
+ * OPT_SECONDS: a double, more than 0 ("--timeout 1.5").
+ * OPT_TRISTATE: --NAME sets the int to 1, --no-NAME to 0 (it starts at
+ * -1, "not said"); giving both is an error.
+ */
+parse_opt_cb parse_opt_seconds_cb;
+parse_opt_cb parse_opt_tristate_cb;
+#define OPT_SECONDS(s, l, v)	OPT_CALLBACK(s, l, v, parse_opt_seconds_cb)
+#define OPT_TRISTATE(s, l, v)						\
+	OPT_CALLBACK_F(s, l, v, parse_opt_tristate_cb,			\
+		       PARSE_OPT_NOARG | PARSE_OPT_NEG)
+
+/*
  * Parse argv[1..@argc) (argv[0] is the command's name) by @opts. Returns
  * the number of positional arguments, moved in their order to argv[0..]
  * (argv[n] is then NULL); PARSE_OPT_HELP for -h or --help; or

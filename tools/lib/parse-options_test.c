@@ -23,7 +23,8 @@ struct opts {
 	bool json, force, dry;
 	const char *tree, *name;
 	int jobs, mode, level;
-	int seen;
+	int seen, kvm;
+	double timeout;
 	char last[64];
 };
 
@@ -56,6 +57,8 @@ static const struct option table[] = {
 	OPT_SET_INT(0, "abort", &o.mode, 2),
 	OPT_CALLBACK_F(0, "count", &o, count_cb, PARSE_OPT_NEG),
 	OPT_CALLBACK_F(0, "tick", &o, count_cb, PARSE_OPT_NOARG),
+	OPT_SECONDS(0, "timeout", &o.timeout),
+	OPT_TRISTATE(0, "kvm", &o.kvm),
 	OPT_END(),
 };
 
@@ -65,6 +68,7 @@ static int parse(struct strbuf *err, char **argv, unsigned int flags)
 	int argc = 0;
 
 	memset(&o, 0, sizeof(o));
+	o.kvm = -1;
 	while (argv[argc])
 		argc++;
 	sb_reset(err);
@@ -205,6 +209,30 @@ static void test_callback(void **state)
 	sb_release(&err);
 }
 
+static void test_seconds_and_tristate(void **state)
+{
+	char *argv[] = { "cmd", "--timeout", "1.5", "--kvm", "--kvm", NULL };
+	char *eq[] = { "cmd", "--timeout=30", "--no-kvm", NULL };
+	char *zero[] = { "cmd", "--timeout=0", NULL };
+	char *word[] = { "cmd", "--timeout", "soon", NULL };
+	char *both[] = { "cmd", "--kvm", "--no-kvm", NULL };
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(parse(&err, argv, 0), 0);
+	assert_true(o.timeout == 1.5);
+	assert_int_equal(o.kvm, 1);
+	assert_int_equal(parse(&err, eq, 0), 0);
+	assert_true(o.timeout == 30);
+	assert_int_equal(o.kvm, 0);
+	assert_int_equal(parse(&err, zero, 0), PARSE_OPT_ERROR);
+	assert_string_equal(err.buf,
+			    "option '--timeout' expects a number of seconds above 0, not '0'");
+	assert_int_equal(parse(&err, word, 0), PARSE_OPT_ERROR);
+	assert_int_equal(parse(&err, both, 0), PARSE_OPT_ERROR);
+	assert_string_equal(err.buf, "--kvm and --no-kvm exclude each other");
+	sb_release(&err);
+}
+
 static void test_positional_and_dashdash(void **state)
 {
 	char *argv[] = { "cmd", "a", "--json", "-", "b", "--", "--tree",
@@ -333,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_bad_int),
 		cmocka_unit_test(test_callback),
+		cmocka_unit_test(test_seconds_and_tristate),
 		cmocka_unit_test(test_positional_and_dashdash),
 		cmocka_unit_test(test_unknown_and_help),
 		cmocka_unit_test(test_cmd_exit_status),
