@@ -49,17 +49,79 @@ static const char *const nothing_changed =
 	"nothing was changed: branch '" TREE_BRANCH
 	"', index and work tree are as they were";
 
-int cmd_apply(int argc, char **argv);
+struct apply_opts {
+	const char *pin_file, *series_file;
+	bool check, force;
+};
+
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, struct apply_opts *o)
+{
+	const struct option options[] = {
+		OPT_BOOL(0, "check", &o->check),
+		OPT_BOOL(0, "force", &o->force),
+		OPT_STRING(0, "pin", &o->pin_file),
+		OPT_STRING(0, "series", &o->series_file),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_apply_usage);
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_apply_usage, "unknown argument '%s'",
+				   argv[0]);
+	return -1;
+}
+
+/* Whether HEAD is branch 'series' (else an error). */
+static bool head_is_series(struct krepo *t)
+{
+	git_reference *head = NULL;
+	bool ok = !git_reference_lookup(&head, t->repo, "HEAD") &&
+		  git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+		  !strcmp(git_reference_symbolic_target(head),
+			  "refs/heads/" TREE_BRANCH);
+
+	if (!ok)
+		error("%s: HEAD is not branch '%s'; check it out first",
+		      t->dir, TREE_BRANCH);
+	git_reference_free(head);
+	return ok;
+}
+
+/*
+ * Commits made by hand on the branch (@chain past the @kept ones 'kseries
+ * apply' made) are not dropped silently: an error when there are any.
+ */
+static int refuse_unrecorded(struct krepo *t, const git_oid *chain,
+			     size_t nchain, size_t kept)
+{
+	size_t first = 0, n = krepo_count_unrecorded(t, chain + kept,
+						     nchain - kept, &first);
+	git_commit *c = NULL;
+
+	if (!n)
+		return 0;
+	git_commit_lookup(&c, t->repo, &chain[kept + first]);
+	error("branch '%s' has %zu commit%s that 'kseries apply' did not make (the first: %.12s \"%s\"); run 'kseries export' to keep them in the series, or 'kseries apply --force' to drop them",
+	      TREE_BRANCH, n, n == 1 ? "" : "s",
+	      git_oid_tostr_s(&chain[kept + first]),
+	      c ? git_commit_summary(c) : "?");
+	git_commit_free(c);
+	note("%s", nothing_changed);
+	return -1;
+}
 
 int cmd_apply(int argc, char **argv)
 {
-	const char *pin_file = NULL, *series_file = NULL;
-	bool check = false, force = false, moved;
+	struct apply_opts o = { 0 };
 	struct apply_result res = { 0 };
 	struct patch **patches = NULL;
 	struct strbuf err = STRBUF_INIT;
 	git_oid cur, tip, old, *chain = NULL;
-	size_t nchain = 0, kept = 0, i;
+	size_t nchain = 0, kept = 0;
+	bool moved;
 	struct series s;
 	struct krepo t;
 	struct pin pin;
@@ -73,24 +135,13 @@ int cmd_apply(int argc, char **argv)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-	cmd_handle_help(argc, argv, cmd_apply_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "--check"))
-			check = true;
-		else if (!strcmp(argv[i], "--force"))
-			force = true;
-		else if (!strcmp(argv[i], "--pin") && i + 1 < (size_t)argc)
-			pin_file = argv[++i];
-		else if (!strcmp(argv[i], "--series") &&
-			 i + 1 < (size_t)argc)
-			series_file = argv[++i];
-		else
-			return usage_error(cmd_apply_usage,
-					   "unknown argument '%s'", argv[i]);
-	}
-	if (pin_load(&pin, pin_file))
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
+	if (pin_load(&pin, o.pin_file))
 		return 1;
-	if (load_series(&s, series_file)) {
+	if (load_series(&s, o.series_file)) {
 		pin_release(&pin);
 		return 1;
 	}
@@ -103,20 +154,8 @@ int cmd_apply(int argc, char **argv)
 	t0 = now_seconds();
 	if (krepo_branch(&t, TREE_BRANCH, &cur))
 		git_oid_cpy(&cur, &old);
-	{
-		git_reference *head = NULL;
-
-		if (git_reference_lookup(&head, t.repo, "HEAD") ||
-		    git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
-		    strcmp(git_reference_symbolic_target(head),
-			   "refs/heads/" TREE_BRANCH)) {
-			error("%s: HEAD is not branch '%s'; check it out first",
-			      t.dir, TREE_BRANCH);
-			git_reference_free(head);
-			goto out_tree;
-		}
-		git_reference_free(head);
-	}
+	if (!head_is_series(&t))
+		goto out_tree;
 	if (krepo_apply(&t, &t.base, patches, s.nr, &res)) {
 		error("%s", res.msg.buf);
 		note("%s", nothing_changed);
@@ -131,26 +170,10 @@ int cmd_apply(int argc, char **argv)
 		while (kept < nchain && kept < s.nr &&
 		       git_oid_equal(&chain[kept], &res.commits[kept]))
 			kept++;
-	/* Commits made by hand on the branch are not dropped silently. */
-	if (!force && nchain > kept) {
-		size_t first = 0, n = krepo_count_unrecorded(&t, chain + kept,
-							     nchain - kept,
-							     &first);
-
-		if (n) {
-			git_commit *c = NULL;
-
-			git_commit_lookup(&c, t.repo, &chain[kept + first]);
-			error("branch '%s' has %zu commit%s that 'kseries apply' did not make (the first: %.12s \"%s\"); run 'kseries export' to keep them in the series, or 'kseries apply --force' to drop them",
-			      TREE_BRANCH, n, n == 1 ? "" : "s",
-			      git_oid_tostr_s(&chain[kept + first]),
-			      c ? git_commit_summary(c) : "?");
-			git_commit_free(c);
-			note("%s", nothing_changed);
-			goto out_tree;
-		}
-	}
-	if (check) {
+	if (!o.force && nchain > kept &&
+	    refuse_unrecorded(&t, chain, nchain, kept))
+		goto out_tree;
+	if (o.check) {
 		note("apply --check: all %zu patches apply on %s (%zu already on branch '%s'); nothing changed",
 		     s.nr, pin.name, kept, TREE_BRANCH);
 		ret = 0;
@@ -165,7 +188,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (krepo_persist(&t))
 		goto out_tree;
-	files = krepo_checkout(&t, &cur, &tip, force, &err);
+	files = krepo_checkout(&t, &cur, &tip, o.force, &err);
 	if (files < 0) {
 		if (err.len && err.buf[err.len - 1] == '\n')
 			error("the work tree %s has local changes in paths the series changes (use --force to overwrite them):\n%s",

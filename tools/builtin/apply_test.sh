@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 42
+plan 44
 
 make_tarball
 make_project
@@ -82,6 +82,10 @@ check "HEAD is branch series at the tag base" \
 make_patches
 ks apply
 check "apply of three patches succeeds" rc_is 0
+ks apply --check --pin="$T/proj/kernel-overlay/pin" --series="$T/proj/series"
+check "--pin=FILE and --series=FILE are taken (apply)" rc_is 0
+ks apply --series
+check "an option without its value is a usage error (129)" rc_is 129
 check "one commit per patch" \
 	[ "$(git -C "$src" rev-list --count base..series)" = 3 ]
 git -C "$src" log --reverse --format='%an <%ae>|%ad|%cn <%ce>|%cd|%s' \

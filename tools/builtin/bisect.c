@@ -72,64 +72,39 @@ struct bisect_opts {
 	bool run_step;
 };
 
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
 static int parse_args(int argc, char **argv, struct bisect_opts *o)
 {
-	const char *v;
-	int i;
+	const struct option options[] = {
+		OPT_STRING_F(0, "test", &o->test, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "cmd", &o->cmd, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "good", &o->good, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "bad", &o->bad, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tree", &o->tree, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "build", &o->build, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tests-dir", &o->tests_dir,
+			     PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "series", &o->series, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "state", &o->state, PARSE_OPT_NONEMPTY),
+		OPT_INT('j', NULL, &o->jobs, 1, INT_MAX),
+		OPT_SECONDS(0, "test-timeout", &o->test_timeout),
+		OPT_BOOL(0, "run-step", &o->run_step),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_bisect_usage);
 
-	for (i = 1; i < argc; i++) {
-		const char **str = NULL;
-
-		if ((v = cmd_opt(argc, argv, &i, "--test")))
-			str = &o->test;
-		else if ((v = cmd_opt(argc, argv, &i, "--cmd")))
-			str = &o->cmd;
-		else if ((v = cmd_opt(argc, argv, &i, "--good")))
-			str = &o->good;
-		else if ((v = cmd_opt(argc, argv, &i, "--bad")))
-			str = &o->bad;
-		else if ((v = cmd_opt(argc, argv, &i, "--tree")))
-			str = &o->tree;
-		else if ((v = cmd_opt(argc, argv, &i, "--build")))
-			str = &o->build;
-		else if ((v = cmd_opt(argc, argv, &i, "--tests-dir")))
-			str = &o->tests_dir;
-		else if ((v = cmd_opt(argc, argv, &i, "--series")))
-			str = &o->series;
-		else if ((v = cmd_opt(argc, argv, &i, "--state")))
-			str = &o->state;
-		else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
-			o->jobs = atoi(v);
-			if (o->jobs <= 0)
-				return usage_error(cmd_bisect_usage,
-						   "-j needs a positive number");
-		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
-			char *end;
-
-			o->test_timeout = strtod(v, &end);
-			if (!*v || *end || o->test_timeout <= 0)
-				return usage_error(cmd_bisect_usage,
-						   "--test-timeout needs seconds");
-		} else if (!strcmp(argv[i], "--run-step")) {
-			o->run_step = true;
-		} else {
-			return usage_error(cmd_bisect_usage,
-					   "unknown argument '%s'", argv[i]);
-		}
-		if (str) {
-			if (!*v)
-				return usage_error(cmd_bisect_usage,
-						   "%s needs a value", argv[i]);
-			*str = v;
-		}
-	}
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_bisect_usage, "unknown argument '%s'",
+				   argv[0]);
 	if (!o->test == !o->cmd)
 		return usage_error(cmd_bisect_usage,
 				   "give one of --test NAME or --cmd COMMAND");
 	if (o->run_step && !o->state)
 		return usage_error(cmd_bisect_usage,
 				   "--run-step needs --state DIR");
-	return 0;
+	return -1;
 }
 
 /* The suite of the one test (or command) bisected. */
@@ -452,25 +427,195 @@ static void write_json(const char *path, const char *first, size_t index,
 	sb_release(&sb);
 }
 
+/* The good and bad commits: --good and --bad, else the base and HEAD. */
+static int resolve_range(struct check_walk *w, const struct bisect_opts *o,
+			 const char *tree, git_oid *g, git_oid *b)
+{
+	const char *revs[2] = {
+		o->good ? o->good : "refs/tags/" TREE_TAG,
+		o->bad ? o->bad : "HEAD",
+	};
+	git_oid *oids[2] = { g, b };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		git_object *obj = NULL;
+
+		if (git_revparse_single(&obj, w->repo.repo, revs[k])) {
+			error("no commit '%s' in %s", revs[k], tree);
+			return -1;
+		}
+		git_oid_cpy(oids[k], git_object_id(obj));
+		git_object_free(obj);
+	}
+	return 0;
+}
+
+/* 'git bisect run' of this program's --run-step; git's exit status. */
+static int bisect_run(const struct bisect_opts *o, const char *tree,
+		      const char *build, const char *tests_dir,
+		      const char *state, const char *self)
+{
+	const char *args[32];
+	char jobs[16], tt[32];
+	int k = 0;
+
+	snprintf(jobs, sizeof(jobs), "-j%d", o->jobs > 0 ? o->jobs :
+		 (int)sysconf(_SC_NPROCESSORS_ONLN));
+	snprintf(tt, sizeof(tt), "--test-timeout=%.0f", o->test_timeout);
+	args[k++] = "bisect";
+	args[k++] = "run";
+	args[k++] = self;
+	args[k++] = "bisect";
+	args[k++] = "--run-step";
+	args[k++] = "--state";
+	args[k++] = state;
+	args[k++] = "--tree";
+	args[k++] = tree;
+	args[k++] = "--build";
+	args[k++] = build;
+	if (o->test) {
+		args[k++] = "--test";
+		args[k++] = o->test;
+		args[k++] = "--tests-dir";
+		args[k++] = tests_dir;
+	} else {
+		args[k++] = "--cmd";
+		args[k++] = o->cmd;
+	}
+	args[k++] = jobs;
+	args[k++] = tt;
+	args[k] = NULL;
+	return git(tree, args);
+}
+
+/*
+ * git bisect start, run and reset in @tree: *@status is 'git bisect
+ * run''s, @first the first bad commit ("" if none was found). -1 when the
+ * bisection could not start.
+ */
+static int run_bisection(const struct bisect_opts *o, git_repository *repo,
+			 const char *tree, const char *build,
+			 const char *tests_dir, const char *state,
+			 const char *self, const char *good, const char *bad,
+			 char first[GIT_OID_HEXSZ + 1], int *status)
+{
+	const char *start[] = { "bisect", "start", bad, good, "--", NULL };
+	const char *reset[] = { "bisect", "reset", NULL };
+	git_oid f;
+
+	if (git(tree, start)) {
+		error("git bisect start failed in %s", tree);
+		return -1;
+	}
+	*status = bisect_run(o, tree, build, tests_dir, state, self);
+	if (!*status &&
+	    !git_reference_name_to_id(&f, repo, "refs/bisect/bad"))
+		git_oid_tostr(first, GIT_OID_HEXSZ + 1, &f);
+	if (git(tree, reset))
+		error("git bisect reset failed in %s: run it there", tree);
+	return 0;
+}
+
+/* The first bad commit: its index, subject, patch file and evidence. */
+static void print_first(size_t index, const char *subject, const char *first,
+			const char *patch, const char *evidence)
+{
+	const char *p = evidence;
+
+	printf("first bad commit: %04zu %s (%.12s)\n", index,
+	       subject ? subject : "?", first);
+	printf("patch: %s\n", patch ? patch :
+	       "(not a patch of the series file)");
+	printf("evidence:\n");
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		printf("    | %.*s\n", len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/*
+ * The result (@first, "" when none was found, after @n commits and
+ * 'git bisect run' exit @status) and the steps, on stdout and in
+ * bisect.json. Returns the exit status.
+ */
+static int report(const struct bisect_opts *o, struct krepo *repo,
+		  const char *state, const char *first,
+		  const struct step *steps, size_t nr_steps, size_t n,
+		  int status)
+{
+	unsigned int builds = 0, boots = 0, retries = 0, skips = 0;
+	char *json = path_join(state, "bisect.json");
+	struct strbuf ev = STRBUF_INIT;
+	char *subject = NULL, *patch = NULL;
+	size_t index = 0, i;
+	int ret = 1;
+
+	for (i = 0; i < nr_steps; i++) {
+		builds += steps[i].built;
+		boots += steps[i].boots;
+		retries += steps[i].retries;
+		skips += steps[i].code == STEP_SKIP;
+	}
+	if (first[0]) {
+		git_oid f;
+		git_commit *c = NULL;
+		char *name = xasprintf("%s.evidence", first);
+		char *path = path_join(state, name);
+		char *series = o->series ? xstrdup(o->series) :
+					   project_path("series");
+		char *patches = project_path("patches");
+
+		git_oid_fromstr(&f, first);
+		if (!git_commit_lookup(&c, repo->repo, &f))
+			subject = xstrdup(git_commit_summary(c));
+		git_commit_free(c);
+		index = commits_between(repo, &repo->base, &f);
+		patch = check_patch_file(series, patches, index, subject);
+		if (read_file(path, &ev))
+			sb_addstr(&ev, "(no evidence recorded)\n");
+		free(name);
+		free(path);
+		free(series);
+		free(patches);
+		print_first(index, subject, first, patch, ev.buf);
+		ret = 0;
+	} else {
+		error("no first bad commit found (git bisect run exit %d); see the steps above",
+		      status);
+	}
+	printf("steps: %zu (%u build%s, %u boot%s, %u retried, %u skipped) over %zu commits\n",
+	       nr_steps, builds, builds == 1 ? "" : "s", boots,
+	       boots == 1 ? "" : "s", retries, skips, n);
+	write_json(json, first[0] ? first : NULL, index, subject, patch,
+		   ev.buf, steps, nr_steps, builds, boots, n);
+	free(json);
+	free(subject);
+	free(patch);
+	sb_release(&ev);
+	return ret;
+}
+
 int cmd_bisect(int argc, char **argv)
 {
 	struct bisect_opts o = { .test_timeout = 300 };
 	struct check_walk w = { 0 };
 	struct check_suite probe = { 0 };
 	char *tree = NULL, *build = NULL, *tests_dir = NULL, *state = NULL;
-	char *self = NULL, *series = NULL, *patches = NULL;
+	char *self = NULL;
 	char **frags = NULL;
 	struct step *steps = NULL;
 	size_t nr_frags = 0, nr_steps = 0, i, n;
 	char good[GIT_OID_HEXSZ + 1], bad[GIT_OID_HEXSZ + 1];
 	char first[GIT_OID_HEXSZ + 1] = "";
 	git_oid g, b;
-	bool started = false;
 	int ret = 1, status;
 
-	cmd_handle_help(argc, argv, cmd_bisect_usage);
 	ret = parse_args(argc, argv, &o);
-	if (ret)
+	if (ret >= 0)
 		return ret;
 	ret = 1;
 	tree = o.tree ? realpath(o.tree, NULL) : kbuild_default_tree();
@@ -501,24 +646,8 @@ int cmd_bisect(int argc, char **argv)
 	check_signals_install();
 	if (check_walk_open(&w, tree))
 		goto out;
-	{
-		git_object *obj = NULL;
-		const char *gs = o.good ? o.good : "refs/tags/" TREE_TAG;
-		const char *bs = o.bad ? o.bad : "HEAD";
-
-		if (git_revparse_single(&obj, w.repo.repo, gs)) {
-			error("no commit '%s' in %s", gs, tree);
-			goto out;
-		}
-		git_oid_cpy(&g, git_object_id(obj));
-		git_object_free(obj);
-		if (git_revparse_single(&obj, w.repo.repo, bs)) {
-			error("no commit '%s' in %s", bs, tree);
-			goto out;
-		}
-		git_oid_cpy(&b, git_object_id(obj));
-		git_object_free(obj);
-	}
+	if (resolve_range(&w, &o, tree, &g, &b))
+		goto out;
 	git_oid_tostr(good, sizeof(good), &g);
 	git_oid_tostr(bad, sizeof(bad), &b);
 	n = commits_between(&w.repo, &g, &b);
@@ -547,136 +676,16 @@ int cmd_bisect(int argc, char **argv)
 	fprintf(stderr, "bisect: %zu commit%s from %.12s (good) to %.12s (bad); %s '%s'\n",
 		n, n == 1 ? "" : "s", good, bad, o.test ? "test" : "command",
 		o.test ? o.test : o.cmd);
-	{
-		const char *args[] = { "bisect", "start", bad, good, "--",
-				       NULL };
-
-		if (git(tree, args)) {
-			error("git bisect start failed in %s", tree);
-			goto out;
-		}
-		started = true;
-	}
-	{
-		const char *args[32];
-		char jobs[16], tt[32];
-		int k = 0;
-
-		snprintf(jobs, sizeof(jobs), "-j%d", o.jobs > 0 ? o.jobs :
-			 (int)sysconf(_SC_NPROCESSORS_ONLN));
-		snprintf(tt, sizeof(tt), "--test-timeout=%.0f",
-			 o.test_timeout);
-		args[k++] = "bisect";
-		args[k++] = "run";
-		args[k++] = self;
-		args[k++] = "bisect";
-		args[k++] = "--run-step";
-		args[k++] = "--state";
-		args[k++] = state;
-		args[k++] = "--tree";
-		args[k++] = tree;
-		args[k++] = "--build";
-		args[k++] = build;
-		if (o.test) {
-			args[k++] = "--test";
-			args[k++] = o.test;
-			args[k++] = "--tests-dir";
-			args[k++] = tests_dir;
-		} else {
-			args[k++] = "--cmd";
-			args[k++] = o.cmd;
-		}
-		args[k++] = jobs;
-		args[k++] = tt;
-		args[k] = NULL;
-		status = git(tree, args);
-	}
-	if (!status) {
-		git_oid f;
-
-		if (!git_reference_name_to_id(&f, w.repo.repo,
-					      "refs/bisect/bad"))
-			git_oid_tostr(first, sizeof(first), &f);
-	}
-	if (started) {
-		const char *args[] = { "bisect", "reset", NULL };
-
-		if (git(tree, args))
-			error("git bisect reset failed in %s: run it there",
-			      tree);
-		started = false;
-	}
+	if (run_bisection(&o, w.repo.repo, tree, build, tests_dir, state, self,
+			  good, bad, first, &status))
+		goto out;
 	if (check_interrupted) {
 		error("interrupted; the bisection is reset");
 		ret = 130;
 		goto out;
 	}
 	nr_steps = read_steps(state, &steps);
-	{
-		unsigned int builds = 0, boots = 0, retries = 0, skips = 0;
-		char *json = path_join(state, "bisect.json");
-		struct strbuf ev = STRBUF_INIT;
-		char *subject = NULL, *patch = NULL;
-		size_t index = 0;
-
-		for (i = 0; i < nr_steps; i++) {
-			builds += steps[i].built;
-			boots += steps[i].boots;
-			retries += steps[i].retries;
-			skips += steps[i].code == STEP_SKIP;
-		}
-		if (first[0]) {
-			git_oid f;
-			git_commit *c = NULL;
-			char *name = xasprintf("%s.evidence", first);
-			char *path = path_join(state, name);
-
-			git_oid_fromstr(&f, first);
-			if (!git_commit_lookup(&c, w.repo.repo, &f))
-				subject = xstrdup(git_commit_summary(c));
-			git_commit_free(c);
-			index = commits_between(&w.repo, &w.repo.base, &f);
-			series = o.series ? xstrdup(o.series) :
-					    project_path("series");
-			patches = project_path("patches");
-			patch = check_patch_file(series, patches, index,
-						 subject);
-			if (read_file(path, &ev))
-				sb_addstr(&ev, "(no evidence recorded)\n");
-			free(name);
-			free(path);
-			printf("first bad commit: %04zu %s (%.12s)\n", index,
-			       subject ? subject : "?", first);
-			printf("patch: %s\n", patch ? patch :
-			       "(not a patch of the series file)");
-			printf("evidence:\n");
-			{
-				const char *p = ev.buf;
-
-				while (p && *p) {
-					const char *nl = strchr(p, '\n');
-					int len = nl ? (int)(nl - p) :
-						(int)strlen(p);
-
-					printf("    | %.*s\n", len, p);
-					p = nl ? nl + 1 : NULL;
-				}
-			}
-			ret = 0;
-		} else {
-			error("no first bad commit found (git bisect run exit %d); see the steps above",
-			      status);
-		}
-		printf("steps: %zu (%u build%s, %u boot%s, %u retried, %u skipped) over %zu commits\n",
-		       nr_steps, builds, builds == 1 ? "" : "s", boots,
-		       boots == 1 ? "" : "s", retries, skips, n);
-		write_json(json, first[0] ? first : NULL, index, subject,
-			   patch, ev.buf, steps, nr_steps, builds, boots, n);
-		free(json);
-		free(subject);
-		free(patch);
-		sb_release(&ev);
-	}
+	ret = report(&o, &w.repo, state, first, steps, nr_steps, n, status);
 out:
 	check_walk_close(&w);
 	for (i = 0; i < nr_frags; i++)
@@ -688,7 +697,5 @@ out:
 	free(tests_dir);
 	free(state);
 	free(self);
-	free(series);
-	free(patches);
 	return ret;
 }

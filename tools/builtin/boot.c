@@ -220,6 +220,118 @@ static unsigned int reports(struct strbuf *sb, const struct boot_run *b,
 	return added;
 }
 
+/* A boot's console evidence, as a JSON array. */
+static void json_evidence(struct strbuf *sb, const struct vm_result *v,
+			  const char *baseline)
+{
+	size_t j;
+
+	sb_addch(sb, '[');
+	for (j = 0; j < v->console.nr; j++) {
+		const struct console_evidence *e = &v->console.ev[j];
+
+		if (j)
+			sb_addch(sb, ',');
+		sb_addch(sb, '{');
+		json_key(sb, "kind");
+		json_str(sb, console_kind_name(e->kind));
+		sb_addf(sb, ",\"line\":%u,", e->line);
+		json_key(sb, "test");
+		json_str_or_null(sb, e->test);
+		sb_addch(sb, ',');
+		json_key(sb, "text");
+		json_str(sb, e->text);
+		sb_addch(sb, ',');
+		json_key(sb, "signature");
+		json_str(sb, e->sig);
+		if (baseline)
+			sb_addf(sb, ",\"new\":%s",
+				in_baseline(baseline, e->sig) ?
+				"false" : "true");
+		sb_addch(sb, '}');
+	}
+	sb_addch(sb, ']');
+}
+
+/* One boot, as a JSON object. */
+static void json_boot(struct strbuf *sb, const struct boot_run *b,
+		      const char *baseline)
+{
+	const struct vm_result *v = &b->vm;
+
+	sb_addch(sb, '{');
+	json_key(sb, "extra_cmdline");
+	json_str(sb, b->cmdline);
+	sb_addch(sb, ',');
+	json_key(sb, "cmdline");
+	json_str_or_null(sb, v->cmdline);
+	sb_addch(sb, ',');
+	json_key(sb, "verdict");
+	json_str(sb, vm_verdict_name(v->verdict));
+	sb_addch(sb, ',');
+	json_key(sb, "done");
+	sb_addstr(sb, v->run.done ? "true," : "false,");
+	json_key(sb, "kvm");
+	sb_addstr(sb, v->accel.accel == ACCEL_KVM ? "true," : "false,");
+	json_key(sb, "accel");
+	json_str(sb, accel_name(v->accel.accel));
+	sb_addch(sb, ',');
+	json_key(sb, "fallback");
+	json_str_or_null(sb, v->fallback);
+	sb_addch(sb, ',');
+	json_key(sb, "qemu_status");
+	sb_addf(sb, "%d,", v->qemu_status);
+	json_key(sb, "watchdog");
+	json_str_or_null(sb, v->watchdog);
+	sb_addch(sb, ',');
+	json_key(sb, "qemu_error");
+	json_str_or_null(sb, v->qemu_error);
+	sb_addch(sb, ',');
+	json_key(sb, "kernel_release");
+	json_str_or_null(sb, v->run.kernel);
+	sb_addch(sb, ',');
+	json_key(sb, "first_result_s");
+	json_num(sb, v->first_result);
+	sb_addch(sb, ',');
+	json_key(sb, "duration_s");
+	json_num(sb, v->duration);
+	sb_addch(sb, ',');
+	json_key(sb, "console_log");
+	json_str_or_null(sb, b->console_log);
+	sb_addch(sb, ',');
+	json_key(sb, "console_kept");
+	sb_addstr(sb, b->kept ? "true" : "false");
+	sb_addch(sb, ',');
+	json_key(sb, "evidence");
+	json_evidence(sb, v, baseline);
+	sb_addch(sb, '}');
+}
+
+/* One test's result, as a JSON object. */
+static void json_test(struct strbuf *sb, const struct test_result *t)
+{
+	sb_addch(sb, '{');
+	json_key(sb, "name");
+	json_str(sb, t->name);
+	sb_addch(sb, ',');
+	json_key(sb, "status");
+	json_str(sb, test_status_name(t->status));
+	sb_addch(sb, ',');
+	json_key(sb, "time_s");
+	json_num(sb, t->secs);
+	sb_addch(sb, ',');
+	json_key(sb, "rc");
+	sb_addf(sb, "%d,", t->rc);
+	json_key(sb, "boot");
+	sb_addf(sb, "%u,", t->boot);
+	json_key(sb, "reason");
+	json_str_or_null(sb, t->reason);
+	sb_addch(sb, ',');
+	json_key(sb, "output");
+	json_str_or_null(sb, t->output);
+	sb_addch(sb, '}');
+}
+
 static void write_json(struct strbuf *sb, const struct boot_opts *o,
 		       const char *baseline,
 		       const struct accel_choice *accel,
@@ -228,7 +340,7 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 		       const struct test_result *t, size_t nr)
 {
 	struct tap_counts c;
-	size_t i, j;
+	size_t i;
 
 	tap_count(t, nr, &c);
 	sb_addch(sb, '{');
@@ -253,79 +365,9 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 	json_key(sb, "boots");
 	sb_addch(sb, '[');
 	for (i = 0; i < nr_boots; i++) {
-		const struct vm_result *v = &b[i].vm;
-
 		if (i)
 			sb_addch(sb, ',');
-		sb_addch(sb, '{');
-		json_key(sb, "extra_cmdline");
-		json_str(sb, b[i].cmdline);
-		sb_addch(sb, ',');
-		json_key(sb, "cmdline");
-		json_str_or_null(sb, v->cmdline);
-		sb_addch(sb, ',');
-		json_key(sb, "verdict");
-		json_str(sb, vm_verdict_name(v->verdict));
-		sb_addch(sb, ',');
-		json_key(sb, "done");
-		sb_addstr(sb, v->run.done ? "true," : "false,");
-		json_key(sb, "kvm");
-		sb_addstr(sb, v->accel.accel == ACCEL_KVM ? "true," : "false,");
-		json_key(sb, "accel");
-		json_str(sb, accel_name(v->accel.accel));
-		sb_addch(sb, ',');
-		json_key(sb, "fallback");
-		json_str_or_null(sb, v->fallback);
-		sb_addch(sb, ',');
-		json_key(sb, "qemu_status");
-		sb_addf(sb, "%d,", v->qemu_status);
-		json_key(sb, "watchdog");
-		json_str_or_null(sb, v->watchdog);
-		sb_addch(sb, ',');
-		json_key(sb, "qemu_error");
-		json_str_or_null(sb, v->qemu_error);
-		sb_addch(sb, ',');
-		json_key(sb, "kernel_release");
-		json_str_or_null(sb, v->run.kernel);
-		sb_addch(sb, ',');
-		json_key(sb, "first_result_s");
-		json_num(sb, v->first_result);
-		sb_addch(sb, ',');
-		json_key(sb, "duration_s");
-		json_num(sb, v->duration);
-		sb_addch(sb, ',');
-		json_key(sb, "console_log");
-		json_str_or_null(sb, b[i].console_log);
-		sb_addch(sb, ',');
-		json_key(sb, "console_kept");
-		sb_addstr(sb, b[i].kept ? "true" : "false");
-		sb_addch(sb, ',');
-		json_key(sb, "evidence");
-		sb_addch(sb, '[');
-		for (j = 0; j < v->console.nr; j++) {
-			const struct console_evidence *e = &v->console.ev[j];
-
-			if (j)
-				sb_addch(sb, ',');
-			sb_addch(sb, '{');
-			json_key(sb, "kind");
-			json_str(sb, console_kind_name(e->kind));
-			sb_addf(sb, ",\"line\":%u,", e->line);
-			json_key(sb, "test");
-			json_str_or_null(sb, e->test);
-			sb_addch(sb, ',');
-			json_key(sb, "text");
-			json_str(sb, e->text);
-			sb_addch(sb, ',');
-			json_key(sb, "signature");
-			json_str(sb, e->sig);
-			if (baseline)
-				sb_addf(sb, ",\"new\":%s",
-					in_baseline(baseline, e->sig) ?
-					"false" : "true");
-			sb_addch(sb, '}');
-		}
-		sb_addstr(sb, "]}");
+		json_boot(sb, &b[i], baseline);
 	}
 	sb_addstr(sb, "],");
 	json_key(sb, "tests");
@@ -333,26 +375,7 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 	for (i = 0; i < nr; i++) {
 		if (i)
 			sb_addch(sb, ',');
-		sb_addch(sb, '{');
-		json_key(sb, "name");
-		json_str(sb, t[i].name);
-		sb_addch(sb, ',');
-		json_key(sb, "status");
-		json_str(sb, test_status_name(t[i].status));
-		sb_addch(sb, ',');
-		json_key(sb, "time_s");
-		json_num(sb, t[i].secs);
-		sb_addch(sb, ',');
-		json_key(sb, "rc");
-		sb_addf(sb, "%d,", t[i].rc);
-		json_key(sb, "boot");
-		sb_addf(sb, "%u,", t[i].boot);
-		json_key(sb, "reason");
-		json_str_or_null(sb, t[i].reason);
-		sb_addch(sb, ',');
-		json_key(sb, "output");
-		json_str_or_null(sb, t[i].output);
-		sb_addch(sb, '}');
+		json_test(sb, &t[i]);
 	}
 	sb_addstr(sb, "]}\n");
 }
@@ -441,108 +464,49 @@ static void print_table(FILE *f, const struct test_result *t, size_t nr)
 	fputc('\n', f);
 }
 
-static int parse_secs(const char *v, double *out)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (!*v || *end || d <= 0)
-		return -1;
-	*out = d;
-	return 0;
-}
-
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
 static int parse_args(int argc, char **argv, struct boot_opts *o,
 		      char **build)
 {
-	const char *v;
-	int i;
+	const char *kernel = NULL, *tests_dir = NULL, *build_dir = NULL;
+	const struct option options[] = {
+		OPT_STRING_F(0, "kernel", &kernel, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "build", &build_dir, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tests-dir", &tests_dir, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tests", &o->tests, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "cmd", &o->cmd, PARSE_OPT_NONEMPTY),
+		OPT_STRING(0, "append", &o->append),
+		OPT_STRING_F(0, "report", &o->report, PARSE_OPT_NONEMPTY),
+		OPT_STRING(0, "known-failures", &o->known_path),
+		OPT_STRING_F(0, "baseline", &o->baseline, PARSE_OPT_NONEMPTY),
+		OPT_SECONDS(0, "timeout", &o->timeout),
+		OPT_SECONDS(0, "test-timeout", &o->test_timeout),
+		OPT_SECONDS(0, "boot-timeout", &o->boot_timeout),
+		OPT_INT(0, "gzip", &o->level, 0, 9),
+		OPT_BOOL(0, "json", &o->json),
+		OPT_BOOL(0, "tap", &o->tap),
+		OPT_BOOL(0, "console", &o->console),
+		OPT_BOOL(0, "no-tests", &o->no_tests),
+		OPT_TRISTATE(0, "kvm", &o->kvm),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_boot_usage);
 
-	for (i = 1; i < argc; i++) {
-		if ((v = cmd_opt(argc, argv, &i, "--kernel"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--kernel needs a file");
-			o->kernel = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "--build"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--build needs a directory");
-			*build = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "--tests-dir"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--tests-dir needs a directory");
-			o->tests_dir = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "--tests"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--tests needs a list");
-			o->tests = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--cmd"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--cmd needs a command");
-			o->cmd = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--append"))) {
-			o->append = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--report"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--report needs a file");
-			o->report = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--known-failures"))) {
-			o->known_path = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--baseline"))) {
-			if (!*v)
-				return usage_error(cmd_boot_usage,
-						   "--baseline needs a file");
-			o->baseline = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--timeout"))) {
-			if (parse_secs(v, &o->timeout))
-				return usage_error(cmd_boot_usage,
-						   "--timeout needs seconds");
-		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
-			if (parse_secs(v, &o->test_timeout))
-				return usage_error(cmd_boot_usage,
-						   "--test-timeout needs seconds");
-		} else if ((v = cmd_opt(argc, argv, &i, "--boot-timeout"))) {
-			if (parse_secs(v, &o->boot_timeout))
-				return usage_error(cmd_boot_usage,
-						   "--boot-timeout needs seconds");
-		} else if ((v = cmd_opt(argc, argv, &i, "--gzip"))) {
-			o->level = atoi(v);
-			if (o->level < 0 || o->level > 9 || !*v)
-				return usage_error(cmd_boot_usage,
-						   "--gzip needs a level 0-9");
-		} else if (!strcmp(argv[i], "--json")) {
-			o->json = true;
-		} else if (!strcmp(argv[i], "--tap")) {
-			o->tap = true;
-		} else if (!strcmp(argv[i], "--console")) {
-			o->console = true;
-		} else if (!strcmp(argv[i], "--no-tests")) {
-			o->no_tests = true;
-		} else if (!strcmp(argv[i], "--no-kvm") ||
-			   !strcmp(argv[i], "--kvm")) {
-			int kvm = !strcmp(argv[i], "--kvm");
-
-			if (o->kvm >= 0 && o->kvm != kvm)
-				return usage_error(cmd_boot_usage,
-						   "--kvm and --no-kvm exclude each other");
-			o->kvm = kvm;
-		} else {
-			return usage_error(cmd_boot_usage,
-					   "unknown argument '%s'", argv[i]);
-		}
-	}
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_boot_usage, "unknown argument '%s'",
+				   argv[0]);
 	if (o->json && o->tap)
 		return usage_error(cmd_boot_usage,
 				   "--json and --tap exclude each other");
 	if (o->no_tests && (o->tests || o->cmd))
 		return usage_error(cmd_boot_usage,
 				   "--no-tests excludes --tests and --cmd");
-	return 0;
+	o->kernel = kernel ? xstrdup(kernel) : NULL;
+	o->tests_dir = tests_dir ? xstrdup(tests_dir) : NULL;
+	*build = build_dir ? xstrdup(build_dir) : NULL;
+	return -1;
 }
 
 /*
@@ -699,204 +663,174 @@ static void settle_logs(struct boot_run *b, bool failed, size_t idx,
 	}
 }
 
-int cmd_boot(int argc, char **argv)
+/*
+ * The boots: one per group of tests with the same kernel parameters, or
+ * one for --cmd (with whatever tests were packed) or --no-tests.
+ */
+static void plan_boots(const struct boot_opts *o, const struct testset *ts,
+		       bool have_tests, struct boot_group **groups,
+		       size_t *nr_groups)
 {
-	struct boot_opts o = {
-		.test_timeout = 300, .boot_timeout = 120, .kvm = -1
-	};
-	struct accel_choice accel;
-	struct strbuf baseline = STRBUF_INIT, rep = STRBUF_INIT;
-	struct known_failures known = { 0 };
-	struct testset ts = { 0 };
-	struct boot_group *groups = NULL, single = { 0 };
-	struct boot_run *boots = NULL;
-	struct test_result *res = NULL, *skipped = NULL;
-	size_t nr_groups = 0, nr_res = 0, alloc_res = 0, i, nr_boots = 0;
-	size_t nr_skipped = 0, alloc_skipped = 0;
-	enum vm_verdict verdict = VV_OK;
-	char *build = NULL, *st = NULL, *known_default = NULL;
-	bool have_tests;
-	int ret = 1, exit_code;
+	struct boot_group single = { 0 };
+	size_t i;
 
-	cmd_handle_help(argc, argv, cmd_boot_usage);
-	ret = parse_args(argc, argv, &o, &build);
-	if (ret)
-		goto done;
-	ret = 2;
-	if (!build)
-		build = kbuild_default_build();
-	if (!o.kernel) {
-		struct kbuild kb = { .build = build };
-
-		o.kernel = kbuild_image(&kb);
+	if (!o->cmd && have_tests) {
+		*nr_groups = testset_group(ts, groups);
+		return;
 	}
-	if (!path_exists(o.kernel)) {
+	single.cmdline = xstrdup("");
+	single.nr = ts->nr;
+	single.idx = xcalloc(ts->nr + 1, sizeof(size_t));
+	for (i = 0; i < ts->nr; i++)
+		single.idx[i] = i;
+	*groups = xcalloc(1, sizeof(**groups));
+	(*groups)[0] = single;
+	*nr_groups = 1;
+}
+
+/*
+ * The results of boot @i added to *@res: a test running when the
+ * watchdog stopped the guest timed out; a failed one gets its console
+ * output. Whether the boot failed.
+ */
+static bool judge_boot(struct boot_run *b, size_t i,
+		       const struct known_failures *known,
+		       struct test_result **res, size_t *nr_res,
+		       size_t *alloc_res)
+{
+	size_t before = *nr_res, j;
+	bool failed;
+
+	tap_judge(&b->vm.run, b->want, b->nr_want, known, i, res, nr_res,
+		  alloc_res);
+	failed = b->vm.verdict != VV_OK;
+	for (j = before; j < *nr_res; j++) {
+		struct test_result *r = &(*res)[j];
+		struct strbuf con = STRBUF_INIT;
+
+		if (r->status == TS_CRASH && b->vm.watchdog) {
+			r->status = TS_TIMEOUT;
+			free(r->reason);
+			r->reason = xstrdup("no result: running when the watchdog stopped the guest");
+		}
+
+		if (test_status_failed(r->status))
+			failed = true;
+		if (r->status == TS_PASS || r->status == TS_SKIP ||
+		    read_file(b->console_log, &con)) {
+			sb_release(&con);
+			continue;
+		}
+		r->output = console_test_output(con.buf, r->name, 15);
+		sb_release(&con);
+	}
+	return failed;
+}
+
+/* The exit status: 0 when every boot and every test went well. */
+static int judge_run(const struct boot_opts *o, const struct boot_run *boots,
+		     size_t nr_boots, const struct test_result *res,
+		     size_t nr_res, const char *baseline, struct strbuf *rep)
+{
+	struct tap_counts c;
+	bool boots_ok = true;
+	size_t i;
+
+	for (i = 0; i < nr_boots; i++)
+		if (boots[i].vm.verdict != VV_OK &&
+		    !(o->baseline && report_verdict(boots[i].vm.verdict)))
+			boots_ok = false;
+	tap_count(res, nr_res, &c);
+	if (reports(rep, boots, nr_boots, baseline,
+		    o->json || o->tap ? stderr : stdout))
+		boots_ok = false;
+	return boots_ok && !c.fail && !c.notrun ? 0 : 1;
+}
+
+/* The report files in out/results/, and the report on stdout. */
+static void write_results(const struct boot_opts *o, const char *baseline,
+			  const struct accel_choice *accel,
+			  enum vm_verdict verdict, int exit_code,
+			  const struct boot_run *boots, size_t nr_boots,
+			  const struct test_result *res, size_t nr_res,
+			  const struct strbuf *rep)
+{
+	struct strbuf js = STRBUF_INIT, tap = STRBUF_INIT;
+	char *dir = out_path("results");
+	char *report = o->report ? xstrdup(o->report) :
+				   path_join(dir, "boot.json");
+	char *tapf = path_join(dir, "boot.tap");
+	char *repf = path_join(dir, "boot.reports");
+	char *header = xasprintf("accel: %s", accel->why);
+	size_t i;
+
+	mkdir_p(dir, 0755);
+	write_json(&js, o, baseline, accel, verdict, exit_code, boots,
+		   nr_boots, res, nr_res);
+	tap_write(&tap, header, res, nr_res);
+	free(header);
+	if (write_file_atomic(report, js.buf, js.len))
+		warning("cannot write %s: %s", report, strerror(errno));
+	if (write_file_atomic(tapf, tap.buf, tap.len))
+		warning("cannot write %s: %s", tapf, strerror(errno));
+	if (write_file_atomic(repf, rep->len ? rep->buf : "", rep->len))
+		warning("cannot write %s: %s", repf, strerror(errno));
+	free(repf);
+	if (o->json) {
+		fputs(js.buf, stdout);
+	} else if (o->tap) {
+		fputs(tap.buf, stdout);
+	} else {
+		print_table(stdout, res, nr_res);
+		for (i = 0; i < nr_boots; i++)
+			print_boot_problems(stdout, &boots[i], i, nr_boots);
+		printf("verdict: %s (%zu boot%s, %s); report %s\n",
+		       vm_verdict_name(verdict), nr_boots,
+		       nr_boots == 1 ? "" : "s", accel_name(accel->accel),
+		       report);
+	}
+	sb_release(&js);
+	sb_release(&tap);
+	free(dir);
+	free(report);
+	free(tapf);
+}
+
+/* The kernel, the build, the tests and the limits not given: defaults. */
+static int resolve_defaults(struct boot_opts *o, char **build,
+			    char **known_default)
+{
+	if (!*build)
+		*build = kbuild_default_build();
+	if (!o->kernel) {
+		struct kbuild kb = { .build = *build };
+
+		o->kernel = kbuild_image(&kb);
+	}
+	if (!path_exists(o->kernel)) {
 		error("no kernel image %s: run 'kseries build' first, or pass --kernel",
-		      o.kernel);
-		goto done;
+		      o->kernel);
+		return -1;
 	}
 	if (!path_exists("/bin/busybox")) {
 		error("no /bin/busybox: install Debian's busybox-static");
-		goto done;
+		return -1;
 	}
-	if (!o.tests_dir)
-		o.tests_dir = selftests_default_dir(build);
-	if (!o.timeout)
-		o.timeout = o.cmd ? o.test_timeout + 60 : 1800;
-	if (!o.known_path)
-		o.known_path = known_default =
+	if (!o->tests_dir)
+		o->tests_dir = selftests_default_dir(*build);
+	if (!o->timeout)
+		o->timeout = o->cmd ? o->test_timeout + 60 : 1800;
+	if (!o->known_path)
+		o->known_path = *known_default =
 			project_path("selftests/known-failures");
-	if (known_failures_load(&known, o.known_path))
-		goto done;
+	return 0;
+}
 
-	have_tests = !o.no_tests && (!o.cmd || o.tests);
-	if (have_tests) {
-		if (testset_load(&ts, o.tests_dir))
-			goto done;
-		if (o.tests && testset_select(&ts, o.tests))
-			goto done;
-		if (!o.tests)
-			skip_listed(&ts, &known, &skipped, &nr_skipped,
-				    &alloc_skipped);
-	}
-	if (o.cmd || !have_tests) {
-		/* One boot: the command (and whatever tests were packed). */
-		single.cmdline = xstrdup("");
-		single.nr = ts.nr;
-		single.idx = xcalloc(ts.nr + 1, sizeof(size_t));
-		for (i = 0; i < ts.nr; i++)
-			single.idx[i] = i;
-		groups = xcalloc(1, sizeof(*groups));
-		groups[0] = single;
-		nr_groups = 1;
-	} else {
-		nr_groups = testset_group(&ts, &groups);
-	}
-	if (o.baseline && read_file(o.baseline, &baseline)) {
-		error("cannot read the baseline %s: %s", o.baseline,
-		      strerror(errno));
-		goto done;
-	}
-	if (o.baseline && !baseline.buf)
-		sb_addstr(&baseline, "");
-	if (accel_choose(o.kvm, &accel)) {
-		error("%s", accel.why);
-		goto done;
-	}
-	fprintf(stderr, "accel: %s\n", accel.why);
-	boots = xcalloc(nr_groups, sizeof(*boots));
-	st = stamp();
-	for (i = 0; i < nr_groups; i++) {
-		struct boot_run *b = &boots[i];
-		size_t before = nr_res, j;
-		bool failed;
+static void release_boots(struct boot_run *boots, size_t nr)
+{
+	size_t i, j;
 
-		if (run_boot(&o, have_tests ? &ts : NULL, &groups[i], &known,
-			     st, i, nr_groups, b))
-			goto done;
-		nr_boots++;
-		if (b->vm.fallback) {
-			fprintf(stderr, "boot %zu/%zu: %s\n", i + 1, nr_groups,
-				b->vm.fallback);
-			accel = b->vm.accel;
-		}
-		tap_judge(&b->vm.run, b->want, b->nr_want, &known, i, &res,
-			  &nr_res, &alloc_res);
-		failed = b->vm.verdict != VV_OK;
-		for (j = before; j < nr_res; j++) {
-			struct strbuf con = STRBUF_INIT;
-
-			if (res[j].status == TS_CRASH && b->vm.watchdog) {
-				res[j].status = TS_TIMEOUT;
-				free(res[j].reason);
-				res[j].reason = xstrdup("no result: running when the watchdog stopped the guest");
-			}
-
-			if (test_status_failed(res[j].status))
-				failed = true;
-			if (res[j].status == TS_PASS ||
-			    res[j].status == TS_SKIP ||
-			    read_file(b->console_log, &con)) {
-				sb_release(&con);
-				continue;
-			}
-			res[j].output = console_test_output(con.buf,
-							    res[j].name, 15);
-			sb_release(&con);
-		}
-		if (verdict == VV_OK)
-			verdict = b->vm.verdict;
-		settle_logs(b, failed, i, nr_groups);
-	}
-
-	/* The tests left out by default come last. */
-	for (i = 0; i < nr_skipped; i++) {
-		ALLOC_GROW(res, nr_res + 1, alloc_res);
-		res[nr_res++] = skipped[i];
-	}
-	nr_skipped = 0;
-	{
-		struct tap_counts c;
-		bool boots_ok = true;
-
-		for (i = 0; i < nr_boots; i++)
-			if (boots[i].vm.verdict != VV_OK &&
-			    !(o.baseline && report_verdict(boots[i].vm.verdict)))
-				boots_ok = false;
-		tap_count(res, nr_res, &c);
-		if (reports(&rep, boots, nr_boots, baseline.buf,
-			    o.json || o.tap ? stderr : stdout))
-			boots_ok = false;
-		exit_code = boots_ok && !c.fail && !c.notrun ? 0 : 1;
-	}
-	{
-		struct strbuf js = STRBUF_INIT, tap = STRBUF_INIT;
-		char *dir = out_path("results");
-		char *report = o.report ? xstrdup(o.report) :
-					  path_join(dir, "boot.json");
-		char *tapf = path_join(dir, "boot.tap");
-		char *repf = path_join(dir, "boot.reports");
-		char *header = xasprintf("accel: %s", accel.why);
-
-		mkdir_p(dir, 0755);
-		write_json(&js, &o, baseline.buf, &accel, verdict, exit_code,
-			   boots,
-			   nr_boots, res, nr_res);
-		tap_write(&tap, header, res, nr_res);
-		free(header);
-		if (write_file_atomic(report, js.buf, js.len))
-			warning("cannot write %s: %s", report,
-				strerror(errno));
-		if (write_file_atomic(tapf, tap.buf, tap.len))
-			warning("cannot write %s: %s", tapf, strerror(errno));
-		if (write_file_atomic(repf, rep.len ? rep.buf : "", rep.len))
-			warning("cannot write %s: %s", repf, strerror(errno));
-		free(repf);
-		if (o.json) {
-			fputs(js.buf, stdout);
-		} else if (o.tap) {
-			fputs(tap.buf, stdout);
-		} else {
-			print_table(stdout, res, nr_res);
-			for (i = 0; i < nr_boots; i++)
-				print_boot_problems(stdout, &boots[i], i,
-						    nr_boots);
-			printf("verdict: %s (%zu boot%s, %s); report %s\n",
-			       vm_verdict_name(verdict), nr_boots,
-			       nr_boots == 1 ? "" : "s",
-			       accel_name(accel.accel), report);
-		}
-		sb_release(&js);
-		sb_release(&tap);
-		free(dir);
-		free(report);
-		free(tapf);
-	}
-	ret = exit_code;
-done:
-	for (i = 0; i < nr_groups && boots; i++) {
-		size_t j;
-
+	for (i = 0; i < nr && boots; i++) {
 		for (j = 0; j < boots[i].nr_want; j++)
 			free(boots[i].want[j]);
 		free(boots[i].want);
@@ -907,22 +841,157 @@ done:
 		vm_result_release(&boots[i].vm);
 	}
 	free(boots);
-	sb_release(&baseline);
-	sb_release(&rep);
-	if (groups)
-		boot_groups_release(groups, nr_groups);
-	for (i = 0; i < nr_res; i++)
-		test_result_release(&res[i]);
-	free(res);
-	for (i = 0; i < nr_skipped; i++)
-		test_result_release(&skipped[i]);
-	free(skipped);
-	testset_release(&ts);
-	known_failures_release(&known);
-	free(known_default);
-	free(o.kernel);
-	free(o.tests_dir);
-	free(build);
+}
+
+/* Everything boot reads and makes, stage by stage. */
+struct boot_ctx {
+	struct boot_opts o;
+	char *build, *known_default;
+	struct known_failures known;
+	struct testset ts;
+	bool have_tests;
+	struct test_result *skipped;	/* left out by known-failures */
+	size_t nr_skipped, alloc_skipped;
+	struct boot_group *groups;
+	size_t nr_groups;
+	struct strbuf baseline;		/* another run's boot.reports */
+	struct strbuf rep;		/* this run's */
+	struct accel_choice accel;
+	struct boot_run *boots;		/* one a group */
+	size_t nr_boots;		/* run so far */
+	struct test_result *res;
+	size_t nr_res, alloc_res;
+	enum vm_verdict verdict;	/* the first boot's that was not ok */
+};
+
+/* The known failures, the tests, the boots they need, the baseline. */
+static int load_tests(struct boot_ctx *c)
+{
+	const struct boot_opts *o = &c->o;
+
+	if (known_failures_load(&c->known, o->known_path))
+		return -1;
+	c->have_tests = !o->no_tests && (!o->cmd || o->tests);
+	if (c->have_tests) {
+		if (testset_load(&c->ts, o->tests_dir))
+			return -1;
+		if (o->tests && testset_select(&c->ts, o->tests))
+			return -1;
+		if (!o->tests)
+			skip_listed(&c->ts, &c->known, &c->skipped,
+				    &c->nr_skipped, &c->alloc_skipped);
+	}
+	plan_boots(o, &c->ts, c->have_tests, &c->groups, &c->nr_groups);
+	if (o->baseline && read_file(o->baseline, &c->baseline)) {
+		error("cannot read the baseline %s: %s", o->baseline,
+		      strerror(errno));
+		return -1;
+	}
+	if (o->baseline && !c->baseline.buf)
+		sb_addstr(&c->baseline, "");
+	return 0;
+}
+
+/* The accelerator, then every boot, judged as it ends. */
+static int run_boots(struct boot_ctx *c)
+{
+	char *st;
+	size_t i;
+	int ret = 0;
+
+	if (accel_choose(c->o.kvm, &c->accel)) {
+		error("%s", c->accel.why);
+		return -1;
+	}
+	fprintf(stderr, "accel: %s\n", c->accel.why);
+	c->boots = xcalloc(c->nr_groups, sizeof(*c->boots));
+	st = stamp();
+	for (i = 0; i < c->nr_groups; i++) {
+		struct boot_run *b = &c->boots[i];
+		bool failed;
+
+		if (run_boot(&c->o, c->have_tests ? &c->ts : NULL,
+			     &c->groups[i], &c->known, st, i, c->nr_groups,
+			     b)) {
+			ret = -1;
+			break;
+		}
+		c->nr_boots++;
+		if (b->vm.fallback) {
+			fprintf(stderr, "boot %zu/%zu: %s\n", i + 1,
+				c->nr_groups, b->vm.fallback);
+			c->accel = b->vm.accel;
+		}
+		failed = judge_boot(b, i, &c->known, &c->res, &c->nr_res,
+				    &c->alloc_res);
+		if (c->verdict == VV_OK)
+			c->verdict = b->vm.verdict;
+		settle_logs(b, failed, i, c->nr_groups);
+	}
 	free(st);
+	return ret;
+}
+
+/* The results, the tests left out by default last; the exit status. */
+static int report_run(struct boot_ctx *c)
+{
+	int exit_code;
+	size_t i;
+
+	for (i = 0; i < c->nr_skipped; i++) {
+		ALLOC_GROW(c->res, c->nr_res + 1, c->alloc_res);
+		c->res[c->nr_res++] = c->skipped[i];
+	}
+	c->nr_skipped = 0;
+	exit_code = judge_run(&c->o, c->boots, c->nr_boots, c->res,
+			      c->nr_res, c->baseline.buf, &c->rep);
+	write_results(&c->o, c->baseline.buf, &c->accel, c->verdict,
+		      exit_code, c->boots, c->nr_boots, c->res, c->nr_res,
+		      &c->rep);
+	return exit_code;
+}
+
+static void boot_ctx_release(struct boot_ctx *c)
+{
+	size_t i;
+
+	release_boots(c->boots, c->nr_groups);
+	sb_release(&c->baseline);
+	sb_release(&c->rep);
+	if (c->groups)
+		boot_groups_release(c->groups, c->nr_groups);
+	for (i = 0; i < c->nr_res; i++)
+		test_result_release(&c->res[i]);
+	free(c->res);
+	for (i = 0; i < c->nr_skipped; i++)
+		test_result_release(&c->skipped[i]);
+	free(c->skipped);
+	testset_release(&c->ts);
+	known_failures_release(&c->known);
+	free(c->known_default);
+	free(c->o.kernel);
+	free(c->o.tests_dir);
+	free(c->build);
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	struct boot_ctx c = {
+		.o = { .test_timeout = 300, .boot_timeout = 120, .kvm = -1 },
+		.baseline = STRBUF_INIT, .rep = STRBUF_INIT,
+		.verdict = VV_OK,
+	};
+	int ret;
+
+	ret = parse_args(argc, argv, &c.o, &c.build);
+	if (ret >= 0)
+		goto out;
+	ret = 2;
+	if (resolve_defaults(&c.o, &c.build, &c.known_default) ||
+	    load_tests(&c) || run_boots(&c))
+		goto out;
+	ret = report_run(&c);
+out:
+	boot_ctx_release(&c);
 	return ret;
 }

@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 K=${KSERIES_TEST_KERNEL:-}
 ST=${KSERIES_TEST_SELFTESTS:-}
 
-plan 43
+plan 45
 
 mkdir -p "$T/proj/kernel-overlay" "$T/proj/selftests"
 cp "$top/kernel-overlay/init" "$T/proj/kernel-overlay/init"
@@ -51,6 +51,11 @@ ks boot --no-tests --cmd true
 check "boot: --no-tests and --cmd exclude each other" rc_is 129
 ks boot --no-tests --kvm --no-kvm
 check "boot: --kvm and --no-kvm exclude each other" rc_is 129
+ks boot --kernel="$T/nope/bzImage" --no-tests --timeout=30
+check "boot: --kernel=FILE and --timeout=S are taken" \
+	sh -c "[ $rc = 2 ] && grep -q 'no kernel image $T/nope/bzImage' '$T/out.txt'"
+ks boot --no-tests --timeout=0
+check "boot: --timeout needs seconds above 0 (129)" rc_is 129
 
 # The accelerator: KSERIES_ACCEL_PROBE stands in for what the probe of
 # /dev/kvm, KVM_CREATE_VM, cpuinfo and 'nested' would find.
@@ -65,7 +70,7 @@ check "boot --kvm where the guest cannot nest: KVM all the same, with a warning"
 		"$T/out.txt"
 
 if [ -z "$K" ] || [ ! -f "$K" ]; then
-	while [ $test_nr -lt 43 ]; do
+	while [ $test_nr -lt 45 ]; do
 		skip "boot with a real kernel" "no KSERIES_TEST_KERNEL"
 	done
 	done_testing

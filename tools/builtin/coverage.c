@@ -299,6 +299,101 @@ out:
 	return ret;
 }
 
+/* What coverage keeps of boot @i of @nr: notes, counts and JSON. */
+static void record_boot(struct cov_ctx *c, size_t i, size_t nr,
+			const struct boot_group *g, const char *append,
+			const struct vm_result *vr, bool data, const char *why)
+{
+	c->boots++;
+	if (vr->verdict == VV_OK)
+		c->boots_ok++;
+	if (data)
+		c->boots_data++;
+	if (vr->verdict != VV_OK || (!data && !strstr(append, "lockdown=")))
+		c->problems = true;
+	if (vr->verdict != VV_OK || !data)
+		sb_addf(&c->boot_notes, "boot %zu (%s): %s%s%s\n",
+			i + 1, append, vm_verdict_name(vr->verdict),
+			data ? "" : ", its tests do not count: ",
+			data ? "" : why);
+	fprintf(stderr, "coverage: boot %zu/%zu: %s in %.1f s, %s%s\n",
+		i + 1, nr, vm_verdict_name(vr->verdict), vr->duration,
+		data ? "gcov data received" : "no gcov data: ",
+		data ? "" : why);
+	if (i)
+		sb_addch(&c->boots_json, ',');
+	sb_addstr(&c->boots_json, "{");
+	json_key(&c->boots_json, "cmdline");
+	json_str(&c->boots_json, append);
+	sb_addch(&c->boots_json, ',');
+	json_key(&c->boots_json, "verdict");
+	json_str(&c->boots_json, vm_verdict_name(vr->verdict));
+	sb_addf(&c->boots_json, ",\"tests\":%zu,\"duration_s\":%.1f,",
+		g->nr, vr->duration);
+	json_key(&c->boots_json, "gcov");
+	if (data)
+		sb_addstr(&c->boots_json, "true");
+	else
+		json_str(&c->boots_json, why);
+	sb_addch(&c->boots_json, '}');
+}
+
+/* Boot @i of @nr: group @g's tests with ks.gcov, then its gcov data. */
+static int boot_group(struct cov_ctx *c, const struct cov_opts *o,
+		      const struct testset *ts, const struct boot_group *g,
+		      size_t i, size_t nr, const char *kernel,
+		      const char *init, const char *gdir, const char *logs)
+{
+	struct initramfs ir = {
+		.busybox = "/bin/busybox", .init = init, .ts = ts,
+		.idx = g->idx, .nr = g->nr,
+	};
+	struct vm_opts vo = {
+		.kernel = kernel, .timeout = 1800, .boot_timeout = 120,
+		.test_timeout = o->test_timeout, .kvm = o->kvm,
+		.on_result = on_result,
+	};
+	struct vm_result vr;
+	struct strbuf why = STRBUF_INIT;
+	char *initrd = xasprintf("%s/initrd-%zu.cpio", gdir, i + 1);
+	char *line = xasprintf("%s ks.gcov", g->cmdline);
+	char *append = cmdline_normalise(line);
+	char *con = xasprintf("%s/coverage-console-%zu.log", logs, i + 1);
+	char *res = xasprintf("%s/coverage-results-%zu.log", logs, i + 1);
+	char *qlog = xasprintf("%s/coverage-qemu-%zu.log", logs, i + 1);
+	char *glog = xasprintf("%s/coverage-gcov-%zu.log", logs, i + 1);
+	bool data;
+	int ret = -1;
+
+	free(line);
+	fprintf(stderr, "coverage: boot %zu/%zu: %zu test%s, kernel parameters '%s'\n",
+		i + 1, nr, g->nr, g->nr == 1 ? "" : "s", append);
+	vo.initrd = initrd;
+	vo.append = append;
+	vo.console_log = con;
+	vo.results_log = res;
+	vo.qemu_log = qlog;
+	vo.extra_log = glog;
+	if (initramfs_write(initrd, &ir) || vm_run(&vo, &vr)) {
+		unlink(initrd);
+		goto out;
+	}
+	unlink(initrd);
+	data = !unpack_gcov(c, glog, i + 1, &why);
+	record_boot(c, i, nr, g, append, &vr, data, why.buf);
+	vm_result_release(&vr);
+	ret = 0;
+out:
+	sb_release(&why);
+	free(initrd);
+	free(append);
+	free(con);
+	free(res);
+	free(qlog);
+	free(glog);
+	return ret;
+}
+
 static int run_boots(struct cov_ctx *c, const struct cov_opts *o)
 {
 	struct testset ts = { 0 };
@@ -340,92 +435,10 @@ static int run_boots(struct cov_ctx *c, const struct cov_opts *o)
 	}
 	nr_groups = testset_group(&ts, &groups);
 	sb_addch(&c->boots_json, '[');
-	for (i = 0; i < nr_groups; i++) {
-		struct boot_group *g = &groups[i];
-		struct initramfs ir = {
-			.busybox = "/bin/busybox", .init = init, .ts = &ts,
-			.idx = g->idx, .nr = g->nr,
-		};
-		struct vm_opts vo = {
-			.kernel = kernel, .timeout = 1800, .boot_timeout = 120,
-			.test_timeout = o->test_timeout, .kvm = o->kvm,
-			.on_result = on_result,
-		};
-		struct vm_result vr;
-		struct strbuf why = STRBUF_INIT;
-		char *initrd = xasprintf("%s/initrd-%zu.cpio", gdir, i + 1);
-		char *line = xasprintf("%s ks.gcov", g->cmdline);
-		char *append = cmdline_normalise(line);
-		char *con = xasprintf("%s/coverage-console-%zu.log", logs, i + 1);
-		char *res = xasprintf("%s/coverage-results-%zu.log", logs, i + 1);
-		char *qlog = xasprintf("%s/coverage-qemu-%zu.log", logs, i + 1);
-		char *glog = xasprintf("%s/coverage-gcov-%zu.log", logs, i + 1);
-		bool data = false;
-
-		free(line);
-		fprintf(stderr, "coverage: boot %zu/%zu: %zu test%s, kernel parameters '%s'\n",
-			i + 1, nr_groups, g->nr, g->nr == 1 ? "" : "s", append);
-		vo.initrd = initrd;
-		vo.append = append;
-		vo.console_log = con;
-		vo.results_log = res;
-		vo.qemu_log = qlog;
-		vo.extra_log = glog;
-		if (initramfs_write(initrd, &ir) || vm_run(&vo, &vr)) {
-			unlink(initrd);
-			free(initrd);
-			free(append);
-			free(con);
-			free(res);
-			free(qlog);
-			free(glog);
+	for (i = 0; i < nr_groups; i++)
+		if (boot_group(c, o, &ts, &groups[i], i, nr_groups, kernel,
+			       init, gdir, logs))
 			goto out;
-		}
-		unlink(initrd);
-		c->boots++;
-		if (vr.verdict == VV_OK)
-			c->boots_ok++;
-		if (!unpack_gcov(c, glog, i + 1, &why)) {
-			data = true;
-			c->boots_data++;
-		}
-		if (vr.verdict != VV_OK ||
-		    (!data && !strstr(append, "lockdown=")))
-			c->problems = true;
-		if (vr.verdict != VV_OK || !data)
-			sb_addf(&c->boot_notes, "boot %zu (%s): %s%s%s\n",
-				i + 1, append, vm_verdict_name(vr.verdict),
-				data ? "" : ", its tests do not count: ",
-				data ? "" : why.buf);
-		fprintf(stderr, "coverage: boot %zu/%zu: %s in %.1f s, %s%s\n",
-			i + 1, nr_groups, vm_verdict_name(vr.verdict),
-			vr.duration, data ? "gcov data received" :
-			"no gcov data: ", data ? "" : why.buf);
-		if (i)
-			sb_addch(&c->boots_json, ',');
-		sb_addstr(&c->boots_json, "{");
-		json_key(&c->boots_json, "cmdline");
-		json_str(&c->boots_json, append);
-		sb_addch(&c->boots_json, ',');
-		json_key(&c->boots_json, "verdict");
-		json_str(&c->boots_json, vm_verdict_name(vr.verdict));
-		sb_addf(&c->boots_json, ",\"tests\":%zu,\"duration_s\":%.1f,",
-			g->nr, vr.duration);
-		json_key(&c->boots_json, "gcov");
-		if (data)
-			sb_addstr(&c->boots_json, "true");
-		else
-			json_str(&c->boots_json, why.buf);
-		sb_addch(&c->boots_json, '}');
-		vm_result_release(&vr);
-		sb_release(&why);
-		free(initrd);
-		free(append);
-		free(con);
-		free(res);
-		free(qlog);
-		free(glog);
-	}
 	sb_addch(&c->boots_json, ']');
 	ret = 0;
 out:
@@ -710,54 +723,31 @@ out:
 	return ret;
 }
 
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
 static int parse_args(int argc, char **argv, struct cov_opts *o)
 {
-	const char *v;
-	int i;
+	const struct option options[] = {
+		OPT_STRING_F(0, "tests", &o->tests, PARSE_OPT_NONEMPTY),
+		OPT_SECONDS(0, "test-timeout", &o->test_timeout),
+		OPT_INT(0, "jobs", &o->jobs, 1, INT_MAX),
+		OPT_BOOL(0, "no-build", &o->no_build),
+		OPT_BOOL(0, "no-boot", &o->no_boot),
+		OPT_BOOL(0, "json", &o->json),
+		OPT_TRISTATE(0, "kvm", &o->kvm),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0,
+				  cmd_coverage_usage);
 
-	for (i = 1; i < argc; i++) {
-		if ((v = cmd_opt(argc, argv, &i, "--tests"))) {
-			if (!*v)
-				return usage_error(cmd_coverage_usage,
-						   "--tests needs a list");
-			o->tests = v;
-		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
-			char *end;
-
-			o->test_timeout = strtod(v, &end);
-			if (!*v || *end || o->test_timeout <= 0)
-				return usage_error(cmd_coverage_usage,
-						   "--test-timeout needs seconds");
-		} else if ((v = cmd_opt(argc, argv, &i, "--jobs"))) {
-			char *end;
-
-			o->jobs = (int)strtol(v, &end, 10);
-			if (!*v || *end || o->jobs <= 0)
-				return usage_error(cmd_coverage_usage,
-						   "--jobs needs a number");
-		} else if (!strcmp(argv[i], "--no-build")) {
-			o->no_build = true;
-		} else if (!strcmp(argv[i], "--no-boot")) {
-			o->no_boot = true;
-		} else if (!strcmp(argv[i], "--json")) {
-			o->json = true;
-		} else if (!strcmp(argv[i], "--kvm") ||
-			   !strcmp(argv[i], "--no-kvm")) {
-			int kvm = !strcmp(argv[i], "--kvm");
-
-			if (o->kvm >= 0 && o->kvm != kvm)
-				return usage_error(cmd_coverage_usage,
-						   "--kvm and --no-kvm exclude each other");
-			o->kvm = kvm;
-		} else {
-			return usage_error(cmd_coverage_usage,
-					   "unknown argument '%s'", argv[i]);
-		}
-	}
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_coverage_usage, "unknown argument '%s'",
+				   argv[0]);
 	if (o->no_boot && o->tests)
 		return usage_error(cmd_coverage_usage,
 				   "--tests needs a boot (not with --no-boot)");
-	return 0;
+	return -1;
 }
 
 int cmd_coverage(int argc, char **argv)
@@ -770,9 +760,8 @@ int cmd_coverage(int argc, char **argv)
 	char *tree = NULL;
 	int ret;
 
-	cmd_handle_help(argc, argv, cmd_coverage_usage);
 	ret = parse_args(argc, argv, &o);
-	if (ret)
+	if (ret >= 0)
 		return ret;
 	ret = 2;
 	tree = kbuild_default_tree();

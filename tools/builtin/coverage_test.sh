@@ -19,7 +19,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 C=${KSERIES_TEST_COVERAGE_CACHE:-}
 
-plan 24
+plan 26
 
 skip() {
 	test_nr=$((test_nr + 1))
@@ -39,6 +39,11 @@ check "coverage: --jobs needs a number (129)" rc_is 129
 ks coverage --no-build --no-boot
 check "coverage: no kernel tree is a clear error (2)" \
 	sh -c "[ $rc = 2 ] && grep -q \"no kernel tree .*run 'kseries apply' first\" '$T/out.txt'"
+ks coverage --no-build --jobs=2 --test-timeout=60 --tests=project/smoke_test
+check "coverage: the --opt=value forms are taken (then: no tree, 2)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no kernel tree' '$T/out.txt'"
+ks coverage --test-timeout=-1
+check "coverage: --test-timeout needs seconds above 0 (129)" rc_is 129
 
 # The guest's side: ks.gcov is only acted on when asked for.
 check "init: sends gcov only with ks.gcov, before 'done'" \

@@ -47,8 +47,6 @@ const char cmd_export_usage[] =
 	"\n"
 	"Exit status: 0 written, 1 failure (nothing changed), 129 usage.\n";
 
-int cmd_export(int argc, char **argv);
-
 struct old_entry {
 	char *subject;		/* of its patch file, NULL if unreadable */
 	bool used;
@@ -217,51 +215,165 @@ static int swap_dirs(const char *dir, const char *tmp)
 	return 0;
 }
 
+struct export_opts {
+	const char *repo_dir, *base_rev, *branch_rev, *series, *patches;
+};
+
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, struct export_opts *o)
+{
+	const struct option options[] = {
+		OPT_STRING(0, "repo", &o->repo_dir),
+		OPT_STRING(0, "base", &o->base_rev),
+		OPT_STRING(0, "branch", &o->branch_rev),
+		OPT_STRING(0, "series", &o->series),
+		OPT_STRING(0, "patches", &o->patches),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_export_usage);
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_export_usage, "unknown argument '%s'",
+				   argv[0]);
+	return -1;
+}
+
+/*
+ * The old entry of the @i-th commit, whose summary is @subject: the same
+ * subject, else the same position. NULL for a new one.
+ */
+static const struct series_entry *old_match(const struct series *s,
+					    struct old_entry *old, size_t i,
+					    const char *subject)
+{
+	size_t j;
+
+	for (j = 0; j < s->nr; j++)
+		if (!old[j].used && old[j].subject && subject &&
+		    !strcmp(old[j].subject, subject))
+			break;
+	if (j == s->nr) {
+		if (i >= s->nr || old[i].used ||
+		    (old[i].subject && subject &&
+		     strcmp(old[i].subject, subject)))
+			return NULL;
+		j = i;
+	}
+	old[j].used = true;
+	old[j].out = i;
+	return &s->entries[j];
+}
+
+/*
+ * Write @commits as patch files into @tmp (their names into @names) and
+ * their entries into @out, keeping the topics and comments of @s.
+ */
+static int write_patches(git_repository *repo, git_commit **commits,
+			 size_t nr, const char *tmp, char **names,
+			 const struct series *s, struct old_entry *old,
+			 struct series *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < nr; i++) {
+		const char *subject = git_commit_summary(commits[i]);
+		const struct series_entry *match;
+		char *path;
+
+		sb_reset(&sb);
+		if (format_patch(repo, commits[i], &sb))
+			goto out;
+		names[i] = patch_file_name(i + 1, subject ? subject : "");
+		path = path_join(tmp, names[i]);
+		if (write_file_atomic(path, sb.buf, sb.len)) {
+			error("cannot write %s: %s", path, strerror(errno));
+			free(path);
+			goto out;
+		}
+		free(path);
+		match = old_match(s, old, i, subject);
+		if (match)
+			series_add(out, names[i], match->topic, match->pre);
+		else
+			series_add(out, names[i],
+				   i ? out->entries[i - 1].topic : NULL, NULL);
+	}
+	ret = 0;
+out:
+	sb_release(&sb);
+	return ret;
+}
+
+/* Comments of entries that went away move to the next one kept. */
+static void move_comments(const struct series *s, const struct old_entry *old,
+			  struct series *out)
+{
+	struct strbuf orphan = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		struct series_entry *e;
+
+		if (!old[i].used) {
+			sb_addstr(&orphan, s->entries[i].pre);
+			continue;
+		}
+		if (!orphan.len)
+			continue;
+		e = &out->entries[old[i].out];
+		sb_addstr(&orphan, e->pre);
+		free(e->pre);
+		e->pre = sb_detach(&orphan);
+	}
+	out->tail = xasprintf("%s%s", sb_str(&orphan), s->tail ? s->tail : "");
+	sb_release(&orphan);
+}
+
+/* How many entries of @s are not among the @nr new @names. */
+static size_t count_removed(const struct series *s, char **names, size_t nr)
+{
+	size_t i, j, removed = 0;
+
+	for (i = 0; i < s->nr; i++) {
+		for (j = 0; j < nr; j++)
+			if (!strcmp(s->entries[i].name, names[j]))
+				break;
+		removed += j == nr;
+	}
+	return removed;
+}
+
 int cmd_export(int argc, char **argv)
 {
-	const char *repo_dir = NULL, *base_rev = "refs/tags/" TREE_TAG;
-	const char *branch_rev = "refs/heads/" TREE_BRANCH;
+	struct export_opts o = {
+		.base_rev = "refs/tags/" TREE_TAG,
+		.branch_rev = "refs/heads/" TREE_BRANCH,
+	};
 	char *series_path = NULL, *patches = NULL, *tmp = NULL, *dflt = NULL;
 	struct old_entry *old = NULL;
 	git_repository *repo = NULL;
 	git_commit **commits = NULL;
 	char **names = NULL;
-	struct strbuf sb = STRBUF_INIT, orphan = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	struct series s, out;
-	size_t nr = 0, i, j, same = 0, changed = 0, added = 0, removed = 0;
+	size_t nr = 0, i, same = 0, changed = 0, added = 0;
+	const char *repo_dir;
 	git_oid base, tip;
-	int ret = 1;
+	int ret;
 
-	cmd_handle_help(argc, argv, cmd_export_usage);
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
 	memset(&s, 0, sizeof(s));
 	memset(&out, 0, sizeof(out));
-	for (i = 1; i < (size_t)argc; i++) {
-		const char *a = argv[i];
-		bool has = i + 1 < (size_t)argc;
-
-		if (!strcmp(a, "--repo") && has) {
-			repo_dir = argv[++i];
-		} else if (!strcmp(a, "--base") && has) {
-			base_rev = argv[++i];
-		} else if (!strcmp(a, "--branch") && has) {
-			branch_rev = argv[++i];
-		} else if (!strcmp(a, "--series") && has) {
-			free(series_path);
-			series_path = xstrdup(argv[++i]);
-		} else if (!strcmp(a, "--patches") && has) {
-			free(patches);
-			patches = xstrdup(argv[++i]);
-		} else {
-			free(series_path);
-			free(patches);
-			return usage_error(cmd_export_usage,
-					   "unknown argument '%s'", a);
-		}
-	}
-	if (!series_path)
-		series_path = project_path("series");
-	if (!patches)
-		patches = project_path("patches");
+	series_path = o.series ? xstrdup(o.series) : project_path("series");
+	patches = o.patches ? xstrdup(o.patches) : project_path("patches");
+	repo_dir = o.repo_dir;
 	if (!repo_dir)
 		repo_dir = dflt = tree_dir();
 
@@ -271,8 +383,8 @@ int cmd_export(int argc, char **argv)
 		      lg2_err());
 		goto out;
 	}
-	if (resolve(repo, base_rev, &base) ||
-	    resolve(repo, branch_rev, &tip) ||
+	if (resolve(repo, o.base_rev, &base) ||
+	    resolve(repo, o.branch_rev, &tip) ||
 	    first_parent_chain(repo, &base, &tip, &commits, &nr))
 		goto out;
 	if (series_load(&s, series_path, patches))
@@ -294,66 +406,13 @@ int cmd_export(int argc, char **argv)
 	names = xcalloc(nr + 1, sizeof(*names));
 	out.path = xstrdup(series_path);
 	out.dir = xstrdup(patches);
-	for (i = 0; i < nr; i++) {
-		const char *subject = git_commit_summary(commits[i]);
-		const struct series_entry *match = NULL;
-		char *path;
-
-		sb_reset(&sb);
-		if (format_patch(repo, commits[i], &sb))
-			goto out;
-		names[i] = patch_file_name(i + 1, subject ? subject : "");
-		path = path_join(tmp, names[i]);
-		if (write_file_atomic(path, sb.buf, sb.len)) {
-			error("cannot write %s: %s", path, strerror(errno));
-			free(path);
-			goto out;
-		}
-		free(path);
-		/* Its old entry: same subject, else same position. */
-		for (j = 0; j < s.nr && !match; j++)
-			if (!old[j].used && old[j].subject && subject &&
-			    !strcmp(old[j].subject, subject))
-				match = &s.entries[j], old[j].used = true,
-				old[j].out = i;
-		if (!match && i < s.nr && !old[i].used &&
-		    (!old[i].subject || !subject ||
-		     !strcmp(old[i].subject, subject)))
-			match = &s.entries[i], old[i].used = true,
-			old[i].out = i;
-		if (match)
-			series_add(&out, names[i], match->topic, match->pre);
-		else
-			series_add(&out, names[i],
-				   i ? out.entries[i - 1].topic : NULL, NULL);
-	}
-	/* Comments of entries that went away move to the next one kept. */
-	for (i = 0; i < s.nr; i++) {
-		struct series_entry *e;
-
-		if (!old[i].used) {
-			sb_addstr(&orphan, s.entries[i].pre);
-			continue;
-		}
-		if (!orphan.len)
-			continue;
-		e = &out.entries[old[i].out];
-		sb_addstr(&orphan, e->pre);
-		free(e->pre);
-		e->pre = sb_detach(&orphan);
-	}
-	out.tail = xasprintf("%s%s", sb_str(&orphan), s.tail ? s.tail : "");
+	if (write_patches(repo, commits, nr, tmp, names, &s, old, &out))
+		goto out;
+	move_comments(&s, old, &out);
 
 	if (carry_other_files(patches, tmp))
 		goto out;
 	count_changes(patches, tmp, names, nr, &same, &changed, &added);
-	for (i = 0; i < s.nr; i++) {
-		for (j = 0; j < nr; j++)
-			if (!strcmp(s.entries[i].name, names[j]))
-				break;
-		removed += j == nr;
-	}
-	sb_reset(&sb);
 	series_format(&out, &sb);
 	if (swap_dirs(patches, tmp))
 		goto out;
@@ -367,8 +426,8 @@ int cmd_export(int argc, char **argv)
 		git_oid_tostr(b, sizeof(b), &base);
 		git_oid_tostr(t, sizeof(t), &tip);
 		note("export: %zu patches (%.12s..%.12s) to %s: %zu unchanged, %zu changed, %zu new, %zu removed",
-		     nr, b, t, patches, same,
-		     changed, added, removed);
+		     nr, b, t, patches, same, changed, added,
+		     count_removed(&s, names, nr));
 	}
 	ret = 0;
 out:
@@ -388,7 +447,6 @@ out:
 	series_release(&s);
 	series_release(&out);
 	sb_release(&sb);
-	sb_release(&orphan);
 	free(series_path);
 	free(patches);
 	free(dflt);

@@ -5,7 +5,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 14
+plan 16
 
 make_tarball
 make_project
@@ -83,5 +83,12 @@ ks export --repo "$T/work" --base base --branch topic \
 	--series "$T/other/series" --patches "$T/other/patches"
 check "--repo/--base/--branch export another repository's commits" \
 	sh -c "[ $rc = 0 ] && [ \$(ls '$T/other/patches' | wc -l) = 3 ] && [ \$(wc -l <'$T/other/series') = 3 ]"
+mkdir "$T/other2"
+ks export --repo="$T/work" --base=base --branch=topic \
+	--series="$T/other2/series" --patches="$T/other2/patches"
+check "the --opt=value forms give the same export" \
+	sh -c "[ $rc = 0 ] && diff -r '$T/other' '$T/other2'"
+ks export --bogus
+check "an unknown option is a usage error (129)" rc_is 129
 
 done_testing

@@ -38,49 +38,53 @@ const char cmd_fetch_usage[] =
 	"Exit status: 0 when the verified tarball is in the cache, 1 when it\n"
 	"could not be fetched or did not verify, 129 on a usage error.\n";
 
-int cmd_fetch(int argc, char **argv);
+/* --print-source: the deb-src line of @pin. */
+static int print_source(struct pin *pin)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *line = pin->suite ? pin_deb_src(pin, &err) : NULL;
+
+	if (!pin->suite)
+		error("%s names no Debian suite (it fetches from %s)",
+		      pin->path, pin->url);
+	else if (!line)
+		error("%s", err.buf);
+	else
+		printf("%s\n", line);
+	sb_release(&err);
+	free(line);
+	return line ? 0 : 1;
+}
 
 int cmd_fetch(int argc, char **argv)
 {
 	struct fetch_opts o = { 0 };
 	const char *pin_file = NULL;
-	bool print_source = false;
+	bool source = false;
+	const struct option options[] = {
+		OPT_STRING(0, "from", &o.from),
+		OPT_STRING(0, "pin", &pin_file),
+		OPT_BOOL(0, "force", &o.force),
+		OPT_BOOL(0, "print-source", &source),
+		OPT_END(),
+	};
 	struct pin pin;
 	bool fetched;
 	char *path;
-	int i;
+	int n;
 
-	cmd_handle_help(argc, argv, cmd_fetch_usage);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--from") && i + 1 < argc)
-			o.from = argv[++i];
-		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
-			pin_file = argv[++i];
-		else if (!strcmp(argv[i], "--force"))
-			o.force = true;
-		else if (!strcmp(argv[i], "--print-source"))
-			print_source = true;
-		else
-			return usage_error(cmd_fetch_usage,
-					   "unknown argument '%s'", argv[i]);
-	}
+	n = cmd_parse_options(argc, argv, options, 0, cmd_fetch_usage);
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_fetch_usage, "unknown argument '%s'",
+				   argv[0]);
 	if (pin_load(&pin, pin_file))
 		return 1;
-	if (print_source) {
-		struct strbuf err = STRBUF_INIT;
-		char *line = pin.suite ? pin_deb_src(&pin, &err) : NULL;
-
-		if (!pin.suite)
-			error("%s names no Debian suite (it fetches from %s)",
-			      pin.path, pin.url);
-		else if (!line)
-			error("%s", err.buf);
-		else
-			printf("%s\n", line);
-		sb_release(&err);
+	if (source) {
+		n = print_source(&pin);
 		pin_release(&pin);
-		free(line);
-		return line ? 0 : 1;
+		return n;
 	}
 	if (fetch_tarball(&pin, &o, &path, &fetched)) {
 		pin_release(&pin);

@@ -7,7 +7,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 19
+plan 20
 
 make_tarball
 make_project
@@ -80,6 +80,8 @@ strip = linux-5.10.223
 EOF
 }
 apt_pin bullseye
+KSERIES_APT_ETC="$etc" ks fetch --pin="$T/apt.pin" --print-source
+check "--pin=FILE is taken (fetch)" rc_is 0
 KSERIES_APT_ETC="$etc" ks fetch --pin "$T/apt.pin" --print-source
 check "a suite takes its archive from apt's deb822 sources" \
 	sh -c "[ $rc = 0 ] && grep -qx 'deb-src http://mirror.example/debian bullseye main' '$T/out.txt'"

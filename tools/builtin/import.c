@@ -159,9 +159,91 @@ static int swap_in(const char *tmp_dir, const char *dir,
 	return 0;
 }
 
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, const char **tree,
+		      const char **mbox, bool *dry_run)
+{
+	const struct option options[] = {
+		OPT_STRING_F(0, "tree", tree, PARSE_OPT_NONEMPTY),
+		OPT_BOOL('n', "dry-run", dry_run),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_import_usage);
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 1)
+		return usage_error(cmd_import_usage, "one mailbox at a time");
+	if (!n)
+		return usage_error(cmd_import_usage, "which mailbox?");
+	*mbox = argv[0];
+	return -1;
+}
+
+/*
+ * The series' patches as files in @tmp_dir (NULL: only say what would be
+ * written) and as entries of @new, keeping the names, topics and comments
+ * of the patches of @old with the same subjects (@subjects; @used marks
+ * them taken). Adds the review trailers taken to *@trailers.
+ */
+static int write_patches(const struct thread_series *ts,
+			 const struct series *old, char **subjects, bool *used,
+			 struct series *new, const char *tmp_dir,
+			 size_t *trailers)
+{
+	struct strbuf out = STRBUF_INIT;
+	int ret = -1;
+	size_t i;
+
+	for (i = 0; i < (size_t)ts->total; i++) {
+		const struct thread_patch *tp = &ts->patches[i];
+		ssize_t o = old_entry(old, subjects, tp->patch.subject, used);
+		char *name, *path;
+
+		sb_reset(&out);
+		thread_patch_file(ts, i, &out);
+		if (o >= 0) {
+			used[o] = true;
+			name = xstrdup(old->entries[o].name);
+			series_add(new, name, old->entries[o].topic,
+				   old->entries[o].pre);
+		} else {
+			name = patch_file_name(i + 1, tp->patch.subject);
+			if (name_taken(new, old, used, name)) {
+				/* an old file name kept by another patch */
+				char *dot = strrchr(name, '.'), *n2;
+
+				n2 = xasprintf("%.*s-%zu.patch",
+					       (int)(dot - name), name, i + 1);
+				free(name);
+				name = n2;
+			}
+			series_add(new, name, NULL, NULL);
+		}
+		*trailers += tp->nr_trailers;
+		if (!tmp_dir) {
+			printf("would write patches/%s%s\n", name,
+			       tp->nr_trailers ? " (with review trailers)" : "");
+		} else {
+			path = path_join(tmp_dir, name);
+			if (write_all(path, &out)) {
+				free(path);
+				free(name);
+				goto out;
+			}
+			free(path);
+		}
+		free(name);
+	}
+	ret = 0;
+out:
+	sb_release(&out);
+	return ret;
+}
+
 int cmd_import(int argc, char **argv)
 {
-	const char *tree_opt = NULL, *mbox_path = NULL, *v;
+	const char *tree_opt = NULL, *mbox_path = NULL;
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
 	struct thread_series ts = { 0 };
 	struct series old = { 0 }, new = { 0 };
@@ -173,32 +255,10 @@ int cmd_import(int argc, char **argv)
 	size_t i, trailers = 0;
 	int ret = 1;
 
-	cmd_handle_help(argc, argv, cmd_import_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		int k = i;
-
-		if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
-			if (!*v)
-				return usage_error(cmd_import_usage,
-						   "--tree needs a directory");
-			tree_opt = v;
-		} else if (!strcmp(argv[i], "--dry-run") ||
-			   !strcmp(argv[i], "-n")) {
-			dry_run = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(cmd_import_usage,
-					   "unknown option '%s'", argv[i]);
-		} else if (mbox_path) {
-			return usage_error(cmd_import_usage,
-					   "one mailbox at a time");
-		} else {
-			mbox_path = argv[i];
-		}
-		i = k;
-	}
-	if (!mbox_path)
-		return usage_error(cmd_import_usage, "which mailbox?");
-
+	ret = parse_args(argc, argv, &tree_opt, &mbox_path, &dry_run);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
 	if (!ktree_open(&t, tree_opt, &err)) {
 		have_tree = true;
 	} else if (tree_opt) {
@@ -236,46 +296,9 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	}
 	memset(&new, 0, sizeof(new));
-	for (i = 0; i < (size_t)ts.total; i++) {
-		const struct thread_patch *tp = &ts.patches[i];
-		ssize_t o = old_entry(&old, subjects, tp->patch.subject, used);
-		char *name, *path;
-
-		sb_reset(&out);
-		thread_patch_file(&ts, i, &out);
-		if (o >= 0) {
-			used[o] = true;
-			name = xstrdup(old.entries[o].name);
-			series_add(&new, name, old.entries[o].topic,
-				   old.entries[o].pre);
-		} else {
-			name = patch_file_name(i + 1, tp->patch.subject);
-			if (name_taken(&new, &old, used, name)) {
-				/* an old file name kept by another patch */
-				char *dot = strrchr(name, '.'), *n2;
-
-				n2 = xasprintf("%.*s-%zu.patch",
-					       (int)(dot - name), name, i + 1);
-				free(name);
-				name = n2;
-			}
-			series_add(&new, name, NULL, NULL);
-		}
-		trailers += tp->nr_trailers;
-		if (dry_run) {
-			printf("would write patches/%s%s\n", name,
-			       tp->nr_trailers ? " (with review trailers)" : "");
-		} else {
-			path = path_join(tmp_dir, name);
-			if (write_all(path, &out)) {
-				free(path);
-				free(name);
-				goto out;
-			}
-			free(path);
-		}
-		free(name);
-	}
+	if (write_patches(&ts, &old, subjects, used, &new,
+			  dry_run ? NULL : tmp_dir, &trailers))
+		goto out;
 	new.tail = xstrdup(old.tail ? old.tail : "");
 	sb_reset(&out);
 	series_format(&new, &out);

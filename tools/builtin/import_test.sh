@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/test-lib.sh"
 PY=/usr/bin/python3
 
-plan 19
+plan 22
 
 make_tarball
 make_project
@@ -50,6 +50,13 @@ check "import --help starts with the summary line" \
 	sh -c '"$KSERIES" import --help | head -1 | grep -q "^kseries import - "'
 ks import
 check "import without a mailbox is a usage error" rc_is 129
+ks import --bogus "$T/none.mbox"
+check "an unknown option is a usage error (129)" rc_is 129
+ks import "$T/none.mbox" --tree
+check "--tree without a directory is a usage error (129)" rc_is 129
+ks import --tree="$T/no-such-tree" "$T/none.mbox"
+check "--tree=DIR is taken (the tree named is opened)" \
+	sh -c "[ $rc = 1 ] && grep -q 'no-such-tree' '$T/out.txt'"
 
 # --- refusals: nothing changes --------------------------------------
 $PY - "$v2" "$T/incomplete.mbox" <<'EOF2'

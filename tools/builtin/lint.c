@@ -268,88 +268,228 @@ static void json_findings(struct strbuf *js, const struct lint_report *r,
 	sb_addch(js, ']');
 }
 
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, const char **tree, bool *json,
+		      bool *no_checkpatch, char ***paths, size_t *nr)
+{
+	const struct option options[] = {
+		OPT_STRING_F(0, "tree", tree, PARSE_OPT_NONEMPTY),
+		OPT_BOOL(0, "json", json),
+		OPT_BOOL(0, "no-checkpatch", no_checkpatch),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_lint_usage);
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	*paths = argv;
+	*nr = n;
+	return -1;
+}
+
+/* The project's kernel-overlay/upstream-commits into @uc, if there is one. */
+static int load_upstream(struct lint_ctx *ctx, struct upstream_commits *uc,
+			 bool whole_series)
+{
+	char *up = whole_series || in_project() ?
+		project_path("kernel-overlay/upstream-commits") : NULL;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	int ret = 0;
+
+	if (up && !read_file(up, &sb)) {
+		if (upstream_commits_parse(sb.buf, uc, &err)) {
+			error("%s: %s", up, err.buf);
+			ret = -1;
+		} else {
+			ctx->upstream = uc;
+		}
+	}
+	free(up);
+	sb_release(&sb);
+	sb_release(&err);
+	return ret;
+}
+
+/* checkpatch.pl on the @nr @paths (shown as @names) that exist. */
+static int checkpatch_all(struct ktree *t, char **paths, char **names,
+			  size_t nr, struct lint_report *r)
+{
+	char **abs = xcalloc(nr + 1, sizeof(*abs));
+	char **an = xcalloc(nr + 1, sizeof(*an));
+	size_t na = 0, i;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++) {
+		char *a = realpath(paths[i], NULL);
+
+		if (!a)
+			continue;
+		abs[na] = a;
+		an[na++] = names[i];
+	}
+	if (na && run_checkpatch(t, abs, an, na, r))
+		ret = -1;
+	for (i = 0; i < na; i++)
+		free(abs[i]);
+	free(abs);
+	free(an);
+	return ret;
+}
+
+/*
+ * A patch whose author did not sign off last is one problem: drop
+ * checkpatch.pl's own words for it.
+ */
+static void drop_signoff_echoes(struct lint_report *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nr; i++) {
+		struct lint_finding *f = &r->v[i];
+
+		if (f->check != LINT_CHECKPATCH ||
+		    (!strstr(f->msg, ":NO_AUTHOR_SIGN_OFF:") &&
+		     !strstr(f->msg, ":FROM_SIGN_OFF_MISMATCH:") &&
+		     !strstr(f->msg, ":MISSING_SIGN_OFF:")))
+			continue;
+		for (k = 0; k < r->nr; k++)
+			if (r->v[k].check == LINT_FROM_SIGNOFF &&
+			    !strcmp(r->v[k].patch, f->patch))
+				break;
+		if (k == r->nr)
+			continue;
+		free(f->patch);
+		free(f->msg);
+		r->v[i] = r->v[--r->nr];
+		i--;
+	}
+}
+
+/* One JSON object with every finding, per patch in series order. */
+static void report_json(const struct lint_report *r, char **names, size_t nr,
+			size_t problems)
+{
+	struct strbuf js = STRBUF_INIT;
+	size_t i;
+
+	sb_addstr(&js, "{\"patches\":[");
+	for (i = 0; i < nr; i++) {
+		if (i)
+			sb_addch(&js, ',');
+		sb_addch(&js, '{');
+		json_key(&js, "patch");
+		json_str(&js, names[i]);
+		sb_addch(&js, ',');
+		json_key(&js, "findings");
+		json_findings(&js, r, names[i]);
+		sb_addch(&js, '}');
+	}
+	sb_addstr(&js, "],");
+	json_key(&js, "series");
+	json_findings(&js, r, NULL);
+	sb_addf(&js, ",\"problems\":%zu,\"warnings\":%zu,\"ok\":%s}\n",
+		problems, r->nr - problems, problems ? "false" : "true");
+	fputs(js.buf, stdout);
+	sb_release(&js);
+}
+
+/* The findings per patch in series order, then the series', then counts. */
+static void report_human(const struct lint_report *r, char **names,
+			 size_t nr, size_t problems, bool checkpatch)
+{
+	size_t i, k, bad = 0, n;
+
+	for (i = 0; i < nr; i++) {
+		size_t w = lint_count_warnings(r, names[i]);
+
+		n = lint_count(r, names[i]);
+		bad += n > w;
+		print_counts(names[i], n, w);
+		for (k = 0; k < r->nr; k++)
+			if (r->v[k].patch && !strcmp(r->v[k].patch, names[i]))
+				print_finding(&r->v[k], names[i]);
+	}
+	n = lint_count(r, NULL);
+	if (n) {
+		print_counts("series", n, lint_count_warnings(r, NULL));
+		for (k = 0; k < r->nr; k++)
+			if (!r->v[k].patch)
+				print_finding(&r->v[k], "series");
+	}
+	printf("lint: %zu patch%s, %zu with problems; %zu problem%s",
+	       nr, nr == 1 ? "" : "es", bad, problems,
+	       problems == 1 ? "" : "s");
+	if (r->nr > problems)
+		printf(", %zu warning%s", r->nr - problems,
+		       r->nr - problems == 1 ? "" : "s");
+	printf("%s\n", checkpatch ? "" : " (checkpatch.pl not run)");
+}
+
+/* The series' patches (and its own findings) when no file is named. */
+static int load_series_patches(struct series *s, struct lint_report *r,
+			       char ***paths, char ***names, size_t *nr)
+{
+	char *sp = project_path("series"), *pd = project_path("patches");
+	size_t i;
+	int ret = series_load(s, sp, pd);
+
+	free(sp);
+	free(pd);
+	if (ret)
+		return -1;
+	*paths = xcalloc(s->nr + 1, sizeof(**paths));
+	*names = xcalloc(s->nr + 1, sizeof(**names));
+	for (i = 0; i < s->nr; i++) {
+		(*paths)[i] = series_patch_path(s, i);
+		(*names)[i] = xasprintf("patches/%s", s->entries[i].name);
+	}
+	*nr = s->nr;
+	lint_series_files(r, s);
+	return 0;
+}
+
 int cmd_lint(int argc, char **argv)
 {
-	const char *tree_opt = NULL, *v;
-	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT, js = STRBUF_INIT;
+	const char *tree_opt = NULL;
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT;
 	struct upstream_commits uc = { 0 };
 	struct lint_report r = { 0 };
 	struct series s = { 0 };
 	struct ktree t = { 0 };
 	struct lint_ctx ctx = { 0 };
-	char **paths = NULL, **names = NULL, **subjects = NULL;
-	size_t nr = 0, alloc = 0, alloc2 = 0, i, bad = 0, problems;
-	bool json = false, checkpatch = true, have_tree = false;
+	char **args, **paths = NULL, **names = NULL, **subjects = NULL;
+	size_t nr = 0, i, problems;
+	bool json = false, no_checkpatch = false, have_tree = false;
 	bool whole_series;
-	int ret = EXIT_TROUBLE;
+	int ret;
 
-	cmd_handle_help(argc, argv, cmd_lint_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		int k = i;
-
-		if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
-			if (!*v)
-				return usage_error(cmd_lint_usage,
-						   "--tree needs a directory");
-			tree_opt = v;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--no-checkpatch")) {
-			checkpatch = false;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(cmd_lint_usage,
-					   "unknown option '%s'", argv[i]);
-		} else {
-			ALLOC_GROW(paths, nr + 1, alloc);
-			ALLOC_GROW(names, nr + 1, alloc2);
-			paths[nr] = xstrdup(argv[i]);
-			names[nr++] = xstrdup(argv[i]);
-		}
-		i = k;
-	}
+	ret = parse_args(argc, argv, &tree_opt, &json, &no_checkpatch, &args,
+			 &nr);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_TROUBLE;
 	whole_series = !nr;
+	if (nr) {
+		paths = xcalloc(nr + 1, sizeof(*paths));
+		names = xcalloc(nr + 1, sizeof(*names));
+		for (i = 0; i < nr; i++) {
+			paths[i] = xstrdup(args[i]);
+			names[i] = xstrdup(args[i]);
+		}
+	}
 
 	if (!ktree_open(&t, tree_opt, &err)) {
 		have_tree = true;
 		ctx.commit = tree_commit;
 		ctx.data = &t;
-	} else if (checkpatch || tree_opt) {
+	} else if (!no_checkpatch || tree_opt) {
 		error("%s", err.buf);
 		goto out;
 	}
-	if (whole_series) {
-		char *sp = project_path("series"), *pd = project_path("patches");
-
-		if (series_load(&s, sp, pd)) {
-			free(sp);
-			free(pd);
-			goto out;
-		}
-		free(sp);
-		free(pd);
-		for (i = 0; i < s.nr; i++) {
-			ALLOC_GROW(paths, nr + 1, alloc);
-			ALLOC_GROW(names, nr + 1, alloc2);
-			paths[nr] = series_patch_path(&s, i);
-			names[nr++] = xasprintf("patches/%s", s.entries[i].name);
-		}
-		lint_series_files(&r, &s);
-	}
-	{
-		char *up = whole_series || in_project() ?
-			project_path("kernel-overlay/upstream-commits") : NULL;
-
-		sb_reset(&sb);
-		if (up && !read_file(up, &sb)) {
-			if (upstream_commits_parse(sb.buf, &uc, &err)) {
-				error("%s: %s", up, err.buf);
-				free(up);
-				goto out;
-			}
-			ctx.upstream = &uc;
-		}
-		free(up);
-	}
+	if (whole_series && load_series_patches(&s, &r, &paths, &names, &nr))
+		goto out;
+	if (load_upstream(&ctx, &uc, whole_series))
+		goto out;
 
 	subjects = xcalloc(nr + 1, sizeof(*subjects));
 	for (i = 0; i < nr; i++) {
@@ -365,112 +505,22 @@ int cmd_lint(int argc, char **argv)
 		}
 	}
 	lint_duplicates(&r, names, subjects, nr);
-
-	if (checkpatch) {
-		char **abs = xcalloc(nr + 1, sizeof(*abs));
-		char **an = xcalloc(nr + 1, sizeof(*an));
-		size_t na = 0;
-
-		for (i = 0; i < nr; i++) {
-			char *a = realpath(paths[i], NULL);
-
-			if (!a)
-				continue;
-			abs[na] = a;
-			an[na++] = names[i];
-		}
-		if (na && run_checkpatch(&t, abs, an, na, &r)) {
-			for (i = 0; i < na; i++)
-				free(abs[i]);
-			free(abs);
-			free(an);
-			goto out;
-		}
-		for (i = 0; i < na; i++)
-			free(abs[i]);
-		free(abs);
-		free(an);
-	}
-
-	/*
-	 * A patch whose author did not sign off last is one problem: drop
-	 * checkpatch.pl's own words for it.
-	 */
-	for (i = 0; i < r.nr; i++) {
-		struct lint_finding *f = &r.v[i];
-		size_t k;
-
-		if (f->check != LINT_CHECKPATCH ||
-		    (!strstr(f->msg, ":NO_AUTHOR_SIGN_OFF:") &&
-		     !strstr(f->msg, ":FROM_SIGN_OFF_MISMATCH:") &&
-		     !strstr(f->msg, ":MISSING_SIGN_OFF:")))
-			continue;
-		for (k = 0; k < r.nr; k++)
-			if (r.v[k].check == LINT_FROM_SIGNOFF &&
-			    !strcmp(r.v[k].patch, f->patch))
-				break;
-		if (k == r.nr)
-			continue;
-		free(f->patch);
-		free(f->msg);
-		r.v[i] = r.v[--r.nr];
-		i--;
-	}
+	if (!no_checkpatch && checkpatch_all(&t, paths, names, nr, &r))
+		goto out;
+	drop_signoff_echoes(&r);
 
 	problems = lint_problems(&r);
-	/* report: per patch, in series order */
-	sb_addstr(&js, "{\"patches\":[");
-	for (i = 0; i < nr; i++) {
-		size_t n = lint_count(&r, names[i]), k;
-		size_t w = lint_count_warnings(&r, names[i]);
-
-		bad += n > w;
-		if (json) {
-			if (i)
-				sb_addch(&js, ',');
-			sb_addch(&js, '{');
-			json_key(&js, "patch");
-			json_str(&js, names[i]);
-			sb_addch(&js, ',');
-			json_key(&js, "findings");
-			json_findings(&js, &r, names[i]);
-			sb_addch(&js, '}');
-			continue;
-		}
-		print_counts(names[i], n, w);
-		for (k = 0; k < r.nr; k++)
-			if (r.v[k].patch && !strcmp(r.v[k].patch, names[i]))
-				print_finding(&r.v[k], names[i]);
-	}
-	if (json) {
-		sb_addstr(&js, "],");
-		json_key(&js, "series");
-		json_findings(&js, &r, NULL);
-		sb_addf(&js, ",\"problems\":%zu,\"warnings\":%zu,\"ok\":%s}\n",
-			problems, r.nr - problems, problems ? "false" : "true");
-		fputs(js.buf, stdout);
-	} else {
-		size_t n = lint_count(&r, NULL), k;
-
-		if (n) {
-			print_counts("series", n, lint_count_warnings(&r, NULL));
-			for (k = 0; k < r.nr; k++)
-				if (!r.v[k].patch)
-					print_finding(&r.v[k], "series");
-		}
-		printf("lint: %zu patch%s, %zu with problems; %zu problem%s",
-		       nr, nr == 1 ? "" : "es", bad, problems,
-		       problems == 1 ? "" : "s");
-		if (r.nr > problems)
-			printf(", %zu warning%s", r.nr - problems,
-			       r.nr - problems == 1 ? "" : "s");
-		printf("%s\n", checkpatch ? "" : " (checkpatch.pl not run)");
-	}
+	if (json)
+		report_json(&r, names, nr, problems);
+	else
+		report_human(&r, names, nr, problems, !no_checkpatch);
 	ret = problems ? EXIT_PROBLEMS : 0;
 out:
 	for (i = 0; i < nr; i++) {
-		free(paths[i]);
-		free(names[i]);
+		if (paths)
+			free(paths[i]);
+		if (names)
+			free(names[i]);
 		if (subjects)
 			free(subjects[i]);
 	}
@@ -484,6 +534,5 @@ out:
 		ktree_close(&t);
 	sb_release(&err);
 	sb_release(&sb);
-	sb_release(&js);
 	return ret;
 }

@@ -14,13 +14,18 @@ tree=${KSERIES_TEST_TREE:-${KSERIES_TREE:-${KSERIES_CACHE:-${XDG_CACHE_HOME:-$HO
 fixture="$here/../testdata/series"
 PY=/usr/bin/python3
 
-plan 21
+plan 23
 
 check "lint --help starts with the summary line" \
 	sh -c '"$KSERIES" lint --help | head -1 | grep -q "^kseries lint - "'
+ks lint --bogus
+check "an unknown option is a usage error (129)" rc_is 129
+ks lint --tree="$T/nope" --no-checkpatch "$T/none.patch"
+check "--tree=DIR is taken: a tree that cannot be opened stops lint (2)" \
+	sh -c "[ $rc = 2 ] && grep -q '$T/nope' '$T/out.txt'"
 
 if [ ! -f "$tree/scripts/checkpatch.pl" ] || [ ! -d "$tree/.git" ]; then
-	while [ "$test_nr" -lt 20 ]; do
+	while [ "$test_nr" -lt 22 ]; do
 		test_nr=$((test_nr + 1))
 		echo "ok $test_nr # SKIP no kernel tree with checkpatch.pl (set KSERIES_TREE or run make apply)"
 	done

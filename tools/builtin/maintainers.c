@@ -122,94 +122,81 @@ static void add_json(struct strbuf *js, const char *name,
 	sb_addstr(js, "]}");
 }
 
-int cmd_maintainers(int argc, char **argv)
+enum format { HUMAN, PLAIN, JSON };
+
+/* --upstream: the tree's MAINTAINERS again, whatever --file said before. */
+static int upstream_cb(const struct option *opt, const char *arg, bool unset,
+		       struct strbuf *err)
 {
-	enum { HUMAN, PLAIN, JSON } format = HUMAN;
-	const char *file = NULL, *tree_opt = NULL, *v;
-	struct strbuf err = STRBUF_INIT, js = STRBUF_INIT;
-	struct maint_list all = { 0 };
-	struct maintainers *m = NULL;
-	struct series s = { 0 };
-	struct ktree t;
-	char **patches = NULL;
-	size_t nr = 0, alloc = 0, i;
-	bool roles = false, have_tree = false;
-	int ret = 1;
+	*(const char **)opt->value = NULL;
+	return 0;
+}
 
-	cmd_handle_help(argc, argv, cmd_maintainers_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		int k = i;
+/* cmd_parse_options() by the table: the positional arguments are patches. */
+static int parse_args(int argc, char **argv, const char **file,
+		      const char **tree, int *format, bool *roles)
+{
+	const struct option options[] = {
+		OPT_STRING_F(0, "file", file, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tree", tree, PARSE_OPT_NONEMPTY),
+		OPT_CALLBACK_F(0, "upstream", file, upstream_cb,
+			       PARSE_OPT_NOARG),
+		OPT_SET_INT(0, "plain", format, PLAIN),
+		OPT_SET_INT(0, "json", format, JSON),
+		OPT_BOOL(0, "roles", roles),
+		OPT_END(),
+	};
 
-		if ((v = cmd_opt(argc, argv, &k, "--file"))) {
-			if (!*v)
-				return usage_error(cmd_maintainers_usage,
-						   "--file needs a file");
-			file = v;
-		} else if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
-			if (!*v)
-				return usage_error(cmd_maintainers_usage,
-						   "--tree needs a directory");
-			tree_opt = v;
-		} else if (!strcmp(argv[i], "--upstream")) {
-			file = NULL;
-		} else if (!strcmp(argv[i], "--plain")) {
-			format = PLAIN;
-		} else if (!strcmp(argv[i], "--json")) {
-			format = JSON;
-		} else if (!strcmp(argv[i], "--roles")) {
-			roles = true;
-		} else if (!strcmp(argv[i], "--")) {
-			for (i++; i < (size_t)argc; i++) {
-				ALLOC_GROW(patches, nr + 1, alloc);
-				patches[nr++] = xstrdup(argv[i]);
-			}
-			break;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(cmd_maintainers_usage,
-					   "unknown option '%s'", argv[i]);
-		} else {
-			ALLOC_GROW(patches, nr + 1, alloc);
-			patches[nr++] = xstrdup(argv[i]);
-		}
-		i = k;
+	return cmd_parse_options(argc, argv, options, 0,
+				 cmd_maintainers_usage);
+}
+
+/* The series' patch files, when none is named. */
+static int series_patches(struct series *s, char ***patches, size_t *nr)
+{
+	char *sp = project_path("series"), *pd = project_path("patches");
+	int ret = series_load(s, sp, pd);
+	size_t i;
+
+	free(sp);
+	free(pd);
+	if (ret)
+		return -1;
+	if (!s->nr) {
+		error("the series is empty; name the patches");
+		return -1;
 	}
+	*patches = xcalloc(s->nr + 1, sizeof(**patches));
+	for (i = 0; i < s->nr; i++)
+		(*patches)[i] = series_patch_path(s, i);
+	*nr = s->nr;
+	return 0;
+}
 
-	if (ktree_open(&t, tree_opt, &err)) {
+/* The MAINTAINERS file (@file, else the tree's), warnings on stderr. */
+static struct maintainers *load_maintainers(const char *file, struct ktree *t)
+{
+	char *mf = file ? xstrdup(file) : path_join(t->dir, "MAINTAINERS");
+	struct strbuf err = STRBUF_INIT;
+	struct maintainers *m = maintainers_load(mf, t->dir, &err);
+
+	free(mf);
+	if (!m)
 		error("%s", err.buf);
-		goto out;
-	}
-	have_tree = true;
-	if (!nr) {
-		char *sp = project_path("series"), *pd = project_path("patches");
+	else if (err.len)
+		fputs(err.buf, stderr);
+	sb_release(&err);
+	return m;
+}
 
-		if (series_load(&s, sp, pd)) {
-			free(sp);
-			free(pd);
-			goto out;
-		}
-		free(sp);
-		free(pd);
-		for (i = 0; i < s.nr; i++) {
-			ALLOC_GROW(patches, nr + 1, alloc);
-			patches[nr++] = series_patch_path(&s, i);
-		}
-		if (!nr) {
-			error("the series is empty; name the patches");
-			goto out;
-		}
-	}
-	{
-		char *mf = file ? xstrdup(file) : path_join(t.dir, "MAINTAINERS");
-
-		m = maintainers_load(mf, t.dir, &err);
-		free(mf);
-		if (!m) {
-			error("%s", err.buf);
-			goto out;
-		}
-		if (err.len)
-			fputs(err.buf, stderr);
-	}
+/* The maintainers of each of the @nr @patches, and of them all. */
+static int report(struct maintainers *m, struct ktree *t, char **patches,
+		  size_t nr, int format, bool roles)
+{
+	struct strbuf js = STRBUF_INIT;
+	struct maint_list all = { 0 };
+	size_t i;
+	int ret = 1;
 
 	sb_addstr(&js, "{\"patches\":[");
 	for (i = 0; i < nr; i++) {
@@ -221,7 +208,7 @@ int cmd_maintainers(int argc, char **argv)
 			goto out;
 		}
 		maintainers_for_patch(m, text.buf, text.len,
-				      ktree_commit_message, &t, &l);
+				      ktree_commit_message, t, &l);
 		if (format == HUMAN) {
 			if (i)
 				putchar('\n');
@@ -244,6 +231,47 @@ int cmd_maintainers(int argc, char **argv)
 	ret = 0;
 out:
 	maint_list_release(&all);
+	sb_release(&js);
+	return ret;
+}
+
+int cmd_maintainers(int argc, char **argv)
+{
+	const char *file = NULL, *tree_opt = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct maintainers *m = NULL;
+	struct series s = { 0 };
+	struct ktree t;
+	char **patches = NULL;
+	size_t nr = 0, i;
+	int format = HUMAN;
+	bool roles = false, have_tree = false;
+	int ret;
+
+	ret = parse_args(argc, argv, &file, &tree_opt, &format, &roles);
+	if (ret < 0)
+		return cmd_parse_status(ret);
+	nr = ret;
+	ret = 1;
+	patches = xcalloc(nr + 1, sizeof(*patches));
+	for (i = 0; i < nr; i++)
+		patches[i] = xstrdup(argv[i]);
+
+	if (ktree_open(&t, tree_opt, &err)) {
+		error("%s", err.buf);
+		goto out;
+	}
+	have_tree = true;
+	if (!nr) {
+		free(patches);
+		patches = NULL;
+		if (series_patches(&s, &patches, &nr))
+			goto out;
+	}
+	m = load_maintainers(file, &t);
+	if (m)
+		ret = report(m, &t, patches, nr, format, roles);
+out:
 	maintainers_free(m);
 	series_release(&s);
 	if (have_tree)
@@ -252,6 +280,5 @@ out:
 		free(patches[i]);
 	free(patches);
 	sb_release(&err);
-	sb_release(&js);
 	return ret;
 }

@@ -31,13 +31,18 @@ if [ -s "$project/series" ]; then
 fi
 n=$(echo $patches | wc -w)
 
-plan $((5 + 2 * n))
+plan $((7 + 2 * n))
 
 check "maintainers --help starts with the summary line" \
 	sh -c '"$KSERIES" maintainers --help | head -1 | grep -q "^kseries maintainers - "'
+ks maintainers --bogus
+check "an unknown option is a usage error (129)" rc_is 129
+ks maintainers --tree="$T/nope" "$T/none.patch"
+check "--tree=DIR is taken: a tree that cannot be opened is an error" \
+	sh -c "[ $rc = 1 ] && grep -q '$T/nope' '$T/out.txt'"
 
 if [ ! -f "$tree/scripts/get_maintainer.pl" ]; then
-	while [ "$test_nr" -lt $((5 + 2 * n)) ]; do
+	while [ "$test_nr" -lt $((7 + 2 * n)) ]; do
 		test_nr=$((test_nr + 1))
 		echo "ok $test_nr # SKIP no kernel tree with get_maintainer.pl (set KSERIES_TREE or run make apply)"
 	done

@@ -67,8 +67,6 @@ const char cmd_rebase_usage[] =
 	"rebase is already in progress, 2 the rebase could not be done, 129\n"
 	"usage error.\n";
 
-int cmd_rebase(int argc, char **argv);
-
 struct rebase_cmd {
 	const char *to, *from, *pin_file, *suite;
 	bool cont, skip, abort, json, print_pin;
@@ -485,34 +483,27 @@ int cmd_rebase(int argc, char **argv)
 {
 	struct rebase_cmd c = { .suite = "bullseye-security" };
 	struct krepo t = { 0 };
+	const struct option options[] = {
+		OPT_STRING(0, "to", &c.to),
+		OPT_STRING(0, "from", &c.from),
+		OPT_STRING(0, "pin", &c.pin_file),
+		OPT_STRING(0, "suite", &c.suite),
+		OPT_BOOL(0, "continue", &c.cont),
+		OPT_BOOL(0, "skip", &c.skip),
+		OPT_BOOL(0, "abort", &c.abort),
+		OPT_BOOL(0, "json", &c.json),
+		OPT_BOOL(0, "print-pin", &c.print_pin),
+		OPT_END(),
+	};
 	char *tree = NULL, *git_dir = NULL;
-	const char *v;
-	int i, ret = 2, modes;
+	int n, ret = 2, modes;
 
-	cmd_handle_help(argc, argv, cmd_rebase_usage);
-	for (i = 1; i < argc; i++) {
-		if ((v = cmd_opt(argc, argv, &i, "--to")))
-			c.to = v;
-		else if ((v = cmd_opt(argc, argv, &i, "--from")))
-			c.from = v;
-		else if ((v = cmd_opt(argc, argv, &i, "--pin")))
-			c.pin_file = v;
-		else if ((v = cmd_opt(argc, argv, &i, "--suite")))
-			c.suite = v;
-		else if (!strcmp(argv[i], "--continue"))
-			c.cont = true;
-		else if (!strcmp(argv[i], "--skip"))
-			c.skip = true;
-		else if (!strcmp(argv[i], "--abort"))
-			c.abort = true;
-		else if (!strcmp(argv[i], "--json"))
-			c.json = true;
-		else if (!strcmp(argv[i], "--print-pin"))
-			c.print_pin = true;
-		else
-			return usage_error(cmd_rebase_usage,
-					   "unknown argument '%s'", argv[i]);
-	}
+	n = cmd_parse_options(argc, argv, options, 0, cmd_rebase_usage);
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_rebase_usage, "unknown argument '%s'",
+				   argv[0]);
 	modes = !!c.to + c.cont + c.skip + c.abort;
 	if (modes != 1 || (c.to && !*c.to))
 		return usage_error(cmd_rebase_usage,

@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 46
+plan 49
 
 # base_tree DIR VERSION: the old base (0.1) or the new one (0.2).
 base_tree() {
@@ -131,6 +131,12 @@ check "--continue with no rebase in progress says so (1)" \
 "$KSERIES" rebase --to "$T/new.pin" --print-pin >"$T/printed.pin" 2>&1
 check "--print-pin prints the new pin and changes nothing" \
 	sh -c "cmp '$T/printed.pin' '$T/new.pin' && [ ! -e '$KSERIES_CACHE/src/.git/kseries-rebase' ]"
+"$KSERIES" rebase --to="$T/new.pin" --print-pin >"$T/printed2.pin" 2>&1
+check "--to=PIN is taken as --to PIN is" cmp "$T/printed.pin" "$T/printed2.pin"
+ks rebase --bogus
+check "an unknown option is a usage error (129)" rc_is 129
+ks rebase --abort --to
+check "--to without a value is a usage error (129)" rc_is 129
 
 ks rebase --to "$T/new.pin"
 cp "$T/out.txt" "$T/first.txt"

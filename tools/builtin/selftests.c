@@ -47,135 +47,149 @@ static int count_suite(const char *dir, const char *suite)
 	return n;
 }
 
-int cmd_selftests(int argc, char **argv)
-{
-	char *tree = NULL, *build = NULL, *output = NULL, *log = NULL;
-	const char *target = "all", *v;
-	struct strbuf khdr_h = STRBUF_INIT;
-	double start = now_seconds();
-	int i, jobs = 0, ret = 1, status;
+struct selftests_opts {
+	const char *tree, *build, *output, *log, *target;
+	int jobs;
+};
 
-	cmd_handle_help(argc, argv, cmd_selftests_usage);
-	for (i = 1; i < argc; i++) {
-		if ((v = cmd_opt(argc, argv, &i, "--tree"))) {
-			if (!*v)
-				return usage_error(cmd_selftests_usage,
-						   "--tree needs a directory");
-			tree = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "--build"))) {
-			if (!*v)
-				return usage_error(cmd_selftests_usage,
-						   "--build needs a directory");
-			build = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "--output"))) {
-			if (!*v)
-				return usage_error(cmd_selftests_usage,
-						   "--output needs a directory");
-			output = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "--log"))) {
-			if (!*v)
-				return usage_error(cmd_selftests_usage,
-						   "--log needs a file");
-			log = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
-			jobs = atoi(v);
-			if (jobs <= 0)
-				return usage_error(cmd_selftests_usage,
-						   "-j needs a positive number");
-		} else if (!strcmp(argv[i], "project") ||
-			   !strcmp(argv[i], "base") ||
-			   !strcmp(argv[i], "all")) {
-			target = argv[i];
-		} else {
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, struct selftests_opts *o)
+{
+	const struct option options[] = {
+		OPT_STRING_F(0, "tree", &o->tree, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "build", &o->build, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "output", &o->output, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "log", &o->log, PARSE_OPT_NONEMPTY),
+		OPT_INT('j', NULL, &o->jobs, 1, INT_MAX),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0,
+				  cmd_selftests_usage);
+	int i;
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[i], "project") && strcmp(argv[i], "base") &&
+		    strcmp(argv[i], "all"))
 			return usage_error(cmd_selftests_usage,
 					   "unknown argument '%s'", argv[i]);
-		}
+		o->target = argv[i];
 	}
-	if (!tree)
-		tree = kbuild_default_tree();
-	if (!build)
-		build = kbuild_default_build();
-	if (!output)
-		output = selftests_default_dir(build);
-	if (!log) {
+	return -1;
+}
+
+/* The uapi headers in @build and the selftests library in @tree. */
+static int check_inputs(const char *tree, const char *build)
+{
+	char *khdr = xasprintf("%s/usr/include/linux/kvm.h", build);
+	char *kvm = path_join(tree, "tools/testing/selftests/kvm/lib");
+	int ret = -1;
+
+	if (!path_exists(khdr))
+		error("no uapi headers in %s/usr: run 'kseries build' first",
+		      build);
+	else if (!is_dir(kvm))
+		error("no KVM selftests library in %s", kvm);
+	else
+		ret = 0;
+	free(khdr);
+	free(kvm);
+	return ret;
+}
+
+/* make in the project's selftests/; its exit status. */
+static int run_make(const char *target, const char *tree, const char *build,
+		    const char *output, const char *log, int jobs)
+{
+	char *dir = project_path("selftests");
+	char *kt = xasprintf("KTREE=%s", tree);
+	char *kh = xasprintf("KHDR=%s/usr", build);
+	char *o = xasprintf("OUTPUT=%s", output);
+	char *j = xasprintf("-j%ld", jobs > 0 ? (long)jobs :
+			    sysconf(_SC_NPROCESSORS_ONLN));
+	const char *args[] = {
+		"make", "-C", dir, kt, kh, o, j, target, NULL
+	};
+	struct run_opts ro = { .log = log };
+	int status;
+
+	note("selftests: building '%s' from %s into %s", target, tree, output);
+	status = run_cmd(args, &ro);
+	free(dir);
+	free(kt);
+	free(kh);
+	free(o);
+	free(j);
+	return status;
+}
+
+static void report_failure(int status, const char *log)
+{
+	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
+
+	if (!read_file(log, &sb))
+		kbuild_first_errors(sb.buf, 12, &errs);
+	error("selftests build failed (make exit %d)%s", status,
+	      errs.len ? "; first errors:" : "");
+	fputs(errs.buf ? errs.buf : "", stderr);
+	fprintf(stderr, "The complete output is in %s\n", log);
+	sb_release(&sb);
+	sb_release(&errs);
+}
+
+static void report_counts(const char *target, const char *output)
+{
+	int p = strcmp(target, "base") ? count_suite(output, "project") : -1;
+	int b = strcmp(target, "project") ? count_suite(output, "base") : -1;
+
+	if (p >= 0)
+		note("selftests: project: %d tests", p);
+	if (b >= 0)
+		note("selftests: base: %d tests", b);
+}
+
+int cmd_selftests(int argc, char **argv)
+{
+	struct selftests_opts o = { .target = "all" };
+	char *tree = NULL, *build = NULL, *output = NULL, *log = NULL;
+	double start = now_seconds();
+	int ret, status;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
+	tree = o.tree ? xstrdup(o.tree) : kbuild_default_tree();
+	build = o.build ? xstrdup(o.build) : kbuild_default_build();
+	output = o.output ? xstrdup(o.output) : selftests_default_dir(build);
+	if (o.log) {
+		log = xstrdup(o.log);
+	} else {
 		char *dir = out_path("logs");
 
 		mkdir_p(dir, 0755);
 		log = path_join(dir, "selftests.log");
 		free(dir);
 	}
-	sb_addf(&khdr_h, "%s/usr/include/linux/kvm.h", build);
-	if (!path_exists(khdr_h.buf)) {
-		error("no uapi headers in %s/usr: run 'kseries build' first",
-		      build);
+	if (check_inputs(tree, build))
 		goto out;
-	}
-	{
-		char *kvm = path_join(tree, "tools/testing/selftests/kvm/lib");
-
-		if (!is_dir(kvm)) {
-			error("no KVM selftests library in %s", kvm);
-			free(kvm);
-			goto out;
-		}
-		free(kvm);
-	}
 	if (mkdir_p(output, 0755)) {
 		error("cannot create %s: %s", output, strerror(errno));
 		goto out;
 	}
 	if (truncate(log, 0) && errno != ENOENT)
 		warning("cannot truncate %s: %s", log, strerror(errno));
-	{
-		char *dir = project_path("selftests");
-		char *kt = xasprintf("KTREE=%s", tree);
-		char *kh = xasprintf("KHDR=%s/usr", build);
-		char *o = xasprintf("OUTPUT=%s", output);
-		char *j = xasprintf("-j%ld", jobs > 0 ? (long)jobs :
-				    sysconf(_SC_NPROCESSORS_ONLN));
-		const char *args[] = {
-			"make", "-C", dir, kt, kh, o, j, target, NULL
-		};
-		struct run_opts ro = { .log = log };
-
-		note("selftests: building '%s' from %s into %s", target, tree,
-		     output);
-		status = run_cmd(args, &ro);
-		free(dir);
-		free(kt);
-		free(kh);
-		free(o);
-		free(j);
-	}
+	status = run_make(o.target, tree, build, output, log, o.jobs);
 	if (status) {
-		struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
-
-		if (!read_file(log, &sb))
-			kbuild_first_errors(sb.buf, 12, &errs);
-		error("selftests build failed (make exit %d)%s", status,
-		      errs.len ? "; first errors:" : "");
-		fputs(errs.buf ? errs.buf : "", stderr);
-		fprintf(stderr, "The complete output is in %s\n", log);
-		sb_release(&sb);
-		sb_release(&errs);
+		report_failure(status, log);
 		goto out;
 	}
-	{
-		int p = strcmp(target, "base") ? count_suite(output, "project")
-					       : -1;
-		int b = strcmp(target, "project") ? count_suite(output, "base")
-						  : -1;
-
-		if (p >= 0)
-			note("selftests: project: %d tests", p);
-		if (b >= 0)
-			note("selftests: base: %d tests", b);
-	}
+	report_counts(o.target, output);
 	note("selftests: done in %.1f s: %s; log %s", now_seconds() - start,
 	     output, log);
 	ret = 0;
 out:
-	sb_release(&khdr_h);
 	free(tree);
 	free(build);
 	free(output);

@@ -20,7 +20,7 @@ if [ -n "${KSERIES_TEST_KERNEL:-}" ]; then
 else
 	BUILD=$REAL_CACHE/build
 fi
-N=7
+N=9
 
 plan $N
 
@@ -32,6 +32,11 @@ check "selftests: an unknown option is a usage error (129)" rc_is 129
 ks selftests --tree "$T/nope" --build "$T/nope-build" --output "$T/o" project
 check "selftests: no kernel tree is a clear error naming it" \
 	sh -c "[ $rc = 1 ] && grep -q '$T/nope' '$T/out.txt'"
+ks selftests --tree="$T/nope" --build="$T/nope-build" --output="$T/o" -j2 base
+check "selftests: the --opt=value forms are taken" \
+	sh -c "[ $rc = 1 ] && grep -q '$T/nope' '$T/out.txt'"
+ks selftests -j0
+check "selftests: -j needs a positive number (129)" rc_is 129
 
 if [ ! -f "$SRC/tools/testing/selftests/kvm/lib/kvm_util.c" ] ||
    [ ! -d "$BUILD/usr/include/linux" ]; then

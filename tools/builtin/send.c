@@ -430,439 +430,554 @@ static bool is_stable_release(const char *ver)
 	return dot && strchr(dot + 1, '.');
 }
 
-int cmd_send(int argc, char **argv)
+/* What the command line asks for. */
+struct send_opts {
+	const char *tree, *file, *from, *out, *base;
+	const char *subject_prefix;	/* "PATCH" */
+	struct addrs to, cc;
+	char *in_reply_to;
+	int64_t date;
+	int version;
+	bool send, no_maintainers, rfc, have_date, upstream, yes;
+	const char *const *gse_args;	/* after "--", for git send-email */
+	size_t nr_gse;
+};
+
+/* --to ADDR, --cc ADDR: one more address each time. */
+static int addr_cb(const struct option *opt, const char *arg, bool unset,
+		   struct strbuf *err)
 {
-	const char *tree_opt = NULL, *file = NULL, *from_opt = NULL, *v;
-	const char *out_opt = NULL, *base_opt = NULL;
-	struct posting po = { .prefix = "PATCH" };
-	struct addrs to = { 0 }, cc = { 0 }, files = { 0 };
-	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT, mbox = STRBUF_INIT;
-	struct strbuf mime = STRBUF_INIT;
-	struct maint_list *lists = NULL, all = { 0 };
-	struct maintainers *m = NULL;
-	struct changelog cl = { 0 };
-	struct patch **patches = NULL;
-	struct series s = { 0 };
-	struct ktree kt = { 0 };
-	char **texts = NULL, *outdir = NULL, *mbox_path = NULL;
-	char *cover_subject = NULL, *cover_body = NULL, *from = NULL;
-	char *sender_name = NULL, *sender_email = NULL, *prefix = NULL;
-	const char *const *gse_args = NULL;
-	int version = 0, nr_gse = 0, ret = 1;
-	bool send = false, use_maintainers = true, have_tree = false;
-	bool rfc = false, have_date = false, upstream = false, yes = false;
-	char *base_setting = NULL, *pinned = NULL, *pinned_mm = NULL;
-	char *own_maintainers = NULL;
-	size_t i;
+	addrs_add(opt->value, arg);
+	return 0;
+}
 
-	cmd_handle_help(argc, argv, cmd_send_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		int k = i;
-
-		if ((v = cmd_opt(argc, argv, &k, "-v"))) {
-			version = atoi(v);
-			if (version < 1)
-				return usage_error(cmd_send_usage,
-						   "-v needs a version >= 1");
-		} else if (!strncmp(argv[i], "-v", 2) && argv[i][2] &&
-			   argv[i][2] != '-') {
-			version = atoi(argv[i] + 2);
-			if (version < 1)
-				return usage_error(cmd_send_usage,
-						   "-v needs a version >= 1");
-		} else if ((v = cmd_opt(argc, argv, &k, "--to"))) {
-			if (!*v)
-				return usage_error(cmd_send_usage,
-						   "--to needs an address");
-			addrs_add(&to, v);
-		} else if ((v = cmd_opt(argc, argv, &k, "--cc"))) {
-			if (!*v)
-				return usage_error(cmd_send_usage,
-						   "--cc needs an address");
-			addrs_add(&cc, v);
-		} else if ((v = cmd_opt(argc, argv, &k, "--file"))) {
-			if (!*v)
-				return usage_error(cmd_send_usage,
-						   "--file needs a file");
-			file = v;
-		} else if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
-			if (!*v)
-				return usage_error(cmd_send_usage,
-						   "--tree needs a directory");
-			tree_opt = v;
-		} else if ((v = cmd_opt(argc, argv, &k, "--from"))) {
-			if (!*v || !strchr(v, '@'))
-				return usage_error(cmd_send_usage,
-						   "--from needs 'Name <address>'");
-			from_opt = v;
-		} else if ((v = cmd_opt(argc, argv, &k, "--in-reply-to"))) {
-			char *id = xstrdup(*v == '<' ? v + 1 : v);
-
-			if (*id && id[strlen(id) - 1] == '>')
-				id[strlen(id) - 1] = '\0';
-			if (!*id)
-				return usage_error(cmd_send_usage,
-						   "--in-reply-to needs a message id");
-			po.in_reply_to = id;
-		} else if ((v = cmd_opt(argc, argv, &k, "--date"))) {
-			char *end;
-
-			po.date = strtoll(v, &end, 10);
-			if (!*v || *end)
-				return usage_error(cmd_send_usage,
-						   "--date needs seconds since 1970");
-			have_date = true;
-		} else if ((v = cmd_opt(argc, argv, &k, "--subject-prefix"))) {
-			if (!*v)
-				return usage_error(cmd_send_usage,
-						   "--subject-prefix needs text");
-			po.prefix = v;
-		} else if ((v = cmd_opt(argc, argv, &k, "--base"))) {
-			base_opt = v;
-		} else if ((v = cmd_opt(argc, argv, &k, "--out"))) {
-			if (!*v)
-				return usage_error(cmd_send_usage,
-						   "--out needs a directory");
-			out_opt = v;
-		} else if (!strcmp(argv[i], "--rfc")) {
-			rfc = true;
-		} else if (!strcmp(argv[i], "--upstream")) {
-			upstream = true;
-		} else if (!strcmp(argv[i], "--yes")) {
-			yes = true;
-		} else if (!strcmp(argv[i], "--no-maintainers")) {
-			use_maintainers = false;
-		} else if (!strcmp(argv[i], "--send")) {
-			send = true;
-		} else if (!strcmp(argv[i], "--")) {
-			gse_args = (const char *const *)argv + i + 1;
-			nr_gse = argc - i - 1;
-			break;
-		} else {
-			return usage_error(cmd_send_usage,
-					   "unknown argument '%s'", argv[i]);
-		}
-		i = k;
+/* --from 'Name <address>': it needs the address at least. */
+static int from_cb(const struct option *opt, const char *arg, bool unset,
+		   struct strbuf *err)
+{
+	if (!strchr(arg, '@')) {
+		sb_addstr(err, "--from needs 'Name <address>'");
+		return -1;
 	}
-	if (nr_gse && !send)
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+/* --in-reply-to MSGID, with or without its <>. */
+static int in_reply_to_cb(const struct option *opt, const char *arg,
+			  bool unset, struct strbuf *err)
+{
+	char **val = opt->value;
+	char *id = xstrdup(*arg == '<' ? arg + 1 : arg);
+
+	if (*id && id[strlen(id) - 1] == '>')
+		id[strlen(id) - 1] = '\0';
+	if (!*id) {
+		free(id);
+		sb_addstr(err, "--in-reply-to needs a message id");
+		return -1;
+	}
+	free(*val);
+	*val = id;
+	return 0;
+}
+
+/* --date EPOCH: the send_opts get the date and that it was given. */
+static int date_cb(const struct option *opt, const char *arg, bool unset,
+		   struct strbuf *err)
+{
+	struct send_opts *o = opt->value;
+	char *end;
+
+	o->date = strtoll(arg, &end, 10);
+	if (!*arg || *end) {
+		sb_addstr(err, "--date needs seconds since 1970");
+		return -1;
+	}
+	o->have_date = true;
+	return 0;
+}
+
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, struct send_opts *o)
+{
+	const struct option options[] = {
+		OPT_INT('v', NULL, &o->version, 1, INT_MAX),
+		OPT_CALLBACK_F(0, "to", &o->to, addr_cb, PARSE_OPT_NONEMPTY),
+		OPT_CALLBACK_F(0, "cc", &o->cc, addr_cb, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "file", &o->file, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tree", &o->tree, PARSE_OPT_NONEMPTY),
+		OPT_CALLBACK(0, "from", &o->from, from_cb),
+		OPT_CALLBACK(0, "in-reply-to", &o->in_reply_to,
+			     in_reply_to_cb),
+		OPT_CALLBACK(0, "date", o, date_cb),
+		OPT_STRING_F(0, "subject-prefix", &o->subject_prefix,
+			     PARSE_OPT_NONEMPTY),
+		OPT_STRING(0, "base", &o->base),
+		OPT_STRING_F(0, "out", &o->out, PARSE_OPT_NONEMPTY),
+		OPT_BOOL(0, "rfc", &o->rfc),
+		OPT_BOOL(0, "upstream", &o->upstream),
+		OPT_BOOL(0, "yes", &o->yes),
+		OPT_BOOL(0, "no-maintainers", &o->no_maintainers),
+		OPT_BOOL(0, "send", &o->send),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options,
+				  PARSE_OPT_KEEP_DASHDASH, cmd_send_usage);
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0 && strcmp(argv[0], "--"))
+		return usage_error(cmd_send_usage, "unknown argument '%s'",
+				   argv[0]);
+	if (n > 1) {
+		o->gse_args = (const char *const *)argv + 1;
+		o->nr_gse = n - 1;
+	}
+	if (o->nr_gse && !o->send)
 		return usage_error(cmd_send_usage,
 				   "options after -- are for git send-email: add --send");
-	if (rfc) {
-		prefix = xasprintf("RFC %s", po.prefix);
-		po.prefix = prefix;
-	}
-	if (upstream && file)
+	if (o->upstream && o->file)
 		return usage_error(cmd_send_usage,
 				   "--upstream and --file name two MAINTAINERS files: give one");
-	if (yes && !upstream)
+	if (o->yes && !o->upstream)
 		return usage_error(cmd_send_usage,
 				   "--yes confirms --upstream: add --upstream");
+	return -1;
+}
 
-	/* the base: in the subject, and whether upstream takes it */
-	pinned = pinned_version(&pinned_mm);
-	if (base_opt) {
-		po.base = base_opt;
+/* Everything send reads and makes, stage by stage. */
+struct send_ctx {
+	struct send_opts o;
+	struct posting po;
+	char *prefix;			/* "RFC PATCH" */
+	char *base_setting, *pinned, *pinned_mm;
+	const char *file;		/* the MAINTAINERS file, or NULL */
+	char *own_maintainers;
+	struct series s;
+	struct patch **patches;
+	char **texts;
+	struct changelog cl;
+	char *cover_subject, *cover_body;
+	struct ktree kt;
+	bool have_tree;
+	struct maintainers *m;
+	struct maint_list *lists, all;
+	char *from, *sender_name, *sender_email;
+	char *outdir, *mbox_path;
+	struct addrs files;
+	struct strbuf mbox;
+};
+
+/*
+ * The base in the subject, whether upstream takes the series, and the
+ * MAINTAINERS file that decides where it goes.
+ */
+static int choose_base_and_list(struct send_ctx *c)
+{
+	const struct send_opts *o = &c->o;
+	struct strbuf err = STRBUF_INIT;
+
+	c->pinned = pinned_version(&c->pinned_mm);
+	if (o->base) {
+		c->po.base = o->base;
 	} else {
-		int r = send_setting("subject-base", &base_setting, &err);
+		int r = send_setting("subject-base", &c->base_setting, &err);
 
 		if (r < 0) {
 			error("%s", err.buf);
-			goto out;
+			sb_release(&err);
+			return -1;
 		}
-		po.base = r == 0 ? base_setting : pinned_mm;
+		c->po.base = r == 0 ? c->base_setting : c->pinned_mm;
 	}
-	if (po.base && strpbrk(po.base, "[] \t")) {
+	sb_release(&err);
+	if (c->po.base && strpbrk(c->po.base, "[] \t")) {
 		error("the base in the subject ('%s') cannot have blanks or brackets",
-		      po.base);
-		goto out;
+		      c->po.base);
+		return -1;
 	}
-	if (upstream && use_maintainers && is_stable_release(pinned) && !yes) {
+	if (o->upstream && !o->no_maintainers &&
+	    is_stable_release(c->pinned) && !o->yes) {
 		error("the base is Linux %s, a stable release: upstream has moved past %s, and upstream's lists (the kernel tree's MAINTAINERS) do not take a series for it. Mail the project's review list (the default), or add --yes to mail upstream anyway",
-		      pinned, pinned_mm);
-		goto out;
+		      c->pinned, c->pinned_mm);
+		return -1;
 	}
-	if (!upstream && !file && use_maintainers) {
-		own_maintainers = project_path("MAINTAINERS");
-		if (!path_exists(own_maintainers)) {
+	c->file = o->file;
+	if (!o->upstream && !o->file && !o->no_maintainers) {
+		c->own_maintainers = project_path("MAINTAINERS");
+		if (!path_exists(c->own_maintainers)) {
 			error("no %s: the project's review list is where a posting goes by default; write it, or use --file, --upstream or --no-maintainers with --to",
-			      own_maintainers);
-			goto out;
+			      c->own_maintainers);
+			return -1;
 		}
-		file = own_maintainers;
+		c->file = c->own_maintainers;
 	}
+	return 0;
+}
 
-	/* the series */
-	if (load_series(&s, NULL))
-		goto out;
-	if (!s.nr) {
+/* The series: its patches, parsed and as text. */
+static int load_posting(struct send_ctx *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (load_series(&c->s, NULL))
+		return -1;
+	if (!c->s.nr) {
 		error("the series is empty: nothing to send");
-		goto out;
+		return -1;
 	}
-	patches = load_patches(&s);
-	if (!patches)
-		goto out;
-	texts = xcalloc(s.nr, sizeof(*texts));
-	for (i = 0; i < s.nr; i++) {
-		char *p = series_patch_path(&s, i);
+	c->patches = load_patches(&c->s);
+	if (!c->patches)
+		return -1;
+	c->texts = xcalloc(c->s.nr, sizeof(*c->texts));
+	for (i = 0; i < c->s.nr; i++) {
+		char *p = series_patch_path(&c->s, i);
 
 		sb_reset(&sb);
 		if (read_file(p, &sb)) {
 			error("cannot read %s: %s", p, strerror(errno));
 			free(p);
-			goto out;
+			sb_release(&sb);
+			return -1;
 		}
-		texts[i] = xstrdup(sb.buf);
+		c->texts[i] = xstrdup(sb.buf);
 		free(p);
 	}
-	po.total = s.nr;
+	sb_release(&sb);
+	c->po.total = c->s.nr;
+	return 0;
+}
 
-	/* version and cover letter */
-	{
-		char *path = project_path("kernel-overlay/changelog");
+/* The version (-v, else the changelog's newest) and the cover letter. */
+static int load_cover(struct send_ctx *c)
+{
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	char *path = project_path("kernel-overlay/changelog");
+	int ret = -1;
 
-		sb_reset(&sb);
-		if (!read_file(path, &sb) &&
-		    changelog_parse(sb.buf, &cl, &err)) {
-			error("%s: %s", path, err.buf);
-			free(path);
-			goto out;
-		}
-		free(path);
+	if (!read_file(path, &sb) && changelog_parse(sb.buf, &c->cl, &err)) {
+		error("%s: %s", path, err.buf);
+		goto out;
 	}
-	po.version = version ? version : changelog_latest(&cl);
-	if (!po.version)
-		po.version = 1;
-	if (s.nr > 1) {
-		char *path = project_path("kernel-overlay/cover-letter");
-
+	c->po.version = c->o.version ? c->o.version :
+				       changelog_latest(&c->cl);
+	if (!c->po.version)
+		c->po.version = 1;
+	if (c->s.nr > 1) {
+		free(path);
+		path = project_path("kernel-overlay/cover-letter");
 		sb_reset(&sb);
 		if (read_file(path, &sb)) {
 			error("no cover letter: write %s (first line: the subject; then a blank line and the text)",
 			      path);
-			free(path);
 			goto out;
 		}
-		if (cover_file_parse(sb.buf, &cover_subject, &cover_body,
-				     &err)) {
+		if (cover_file_parse(sb.buf, &c->cover_subject,
+				     &c->cover_body, &err)) {
 			error("%s: %s", path, err.buf);
-			free(path);
-			goto out;
-		}
-		free(path);
-	}
-
-	/* the tree: MAINTAINERS, base commit, diffstat */
-	if (!ktree_open(&kt, tree_opt, &err)) {
-		have_tree = true;
-	} else if (tree_opt || (use_maintainers && upstream)) {
-		error("%s", err.buf);
-		goto out;
-	}
-	sb_reset(&err);
-	if (use_maintainers) {
-		char *mf = file ? xstrdup(file) :
-			path_join(kt.dir, "MAINTAINERS");
-
-		m = maintainers_load(mf, have_tree ? kt.dir : NULL, &err);
-		free(mf);
-		if (!m) {
-			error("%s", err.buf);
-			goto out;
-		}
-	}
-	lists = xcalloc(s.nr, sizeof(*lists));
-	for (i = 0; m && i < s.nr; i++) {
-		maintainers_for_patch(m, texts[i], strlen(texts[i]),
-				      have_tree ? ktree_commit_message : NULL,
-				      &kt, &lists[i]);
-		maint_list_union(&all, &lists[i]);
-	}
-	if (!all.nr && !to.nr && !cc.nr) {
-		error("nobody to send the series to: no MAINTAINERS section matches; use --to");
-		goto out;
-	}
-
-	/* the sender and the date */
-	if (from_opt) {
-		const char *lt = strchr(from_opt, '<');
-
-		sender_email = lt ? xstrndup(lt + 1, strcspn(lt + 1, ">")) :
-			xstrdup(from_opt);
-		from = xstrdup(from_opt);
-	} else {
-		sender_name = project_git_config("user.name");
-		sender_email = project_git_config("user.email");
-		if (!sender_email) {
-			free(sender_name);
-			sender_name = xstrdup(patches[0]->author_name);
-			sender_email = xstrdup(patches[0]->author_email);
-		}
-		from = mail_address(sender_name ? sender_name : "",
-				    sender_email);
-	}
-	if (!have_date) {
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-		po.date = sde && *sde ? strtoll(sde, NULL, 10) :
-			(int64_t)time(NULL);
-	}
-	po.from_email = sender_email;
-	{
-		struct strbuf seed = STRBUF_INIT;
-
-		sb_addf(&seed, "v%d\n%s\n", po.version, po.prefix);
-		if (po.base && *po.base)
-			sb_addf(&seed, "%s\n", po.base);
-		for (i = 0; i < s.nr; i++)
-			sb_addstr(&seed, texts[i]);
-		po.seed = sb_detach(&seed);
-	}
-
-	outdir = out_opt ? xasprintf("%s/v%d", out_opt, po.version) :
-		xasprintf("%s/send/v%d", out_dir(), po.version);
-	mbox_path = out_opt ? xasprintf("%s/v%d.mbox", out_opt, po.version) :
-		xasprintf("%s/send/v%d.mbox", out_dir(), po.version);
-	remove_tree(outdir);
-	if (mkdir_p(outdir, 0755)) {
-		error("cannot create %s: %s", outdir, strerror(errno));
-		goto out;
-	}
-
-	/* the cover letter */
-	if (s.nr > 1) {
-		struct addrs rto = { 0 }, rcc = { 0 };
-		struct strbuf body = STRBUF_INIT, stat = STRBUF_INIT;
-		char *path;
-
-		series_diffstat(&kt, patches, s.nr, &stat);
-		cover_compose(&body, cover_body, &cl, po.version, patches,
-			      s.nr, stat.buf, have_tree ? kt.base : "");
-		recipients(&all, &to, &cc, &rto, &rcc);
-		sb_reset(&sb);
-		compose(&sb, &po, 0, from, po.date, 0, cover_subject, &rto,
-			&rcc, NULL, body.buf);
-		po.cover_id = mail_make_msgid(po.seed, 0, po.from_email,
-					      po.date);
-		path = xasprintf("%s/0000-cover-letter.patch", outdir);
-		if (write_text(path, &sb)) {
-			free(path);
-			goto out;
-		}
-		addrs_add(&files, path);
-		free(path);
-		mail_mbox_append(&mbox, sb.buf, sb.len, po.date);
-		printf("0/%zu %s\n  To: %zu, Cc: %zu\n", s.nr, cover_subject,
-		       rto.nr, rcc.nr);
-		addrs_release(&rto);
-		addrs_release(&rcc);
-		sb_release(&body);
-		sb_release(&stat);
-	}
-	for (i = 0; i < s.nr; i++) {
-		struct addrs rto = { 0 }, rcc = { 0 };
-		char *from_a = mail_address(patches[i]->author_name,
-					    patches[i]->author_email);
-		const char *body;
-		char *path, *name;
-
-		sb_reset(&mime);
-		split_patch_file(texts[i], &mime, &body);
-		recipients(m ? &lists[i] : NULL, &to, &cc, &rto, &rcc);
-		sb_reset(&sb);
-		compose(&sb, &po, i + 1, from_a, patches[i]->time,
-			patches[i]->tz_minutes, patches[i]->subject, &rto,
-			&rcc, mime.buf, body);
-		name = patch_file_name(i + 1, patches[i]->subject);
-		path = path_join(outdir, name);
-		free(name);
-		if (write_text(path, &sb)) {
-			free(path);
-			free(from_a);
-			goto out;
-		}
-		addrs_add(&files, path);
-		free(path);
-		mail_mbox_append(&mbox, sb.buf, sb.len, po.date + i + 1);
-		printf("%zu/%zu %s\n  To: %zu, Cc: %zu\n", i + 1, s.nr,
-		       patches[i]->subject, rto.nr, rcc.nr);
-		addrs_release(&rto);
-		addrs_release(&rcc);
-		free(from_a);
-	}
-	if (write_text(mbox_path, &mbox))
-		goto out;
-	printf("wrote %zu mail%s of v%d to %s\n", files.nr,
-	       files.nr == 1 ? "" : "s", po.version, mbox_path);
-
-	if (send) {
-		const char **args;
-		size_t na = 0;
-		char *confirm = project_git_config("sendemail.confirm");
-		char *from_arg = NULL;
-		int st;
-
-		args = xcalloc(files.nr + nr_gse + 8, sizeof(*args));
-		args[na++] = "git";
-		args[na++] = "send-email";
-		/* kseries has shown what goes out; ask only if configured */
-		if (!confirm)
-			args[na++] = "--confirm=never";
-		if (from_opt) {
-			from_arg = xasprintf("--from=%s", from_opt);
-			args[na++] = from_arg;
-		}
-		for (i = 0; i < (size_t)nr_gse; i++)
-			args[na++] = gse_args[i];
-		for (i = 0; i < files.nr; i++)
-			args[na++] = files.v[i];
-		note("sending %zu mails with git send-email", files.nr);
-		st = run_cmd(args, &(struct run_opts){ .dir = project_dir() });
-		free(confirm);
-		free(from_arg);
-		free(args);
-		if (st) {
-			error("git send-email failed (status %d); the mails are in %s",
-			      st, outdir);
 			goto out;
 		}
 	}
 	ret = 0;
 out:
-	for (i = 0; lists && i < s.nr; i++)
-		maint_list_release(&lists[i]);
-	free(lists);
-	maint_list_release(&all);
-	maintainers_free(m);
-	for (i = 0; texts && i < s.nr; i++)
-		free(texts[i]);
-	free(texts);
-	if (patches)
-		free_patches(patches, s.nr);
-	series_release(&s);
-	changelog_release(&cl);
-	if (have_tree)
-		ktree_close(&kt);
-	addrs_release(&to);
-	addrs_release(&cc);
-	addrs_release(&files);
-	sb_release(&err);
+	free(path);
 	sb_release(&sb);
-	sb_release(&mbox);
+	sb_release(&err);
+	return ret;
+}
+
+/* The tree (MAINTAINERS, base commit, diffstat) and each patch's list. */
+static int load_maintainers(struct send_ctx *c)
+{
+	const struct send_opts *o = &c->o;
+	struct strbuf err = STRBUF_INIT;
+	size_t i;
+
+	if (!ktree_open(&c->kt, o->tree, &err)) {
+		c->have_tree = true;
+	} else if (o->tree || (!o->no_maintainers && o->upstream)) {
+		error("%s", err.buf);
+		sb_release(&err);
+		return -1;
+	}
+	sb_reset(&err);
+	if (!o->no_maintainers) {
+		char *mf = c->file ? xstrdup(c->file) :
+			path_join(c->kt.dir, "MAINTAINERS");
+
+		c->m = maintainers_load(mf, c->have_tree ? c->kt.dir : NULL,
+					&err);
+		free(mf);
+		if (!c->m) {
+			error("%s", err.buf);
+			sb_release(&err);
+			return -1;
+		}
+	}
+	sb_release(&err);
+	c->lists = xcalloc(c->s.nr, sizeof(*c->lists));
+	for (i = 0; c->m && i < c->s.nr; i++) {
+		maintainers_for_patch(c->m, c->texts[i], strlen(c->texts[i]),
+				      c->have_tree ? ktree_commit_message : NULL,
+				      &c->kt, &c->lists[i]);
+		maint_list_union(&c->all, &c->lists[i]);
+	}
+	if (!c->all.nr && !o->to.nr && !o->cc.nr) {
+		error("nobody to send the series to: no MAINTAINERS section matches; use --to");
+		return -1;
+	}
+	return 0;
+}
+
+/* The sender, the date, and the seed of the Message-Ids. */
+static void sender_and_date(struct send_ctx *c)
+{
+	const struct send_opts *o = &c->o;
+	struct strbuf seed = STRBUF_INIT;
+	size_t i;
+
+	if (o->from) {
+		const char *lt = strchr(o->from, '<');
+
+		c->sender_email = lt ?
+			xstrndup(lt + 1, strcspn(lt + 1, ">")) :
+			xstrdup(o->from);
+		c->from = xstrdup(o->from);
+	} else {
+		c->sender_name = project_git_config("user.name");
+		c->sender_email = project_git_config("user.email");
+		if (!c->sender_email) {
+			free(c->sender_name);
+			c->sender_name = xstrdup(c->patches[0]->author_name);
+			c->sender_email = xstrdup(c->patches[0]->author_email);
+		}
+		c->from = mail_address(c->sender_name ? c->sender_name : "",
+				       c->sender_email);
+	}
+	if (o->have_date) {
+		c->po.date = o->date;
+	} else {
+		const char *sde = getenv("SOURCE_DATE_EPOCH");
+
+		c->po.date = sde && *sde ? strtoll(sde, NULL, 10) :
+			(int64_t)time(NULL);
+	}
+	c->po.from_email = c->sender_email;
+	sb_addf(&seed, "v%d\n%s\n", c->po.version, c->po.prefix);
+	if (c->po.base && *c->po.base)
+		sb_addf(&seed, "%s\n", c->po.base);
+	for (i = 0; i < c->s.nr; i++)
+		sb_addstr(&seed, c->texts[i]);
+	c->po.seed = sb_detach(&seed);
+}
+
+/* Mail @sb as file @path of the posting and in the mailbox (at @date). */
+static int add_mail(struct send_ctx *c, const char *path,
+		    const struct strbuf *sb, int64_t date)
+{
+	if (write_text(path, sb))
+		return -1;
+	addrs_add(&c->files, path);
+	mail_mbox_append(&c->mbox, sb->buf, sb->len, date);
+	return 0;
+}
+
+/* The cover letter, 0/N, to everybody. */
+static int write_cover(struct send_ctx *c)
+{
+	struct addrs rto = { 0 }, rcc = { 0 };
+	struct strbuf body = STRBUF_INIT, stat = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct posting *po = &c->po;
+	char *path;
+	int ret;
+
+	series_diffstat(&c->kt, c->patches, c->s.nr, &stat);
+	cover_compose(&body, c->cover_body, &c->cl, po->version, c->patches,
+		      c->s.nr, stat.buf, c->have_tree ? c->kt.base : "");
+	recipients(&c->all, &c->o.to, &c->o.cc, &rto, &rcc);
+	compose(&sb, po, 0, c->from, po->date, 0, c->cover_subject, &rto,
+		&rcc, NULL, body.buf);
+	po->cover_id = mail_make_msgid(po->seed, 0, po->from_email, po->date);
+	path = xasprintf("%s/0000-cover-letter.patch", c->outdir);
+	ret = add_mail(c, path, &sb, po->date);
+	if (!ret)
+		printf("0/%zu %s\n  To: %zu, Cc: %zu\n", c->s.nr,
+		       c->cover_subject, rto.nr, rcc.nr);
+	free(path);
+	addrs_release(&rto);
+	addrs_release(&rcc);
+	sb_release(&body);
+	sb_release(&stat);
+	sb_release(&sb);
+	return ret;
+}
+
+/* Patch @i of the series, (@i + 1)/N, to its maintainers. */
+static int write_patch_mail(struct send_ctx *c, size_t i)
+{
+	const struct patch *p = c->patches[i];
+	struct addrs rto = { 0 }, rcc = { 0 };
+	struct strbuf sb = STRBUF_INIT, mime = STRBUF_INIT;
+	char *from_a = mail_address(p->author_name, p->author_email);
+	const char *body;
+	char *path, *name;
+	int ret;
+
+	split_patch_file(c->texts[i], &mime, &body);
+	recipients(c->m ? &c->lists[i] : NULL, &c->o.to, &c->o.cc, &rto,
+		   &rcc);
+	compose(&sb, &c->po, i + 1, from_a, p->time, p->tz_minutes,
+		p->subject, &rto, &rcc, mime.buf, body);
+	name = patch_file_name(i + 1, p->subject);
+	path = path_join(c->outdir, name);
+	free(name);
+	ret = add_mail(c, path, &sb, c->po.date + i + 1);
+	if (!ret)
+		printf("%zu/%zu %s\n  To: %zu, Cc: %zu\n", i + 1, c->s.nr,
+		       p->subject, rto.nr, rcc.nr);
+	free(path);
+	addrs_release(&rto);
+	addrs_release(&rcc);
+	sb_release(&sb);
 	sb_release(&mime);
-	free((char *)po.in_reply_to);
-	free(po.seed);
-	free(po.cover_id);
-	free(outdir);
-	free(mbox_path);
-	free(cover_subject);
-	free(cover_body);
-	free(from);
-	free(sender_name);
-	free(sender_email);
-	free(prefix);
-	free(base_setting);
-	free(pinned);
-	free(pinned_mm);
-	free(own_maintainers);
+	free(from_a);
+	return ret;
+}
+
+/* Every mail into <out>/vN/ and <out>/vN.mbox. */
+static int write_mails(struct send_ctx *c)
+{
+	const char *out = c->o.out;
+	int v = c->po.version;
+	size_t i;
+
+	c->outdir = out ? xasprintf("%s/v%d", out, v) :
+		xasprintf("%s/send/v%d", out_dir(), v);
+	c->mbox_path = out ? xasprintf("%s/v%d.mbox", out, v) :
+		xasprintf("%s/send/v%d.mbox", out_dir(), v);
+	remove_tree(c->outdir);
+	if (mkdir_p(c->outdir, 0755)) {
+		error("cannot create %s: %s", c->outdir, strerror(errno));
+		return -1;
+	}
+	if (c->s.nr > 1 && write_cover(c))
+		return -1;
+	for (i = 0; i < c->s.nr; i++)
+		if (write_patch_mail(c, i))
+			return -1;
+	if (write_text(c->mbox_path, &c->mbox))
+		return -1;
+	printf("wrote %zu mail%s of v%d to %s\n", c->files.nr,
+	       c->files.nr == 1 ? "" : "s", v, c->mbox_path);
+	return 0;
+}
+
+/* git send-email of the mails written, with the options after "--". */
+static int send_mails(struct send_ctx *c)
+{
+	const struct send_opts *o = &c->o;
+	char *confirm = project_git_config("sendemail.confirm");
+	char *from_arg = NULL;
+	const char **args;
+	size_t na = 0, i;
+	int st;
+
+	args = xcalloc(c->files.nr + o->nr_gse + 8, sizeof(*args));
+	args[na++] = "git";
+	args[na++] = "send-email";
+	/* kseries has shown what goes out; ask only if configured */
+	if (!confirm)
+		args[na++] = "--confirm=never";
+	if (o->from) {
+		from_arg = xasprintf("--from=%s", o->from);
+		args[na++] = from_arg;
+	}
+	for (i = 0; i < o->nr_gse; i++)
+		args[na++] = o->gse_args[i];
+	for (i = 0; i < c->files.nr; i++)
+		args[na++] = c->files.v[i];
+	note("sending %zu mails with git send-email", c->files.nr);
+	st = run_cmd(args, &(struct run_opts){ .dir = project_dir() });
+	free(confirm);
+	free(from_arg);
+	free(args);
+	if (st) {
+		error("git send-email failed (status %d); the mails are in %s",
+		      st, c->outdir);
+		return -1;
+	}
+	return 0;
+}
+
+static void send_ctx_release(struct send_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; c->lists && i < c->s.nr; i++)
+		maint_list_release(&c->lists[i]);
+	free(c->lists);
+	maint_list_release(&c->all);
+	maintainers_free(c->m);
+	for (i = 0; c->texts && i < c->s.nr; i++)
+		free(c->texts[i]);
+	free(c->texts);
+	if (c->patches)
+		free_patches(c->patches, c->s.nr);
+	series_release(&c->s);
+	changelog_release(&c->cl);
+	if (c->have_tree)
+		ktree_close(&c->kt);
+	addrs_release(&c->o.to);
+	addrs_release(&c->o.cc);
+	addrs_release(&c->files);
+	sb_release(&c->mbox);
+	free(c->o.in_reply_to);
+	free(c->po.seed);
+	free(c->po.cover_id);
+	free(c->outdir);
+	free(c->mbox_path);
+	free(c->cover_subject);
+	free(c->cover_body);
+	free(c->from);
+	free(c->sender_name);
+	free(c->sender_email);
+	free(c->prefix);
+	free(c->base_setting);
+	free(c->pinned);
+	free(c->pinned_mm);
+	free(c->own_maintainers);
+}
+
+int cmd_send(int argc, char **argv)
+{
+	struct send_ctx c = {
+		.o = { .subject_prefix = "PATCH" }, .mbox = STRBUF_INIT,
+	};
+	int ret;
+
+	ret = parse_args(argc, argv, &c.o);
+	if (ret >= 0)
+		goto out;
+	ret = 1;
+	c.po.in_reply_to = c.o.in_reply_to;
+	c.po.prefix = c.o.subject_prefix;
+	if (c.o.rfc) {
+		c.prefix = xasprintf("RFC %s", c.o.subject_prefix);
+		c.po.prefix = c.prefix;
+	}
+	if (choose_base_and_list(&c) || load_posting(&c) || load_cover(&c) ||
+	    load_maintainers(&c))
+		goto out;
+	sender_and_date(&c);
+	if (write_mails(&c))
+		goto out;
+	if (c.o.send && send_mails(&c))
+		goto out;
+	ret = 0;
+out:
+	send_ctx_release(&c);
 	return ret;
 }

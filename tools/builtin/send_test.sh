@@ -15,7 +15,7 @@ project=${KSERIES_TEST_PROJECT:-$(cd "$here/../.." && pwd)}
 . "$here/test-lib.sh"
 PY=/usr/bin/python3
 
-plan 39
+plan 42
 
 make_tarball
 make_project
@@ -133,6 +133,32 @@ EOF2
 
 ks send $M -- --smtp-server=x
 check "options for git send-email without --send are a usage error" rc_is 129
+
+# --- the options: --opt=value, -vN, and what is refused ----------------
+ks send --file="$T/proj/MAINTAINERS" -v3 --rfc --date=1700000000 \
+	--to=extra@example.org --out="$T/eq"
+check "--file=F -v3 --date=E --to=A --out=D: the mails of the spaced forms" \
+	sh -c "[ $rc = 0 ] && cmp '$T/eq/v3.mbox' '$KSERIES_OUT/send/v3.mbox'"
+ks send --help
+hrc=$rc
+ks send --bogus
+check "--help exits 0; an unknown option is a usage error (129) naming it" \
+	sh -c "[ $hrc = 0 ] && [ $rc = 129 ] && grep -q \"unknown option '--bogus'\" '$T/out.txt' && grep -q '^usage: kseries send' '$T/out.txt'"
+bad=
+for args in '-v 0' '-vx' '-v' '--to' '--to=' '--cc=' '--from nobody' \
+	'--date 17x' '--in-reply-to <>' '--subject-prefix=' '--out=' 'stray'; do
+	# shellcheck disable=SC2086 # split on purpose
+	ks send $M $args
+	{ [ "$rc" = 129 ] && grep -q '^usage: kseries send' "$T/out.txt"; } ||
+		bad="$bad [$args: $rc]"
+done
+ks send $M --to
+grep -q "option '--to' needs a value" "$T/out.txt" || bad="$bad [--to: message]"
+ks send $M -v 0
+grep -q "option '-v' expects an integer of at least 1, not '0'" "$T/out.txt" ||
+	bad="$bad [-v 0: message]"
+check "bad or missing values and a stray argument: 129, the usage, the option named" \
+	sh -c 'echo "wrong:$1"; [ -z "$1" ]' - "$bad"
 
 # --- where it goes, and the base in the subject ------------------------
 ks send --date 1700000000 --out "$T/own"

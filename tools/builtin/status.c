@@ -30,8 +30,6 @@ const char cmd_status_usage[] =
 	"\n"
 	"Exit status: 0 (whatever the state), 1 on an error, 129 usage.\n";
 
-int cmd_status(int argc, char **argv);
-
 static const char *status_name(git_status_t s)
 {
 	if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
@@ -47,206 +45,280 @@ static const char *status_name(git_status_t s)
 	return "modified";
 }
 
-int cmd_status(int argc, char **argv)
+struct status_opts {
+	const char *pin_file, *series_file;
+	bool json;
+};
+
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, struct status_opts *o)
 {
-	const char *pin_file = NULL, *series_file = NULL;
-	struct apply_result res = { 0 };
-	git_status_options so;
-	git_status_list *st = NULL;
-	struct patch **patches = NULL;
-	struct strbuf o = STRBUF_INIT;
-	git_oid tip, *chain = NULL;
-	size_t nchain = 0, i, nst = 0, applied = 0;
-	bool json = false, has_branch;
-	struct series s;
-	struct krepo t;
-	struct pin pin;
-	int ret = 1;
+	const struct option options[] = {
+		OPT_BOOL(0, "json", &o->json),
+		OPT_STRING(0, "pin", &o->pin_file),
+		OPT_STRING(0, "series", &o->series_file),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_status_usage);
 
-	cmd_handle_help(argc, argv, cmd_status_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--pin") && i + 1 < (size_t)argc)
-			pin_file = argv[++i];
-		else if (!strcmp(argv[i], "--series") &&
-			 i + 1 < (size_t)argc)
-			series_file = argv[++i];
-		else
-			return usage_error(cmd_status_usage,
-					   "unknown argument '%s'", argv[i]);
-	}
-	if (pin_load(&pin, pin_file))
-		return 1;
-	if (load_series(&s, series_file)) {
-		pin_release(&pin);
-		return 1;
-	}
-	patches = load_patches(&s);
-	if (!patches)
-		goto out_series;
-	{
-		char *dir = tree_dir();
-		bool have = path_exists(dir);
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_status_usage, "unknown argument '%s'",
+				   argv[0]);
+	return -1;
+}
 
-		free(dir);
-		if (!have) {
-			if (json) {
-				sb_addstr(&o, "{\"base\":{\"name\":");
-				json_str(&o, pin.name);
-				sb_addstr(&o, ",\"imported\":false},\"patches\":[");
-				for (i = 0; i < s.nr; i++) {
-					sb_addstr(&o, i ? ",{\"file\":" :
-						  "{\"file\":");
-					json_str(&o, s.entries[i].name);
-					sb_addstr(&o, ",\"state\":\"not applied\"}");
-				}
-				sb_addstr(&o, "]}\n");
-			} else {
-				sb_addf(&o, "base:    %s (not imported yet: run 'kseries apply')\n",
-					pin.name);
-				sb_addf(&o, "series:  %zu patches, none applied\n",
-					s.nr);
-			}
-			fputs(o.buf, stdout);
-			ret = 0;
-			goto out_patches;
-		}
-	}
-	if (open_kernel_tree(&t, &pin, true))
-		goto out_patches;
-	has_branch = !krepo_branch(&t, TREE_BRANCH, &tip);
-	if (!has_branch)
-		git_oid_cpy(&tip, &t.base);
-	if (krepo_chain(&t, &t.base, &tip, &chain, &nchain)) {
-		error("branch '%s' does not start at the base %s",
-		      TREE_BRANCH, git_oid_tostr_s(&t.base));
-		goto out_tree;
-	}
-	/* What apply would make of each patch (in memory only). */
-	krepo_apply(&t, &t.base, patches, s.nr, &res);
-
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&st, t.repo, &so)) {
-		error("cannot read the work tree's state: %s", lg2_err());
-		goto out_tree;
-	}
-	nst = git_status_list_entrycount(st);
+/* The report before the base is imported: no tree, nothing applied. */
+static void report_not_imported(struct strbuf *o, const struct pin *pin,
+				const struct series *s, bool json)
+{
+	size_t i;
 
 	if (json) {
-		sb_addstr(&o, "{\"base\":{\"name\":");
-		json_str(&o, pin.name);
-		sb_addstr(&o, ",\"imported\":true,\"tag\":\"" TREE_TAG
-			  "\",\"commit\":");
-		json_str(&o, git_oid_tostr_s(&t.base));
-		sb_addstr(&o, "},\"branch\":\"" TREE_BRANCH "\",\"head\":");
-		json_str(&o, git_oid_tostr_s(&tip));
-		sb_addstr(&o, ",\"patches\":[");
+		sb_addstr(o, "{\"base\":{\"name\":");
+		json_str(o, pin->name);
+		sb_addstr(o, ",\"imported\":false},\"patches\":[");
+		for (i = 0; i < s->nr; i++) {
+			sb_addstr(o, i ? ",{\"file\":" : "{\"file\":");
+			json_str(o, s->entries[i].name);
+			sb_addstr(o, ",\"state\":\"not applied\"}");
+		}
+		sb_addstr(o, "]}\n");
 	} else {
-		sb_addf(&o, "base:    %s (tag %s, commit %.12s)\n", pin.name,
-			TREE_TAG, git_oid_tostr_s(&t.base));
-		sb_addf(&o, "tree:    %s, branch %s at %.12s\n", t.dir,
-			TREE_BRANCH, git_oid_tostr_s(&tip));
+		sb_addf(o, "base:    %s (not imported yet: run 'kseries apply')\n",
+			pin->name);
+		sb_addf(o, "series:  %zu patches, none applied\n", s->nr);
 	}
-	for (i = 0; i < s.nr; i++) {
-		const char *state;
-		bool ok = i < res.nr;
+}
 
-		if (i < nchain && ok && git_oid_equal(&chain[i],
-						      &res.commits[i]))
-			state = "applied";
-		else if (i < nchain)
-			state = "modified";
-		else if (!ok && res.status != APPLY_OK && i == res.failed)
-			state = res.status == APPLY_ALREADY ?
-				"already applied" : "does not apply";
-		else
-			state = "not applied";
+/* What status found in the tree, for the report. */
+struct status_state {
+	const struct series *s;
+	struct patch **patches;
+	struct apply_result res;	/* what apply would make */
+	git_oid tip, *chain;		/* the branch, base excluded */
+	size_t nchain;
+	git_status_list *st;
+	size_t nst;
+};
+
+static const char *patch_state(const struct status_state *ss, size_t i)
+{
+	const struct apply_result *res = &ss->res;
+	bool ok = i < res->nr;
+
+	if (i < ss->nchain && ok && git_oid_equal(&ss->chain[i],
+						  &res->commits[i]))
+		return "applied";
+	if (i < ss->nchain)
+		return "modified";
+	if (!ok && res->status != APPLY_OK && i == res->failed)
+		return res->status == APPLY_ALREADY ?
+			"already applied" : "does not apply";
+	return "not applied";
+}
+
+/* Every patch's state; returns how many are applied. */
+static size_t report_patches(struct strbuf *o, const struct status_state *ss,
+			     bool json)
+{
+	size_t i, applied = 0;
+
+	for (i = 0; i < ss->s->nr; i++) {
+		const char *state = patch_state(ss, i);
+
 		if (!strcmp(state, "applied"))
 			applied++;
-		if (json) {
-			sb_addstr(&o, i ? ",{\"file\":" : "{\"file\":");
-			json_str(&o, s.entries[i].name);
-			sb_addstr(&o, ",\"subject\":");
-			json_str(&o, patches[i]->subject);
-			sb_addstr(&o, ",\"state\":");
-			json_str(&o, state);
-			if (i < nchain) {
-				sb_addstr(&o, ",\"commit\":");
-				json_str(&o, git_oid_tostr_s(&chain[i]));
-			}
-			sb_addch(&o, '}');
-		} else {
-			sb_addf(&o, "  %-15s %s\n", state, s.entries[i].name);
+		if (!json) {
+			sb_addf(o, "  %-15s %s\n", state,
+				ss->s->entries[i].name);
+			continue;
 		}
+		sb_addstr(o, i ? ",{\"file\":" : "{\"file\":");
+		json_str(o, ss->s->entries[i].name);
+		sb_addstr(o, ",\"subject\":");
+		json_str(o, ss->patches[i]->subject);
+		sb_addstr(o, ",\"state\":");
+		json_str(o, state);
+		if (i < ss->nchain) {
+			sb_addstr(o, ",\"commit\":");
+			json_str(o, git_oid_tostr_s(&ss->chain[i]));
+		}
+		sb_addch(o, '}');
 	}
-	if (json)
-		sb_addstr(&o, "],\"extra_commits\":[");
-	for (i = s.nr; i < nchain; i++) {
+	return applied;
+}
+
+/* The commits on the branch past the series. */
+static void report_extra(struct strbuf *o, struct krepo *t,
+			 const struct status_state *ss, bool json)
+{
+	size_t i, nr = ss->s->nr;
+
+	for (i = nr; i < ss->nchain; i++) {
 		git_commit *c = NULL;
 		const char *subj = "?";
 
-		if (!git_commit_lookup(&c, t.repo, &chain[i]))
+		if (!git_commit_lookup(&c, t->repo, &ss->chain[i]))
 			subj = git_commit_summary(c);
 		if (json) {
-			sb_addstr(&o, i > s.nr ? ",{\"commit\":" :
-				  "{\"commit\":");
-			json_str(&o, git_oid_tostr_s(&chain[i]));
-			sb_addstr(&o, ",\"subject\":");
-			json_str(&o, subj);
-			sb_addch(&o, '}');
+			sb_addstr(o, i > nr ? ",{\"commit\":" : "{\"commit\":");
+			json_str(o, git_oid_tostr_s(&ss->chain[i]));
+			sb_addstr(o, ",\"subject\":");
+			json_str(o, subj);
+			sb_addch(o, '}');
 		} else {
-			sb_addf(&o, "  %-15s %.12s %s\n", "not exported",
-				git_oid_tostr_s(&chain[i]), subj);
+			sb_addf(o, "  %-15s %.12s %s\n", "not exported",
+				git_oid_tostr_s(&ss->chain[i]), subj);
 		}
 		git_commit_free(c);
 	}
-	if (json) {
-		sb_addf(&o, "],\"applied\":%zu,\"total\":%zu,\"dirty\":%s,\"changes\":[",
-			applied, s.nr, nst ? "true" : "false");
-	} else {
-		sb_addf(&o, "series:  %zu of %zu patches applied", applied,
-			s.nr);
-		if (nchain > s.nr)
-			sb_addf(&o, ", %zu commits not exported",
-				nchain - s.nr);
-		sb_addch(&o, '\n');
-		sb_addf(&o, "work tree: %s\n", nst ? "local changes:" :
-			"clean");
-	}
-	for (i = 0; i < nst; i++) {
-		const git_status_entry *e = git_status_byindex(st, i);
+}
+
+/* The local changes in the work tree (the first 50 for people). */
+static void report_changes(struct strbuf *o, const struct status_state *ss,
+			   bool json)
+{
+	size_t i;
+
+	for (i = 0; i < ss->nst; i++) {
+		const git_status_entry *e = git_status_byindex(ss->st, i);
 		const git_diff_delta *d = e->index_to_workdir ?
 			e->index_to_workdir : e->head_to_index;
 		const char *path = d ? (d->new_file.path ? d->new_file.path :
 					d->old_file.path) : "?";
 
 		if (json) {
-			sb_addstr(&o, i ? ",{\"path\":" : "{\"path\":");
-			json_str(&o, path);
-			sb_addstr(&o, ",\"state\":");
-			json_str(&o, status_name(e->status));
-			sb_addch(&o, '}');
+			sb_addstr(o, i ? ",{\"path\":" : "{\"path\":");
+			json_str(o, path);
+			sb_addstr(o, ",\"state\":");
+			json_str(o, status_name(e->status));
+			sb_addch(o, '}');
 		} else if (i < 50) {
-			sb_addf(&o, "  %-10s %s\n", status_name(e->status),
+			sb_addf(o, "  %-10s %s\n", status_name(e->status),
 				path);
 		} else if (i == 50) {
-			sb_addf(&o, "  ... and %zu more\n", nst - 50);
+			sb_addf(o, "  ... and %zu more\n", ss->nst - 50);
 		}
 	}
+}
+
+static void report(struct strbuf *o, struct krepo *t, const struct pin *pin,
+		   const struct status_state *ss, bool json)
+{
+	size_t applied, nr = ss->s->nr;
+
+	if (json) {
+		sb_addstr(o, "{\"base\":{\"name\":");
+		json_str(o, pin->name);
+		sb_addstr(o, ",\"imported\":true,\"tag\":\"" TREE_TAG
+			  "\",\"commit\":");
+		json_str(o, git_oid_tostr_s(&t->base));
+		sb_addstr(o, "},\"branch\":\"" TREE_BRANCH "\",\"head\":");
+		json_str(o, git_oid_tostr_s(&ss->tip));
+		sb_addstr(o, ",\"patches\":[");
+	} else {
+		sb_addf(o, "base:    %s (tag %s, commit %.12s)\n", pin->name,
+			TREE_TAG, git_oid_tostr_s(&t->base));
+		sb_addf(o, "tree:    %s, branch %s at %.12s\n", t->dir,
+			TREE_BRANCH, git_oid_tostr_s(&ss->tip));
+	}
+	applied = report_patches(o, ss, json);
 	if (json)
-		sb_addstr(&o, "]}\n");
-	fputs(o.buf, stdout);
-	ret = 0;
-out_tree:
-	git_status_list_free(st);
-	free(chain);
-	apply_result_release(&res);
+		sb_addstr(o, "],\"extra_commits\":[");
+	report_extra(o, t, ss, json);
+	if (json) {
+		sb_addf(o, "],\"applied\":%zu,\"total\":%zu,\"dirty\":%s,\"changes\":[",
+			applied, nr, ss->nst ? "true" : "false");
+	} else {
+		sb_addf(o, "series:  %zu of %zu patches applied", applied, nr);
+		if (ss->nchain > nr)
+			sb_addf(o, ", %zu commits not exported",
+				ss->nchain - nr);
+		sb_addch(o, '\n');
+		sb_addf(o, "work tree: %s\n", ss->nst ? "local changes:" :
+			"clean");
+	}
+	report_changes(o, ss, json);
+	if (json)
+		sb_addstr(o, "]}\n");
+}
+
+/* Read the branch, what apply would make, and the work tree's state. */
+static int load_state(struct krepo *t, struct status_state *ss)
+{
+	git_status_options so;
+
+	if (krepo_branch(t, TREE_BRANCH, &ss->tip))
+		git_oid_cpy(&ss->tip, &t->base);
+	if (krepo_chain(t, &t->base, &ss->tip, &ss->chain, &ss->nchain)) {
+		error("branch '%s' does not start at the base %s",
+		      TREE_BRANCH, git_oid_tostr_s(&t->base));
+		return -1;
+	}
+	/* What apply would make of each patch (in memory only). */
+	krepo_apply(t, &t->base, ss->patches, ss->s->nr, &ss->res);
+
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&ss->st, t->repo, &so)) {
+		error("cannot read the work tree's state: %s", lg2_err());
+		return -1;
+	}
+	ss->nst = git_status_list_entrycount(ss->st);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct status_opts opt = { 0 };
+	struct status_state ss = { 0 };
+	struct strbuf o = STRBUF_INIT;
+	struct series s;
+	struct krepo t;
+	struct pin pin;
+	char *dir;
+	bool have;
+	int ret;
+
+	ret = parse_args(argc, argv, &opt);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
+	if (pin_load(&pin, opt.pin_file))
+		return 1;
+	if (load_series(&s, opt.series_file)) {
+		pin_release(&pin);
+		return 1;
+	}
+	ss.s = &s;
+	ss.patches = load_patches(&s);
+	if (!ss.patches)
+		goto out_series;
+	dir = tree_dir();
+	have = path_exists(dir);
+	free(dir);
+	if (!have) {
+		report_not_imported(&o, &pin, &s, opt.json);
+		fputs(o.buf, stdout);
+		ret = 0;
+		goto out_patches;
+	}
+	if (open_kernel_tree(&t, &pin, true))
+		goto out_patches;
+	if (!load_state(&t, &ss)) {
+		report(&o, &t, &pin, &ss, opt.json);
+		fputs(o.buf, stdout);
+		ret = 0;
+	}
+	git_status_list_free(ss.st);
+	free(ss.chain);
+	apply_result_release(&ss.res);
 	krepo_close(&t);
 out_patches:
-	free_patches(patches, s.nr);
+	free_patches(ss.patches, s.nr);
 out_series:
 	sb_release(&o);
 	series_release(&s);

@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 11
+plan 13
 
 make_tarball
 make_project
@@ -14,6 +14,11 @@ src="$KSERIES_CACHE/src"
 
 check "status --help starts with the summary line" \
 	sh -c '"$KSERIES" status --help | head -1 | grep -q "^kseries status - "'
+ks status --bogus
+check "an unknown option is a usage error (129)" rc_is 129
+ks status --pin="$T/proj/kernel-overlay/pin" --series="$T/proj/series"
+check "--pin=FILE and --series=FILE are taken (status)" \
+	sh -c "[ $rc = 0 ] && grep -q 'not imported yet' '$T/out.txt'"
 ks status
 check "before the first apply the base is 'not imported yet'" \
 	sh -c "[ $rc = 0 ] && grep -q 'not imported yet' '$T/out.txt'"

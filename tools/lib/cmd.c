@@ -61,3 +61,22 @@ int usage_error(const char *usage, const char *fmt, ...)
 	fputs(usage, stderr);
 	return EXIT_USAGE;
 }
+
+int cmd_parse_options(int argc, char **argv, const struct option *opts,
+		      unsigned int flags, const char *usage)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = parse_options(argc, argv, opts, flags, &err);
+
+	if (r == PARSE_OPT_HELP)
+		fputs(usage, stdout);
+	else if (r == PARSE_OPT_ERROR)
+		usage_error(usage, "%s", err.buf);
+	sb_release(&err);
+	return r;
+}
+
+int cmd_parse_status(int r)
+{
+	return r == PARSE_OPT_HELP ? 0 : EXIT_USAGE;
+}

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "parse-options.h"
 #include "util.h"
 
 #define EXIT_USAGE	129
@@ -20,6 +21,19 @@ void cmd_set_name(const char *name);
 const char *cmd_name(void);
 
 /*
+ * parse_options() for a command: on -h or --help print @usage to stdout;
+ * on a usage error print the message (naming the option) and @usage to
+ * stderr. Returns the number of positional arguments (moved to argv[0..]),
+ * or a negative number that cmd_parse_status() turns into the exit
+ * status (0 after --help, EXIT_USAGE after an error).
+ */
+int cmd_parse_options(int argc, char **argv, const struct option *opts,
+		      unsigned int flags, const char *usage);
+int cmd_parse_status(int r);
+
+/*
+ * For commands not yet on parse_options() (check, build).
+ *
  * If argv[1..] holds -h or --help (before any "--"), print @usage to
  * stdout and exit 0.
  */
