@@ -121,7 +121,7 @@ static void mem_free(git_odb_backend *b)
 	free(b);
 }
 
-git_odb_backend *memodb_new(void)
+struct git_odb_backend *memodb_new(void)
 {
 	struct memodb *m = xcalloc(1, sizeof(*m));
 

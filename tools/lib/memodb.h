@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 /* A new backend; add it to an odb with the highest priority. */
-git_odb_backend *memodb_new(void);
+struct git_odb_backend *memodb_new(void);
 size_t memodb_count(git_odb_backend *b);
 /* Write every object into one pack in @pack_dir, then forget them. */
 int memodb_write_pack(git_odb_backend *b, const char *pack_dir, int level);
