@@ -822,6 +822,18 @@ int kbuild_distcc_decide(const struct kbuild_distcc_ctx *c,
 	return 0;
 }
 
+bool distcc_ran_locally(const char *line, size_t len)
+{
+	static const char warn[] = "Warning: failed to distribute";
+	static const char tail[] = "running locally instead";
+	size_t n = sizeof(tail) - 1;
+
+	if (len < 7 || strncmp(line, "distcc[", 7) || len < n ||
+	    memcmp(line + len - n, tail, n))
+		return false;
+	return memmem(line, len, warn, sizeof(warn) - 1);
+}
+
 void kbuild_distcc_release(struct kbuild_distcc *d)
 {
 	free(d->hosts);
@@ -1081,6 +1093,8 @@ static int run_make(struct kbuild *kb, const char *phase,
 		while ((nl = memchr(line, '\n', part.buf + part.len - line))) {
 			if (!strncmp(line, "  CC ", 5))
 				kb->compiled++;
+			else if (distcc_ran_locally(line, nl - line))
+				kb->distcc_local++;
 			line = nl + 1;
 		}
 		memmove(part.buf, line, part.buf + part.len - line);
@@ -1307,10 +1321,12 @@ int kbuild_config(struct kbuild *kb)
 int kbuild_kernel(struct kbuild *kb)
 {
 	const char *argv[] = { kb->target ? kb->target : "bzImage", NULL };
+	struct strbuf fell = STRBUF_INIT;
 	double start = now_seconds();
 	int ret;
 
 	kb->compiled = 0;
+	kb->distcc_local = 0;
 	if (distcc_ready(kb))
 		return -1;
 	if (kb->dist.line)
@@ -1319,9 +1335,14 @@ int kbuild_kernel(struct kbuild *kb)
 	kb->build_secs = now_seconds() - start;
 	if (ret)
 		return report_failure(kb, "kernel build", ret);
-	note("build: %s, %u compiled (%.1f s)",
+	if (kb->distcc_local)
+		sb_addf(&fell, ", %u of them here: distcc could not send them",
+			kb->distcc_local);
+	note("build: %s, %u compiled%s (%.1f s)",
 	     kb->target ? kb->target : "bzImage", kb->compiled,
+	     fell.len ? fell.buf : "",
 	     kb->build_secs);
+	sb_release(&fell);
 	return 0;
 }
 

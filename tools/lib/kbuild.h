@@ -112,6 +112,14 @@ int kbuild_distcc_decide(const struct kbuild_distcc_ctx *c,
 			 struct kbuild_distcc *d, struct strbuf *err);
 void kbuild_distcc_release(struct kbuild_distcc *d);
 
+/*
+ * @line (@len bytes, no newline) is distcc's warning that it compiled a
+ * file here after all: the host it picked failed (down since the probe,
+ * refused the client, ...) and DISTCC_FALLBACK is on, distcc's default.
+ * With DISTCC_FALLBACK=0 distcc fails the compile instead.
+ */
+bool distcc_ran_locally(const char *line, size_t len);
+
 struct kbuild {
 	const char *tree;	/* kernel source tree, never written */
 	const char *build;	/* the O= directory */
@@ -135,6 +143,7 @@ struct kbuild {
 	double config_secs, build_secs, headers_secs;
 	bool config_merged;	/* the config was (re)made this run */
 	unsigned int compiled;	/* objects compiled ("CC" lines) */
+	unsigned int distcc_local;	/* of them, distcc's local fallbacks */
 	struct kbuild_distcc dist;	/* decided by the first phase run */
 	bool dist_decided;
 };

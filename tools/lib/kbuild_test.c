@@ -630,6 +630,33 @@ static void test_distcc_probe_tcp(void **state)
 	sb_release(&err);
 }
 
+/* distcc's own fallback: its warnings, as distcc 3.4 writes them. */
+static void test_distcc_ran_locally(void **state)
+{
+	static const char *const yes[] = {
+		"distcc[10439] Warning: failed to distribute lib/ctype.c to 127.0.0.1:29111, running locally instead",
+		"distcc[10034] (dcc_build_somewhere) Warning: failed to distribute, running locally instead",
+	};
+	static const char *const no[] = {
+		"distcc[10450] (dcc_build_somewhere) ERROR: failed to distribute and fallbacks are disabled",
+		"distcc[10439] (dcc_writex) ERROR: failed to write: Connection reset by peer",
+		"  CC      lib/ctype.o",
+		"lib/x.c: Warning: failed to distribute, running locally instead",
+		"distcc[1] Warning: failed to distribute, running locally",
+		"distcc[",
+		"",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++)
+		assert_true(distcc_ran_locally(yes[i], strlen(yes[i])));
+	for (i = 0; i < ARRAY_SIZE(no); i++)
+		if (distcc_ran_locally(no[i], strlen(no[i])))
+			fail_msg("'%s' counted", no[i]);
+	/* The length is the line's: what follows it is not read. */
+	assert_false(distcc_ran_locally(yes[0], strlen(yes[0]) - 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_distcc_precedence),
 		cmocka_unit_test(test_distcc_setup),
 		cmocka_unit_test(test_distcc_probe_tcp),
+		cmocka_unit_test(test_distcc_ran_locally),
 	};
 
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);
