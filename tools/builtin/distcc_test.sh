@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kseries build with distcc: a distccd started here on 127.0.0.1 (a free
-# port, its own log), and the kernel built four times in a copy of the
+# port, its own log), and the kernel built six times in a copy of the
 # build directory, each time after removing the same few objects and
 # with an empty ccache of its own, so that they are really compiled:
 #
 #   1 local, --no-distcc while $DISTCC_HOSTS names the daemon: nothing
 #     reaches it
 #   2 --distcc HOST: the build line says so, distccd's log shows it
-#     compiled those objects, and the image is the same as 1's
+#     compiled those objects, and the image is the same as 1's; again
+#     with --no-ccache, compared with a local build without ccache
 #   3 the daemon stopped, $DISTCC_HOSTS naming it: the build falls back
 #     to local compiles, says so and why in one line, does not make
 #     distcc try (and warn) for every file, and the image is the same
@@ -33,7 +34,7 @@ B=$T/build
 D=$T/distccd
 # Small objects, compiled in well under a second each.
 OBJS="lib/ctype lib/bsearch lib/errseq lib/bcd"
-N=29
+N=35
 
 unset DISTCC_HOSTS CCACHE_PREFIX CCACHE_DISABLE
 export DISTCC_DIR="$T/distcc-client"
@@ -207,6 +208,27 @@ echo "# image: local $(cut -c1-16 "$T/image-local"), distcc $(cut -c1-16 "$T/ima
 sed -n 's/.*COMPILE_OK.*time:\([0-9]*ms\) \(.*\)/# distccd: \2 (\1)/p' \
 	"$D/log" | head -8
 
+# 2b: through distccd without ccache (kseries' gcc wrapper first on
+# PATH): the compiler's version text is unchanged, so only the removed
+# objects are compiled, and the image is that of a local build without
+# ccache (not 1's: ccache's CCACHE_BASEDIR makes the source paths
+# relative, which -fmacro-prefix-map then leaves in __FILE__).
+before=$(compiles)
+kbuild local-nocache --no-ccache --no-distcc
+check "local build without ccache succeeds" rc_is 0
+kbuild nocache --no-ccache --distcc "$HOSTS"
+echo "# distcc build without ccache: $took s"
+check "distcc build without ccache succeeds" rc_is 0
+check "distcc build without ccache: the build line says so" \
+	grep -q "^kseries: build: distcc on 1 host (2 slots), no ccache, -j2$" \
+	"$T/out.txt"
+check "distcc build without ccache: only the removed objects compiled" \
+	sh -c "! grep -q 'SYNC *include/config' '$T/build-nocache.log' && [ \$(grep -c '^  CC ' '$T/build-nocache.log') -le 8 ]"
+check "distcc build without ccache: distccd compiled them" \
+	[ "$(compiles)" -ge $((before + 4)) ]
+check "distcc build without ccache: the same image as without distcc" \
+	cmp -s "$T/image-local-nocache" "$T/image-nocache"
+
 # 3: the daemon gone, $DISTCC_HOSTS still naming it.
 before=$(compiles)
 dpid=$(cat "$D/pid")
@@ -249,6 +271,6 @@ check "refused build: distcc compiled them here ($fell), the build line counts t
 check "refused build: the same image" \
 	cmp -s "$T/image-local" "$T/image-refused"
 stop_distccd
-echo "# distcc test: $(($(date +%s) - start)) s for the four builds"
+echo "# distcc test: $(($(date +%s) - start)) s for the six builds"
 
 done_testing

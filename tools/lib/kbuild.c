@@ -898,8 +898,8 @@ static int make_jobs(const struct kbuild *kb)
 
 /* ccache's compiler links (Debian's) */
 #define CCACHE_LINKS	"/usr/lib/ccache"
-/* distcc's masquerade directory, used without ccache (Debian's) */
-#define DISTCC_LINKS	"/usr/lib/distcc"
+/* Without ccache: <build>/DISTCC_WRAPPERS/{gcc,cc} run distcc */
+#define DISTCC_WRAPPERS	".kseries-distcc"
 
 static bool use_ccache(const struct kbuild *kb)
 {
@@ -919,8 +919,7 @@ int kbuild_distcc_setup(struct kbuild *kb, struct strbuf *err)
 
 	if (kb->dist_decided)
 		return 0;
-	c.installed = on_path("distcc") &&
-		      (c.ccache || !access(DISTCC_LINKS "/gcc", X_OK));
+	c.installed = on_path("distcc");
 	if (kbuild_distcc_decide(&c, &kb->dist, err))
 		return -1;
 	kb->dist_decided = true;
@@ -947,10 +946,60 @@ static int distcc_ready(struct kbuild *kb)
 	return ret;
 }
 
-/* distcc through ccache's prefix, or its masquerade directory first. */
+/*
+ * Without ccache: a directory of scripts named gcc and cc that run
+ * "distcc /usr/bin/gcc", first on PATH. Not distcc's masquerade
+ * directory (/usr/lib/distcc): through it, "gcc --version" names
+ * x86_64-linux-gnu-gcc, which changes CONFIG_CC_VERSION_TEXT, so that
+ * everything is compiled again and the image differs (its banner).
+ * NULL, and why on stderr (the log), if they cannot be written.
+ */
+static char *distcc_wrappers(const struct kbuild *kb)
+{
+	static const char *const names[] = { "gcc", "cc" };
+	char *dir = xasprintf("%s/" DISTCC_WRAPPERS, kb->build);
+	size_t i;
+
+	if (mkdir_p(dir, 0755)) {
+		fprintf(stderr, "kseries: cannot create %s (%s): compiling here\n",
+			dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char *real = which(names[i]);
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		char *text = real ?
+			xasprintf("#!/bin/sh\nexec distcc %s \"$@\"\n", real) :
+			NULL;
+		int ret = -1;
+
+		if (real)
+			ret = write_file_atomic(path, text, strlen(text));
+		else
+			errno = ENOENT;
+		if (!ret)
+			ret = chmod(path, 0755);
+		if (ret)
+			fprintf(stderr, "kseries: cannot write %s (%s): compiling here\n",
+				path, strerror(errno));
+		free(text);
+		free(path);
+		free(real);
+		if (ret) {
+			free(dir);
+			return NULL;
+		}
+	}
+	return dir;
+}
+
+/* distcc through ccache's prefix, or kseries' wrappers first on PATH. */
 static void distcc_env(const struct kbuild *kb)
 {
 	const char *prefix = getenv("CCACHE_PREFIX");
+	const char *path = getenv("PATH");
+	char *dir, *p;
 
 	if (!kb->dist.use) {
 		/* Fell back: not through distcc all the same. */
@@ -961,13 +1010,15 @@ static void distcc_env(const struct kbuild *kb)
 	setenv("DISTCC_HOSTS", kb->dist.hosts, 1);
 	if (use_ccache(kb)) {
 		setenv("CCACHE_PREFIX", "distcc", 1);
-	} else {
-		const char *path = getenv("PATH");
-		char *p = xasprintf(DISTCC_LINKS ":%s", path ? path : "");
-
-		setenv("PATH", p, 1);
-		free(p);
+		return;
 	}
+	dir = distcc_wrappers(kb);
+	if (!dir)
+		return;
+	p = xasprintf("%s:%s", dir, path ? path : "");
+	setenv("PATH", p, 1);
+	free(p);
+	free(dir);
 }
 
 static void child_env(const struct kbuild *kb)

@@ -38,8 +38,8 @@
  * instead, which distcc only runs locally anyway. ccache hashes the
  * compiler (this machine's), not the prefix: an object made by another
  * machine is cached as this one's, which is right only when every host
- * runs the same gcc (Debian 12's on each). Without ccache, distcc's
- * masquerade directory (/usr/lib/distcc) comes first on PATH.
+ * runs the same gcc (Debian 12's on each). Without ccache, scripts
+ * named gcc and cc in <build>/.kseries-distcc run "distcc /usr/bin/gcc".
  */
 #define DISTCC_PORT		3632
 #define DISTCC_SSH_PORT		22
