@@ -103,6 +103,31 @@ command -v distccd >/dev/null 2>&1 || skip_rest "no distccd"
 command -v distcc >/dev/null 2>&1 || skip_rest "no distcc"
 command -v ccache >/dev/null 2>&1 || skip_rest "no ccache"
 
+# The build directory copied with its times, so nothing else rebuilds;
+# the same fragments, by the same paths, so the config stays as it is.
+cp -a "$BUILD" "$B"
+# Except objtool: its own build records absolute paths, so the copy
+# relinks it, and every object depends on it (CONFIG_STACK_VALIDATION).
+# Relink it now and give it back its old time, so that only the removed
+# objects are compiled (seconds, not the whole kernel again).
+make -s -C "$SRC" O="$B" tools/objtool >"$T/objtool.log" 2>&1
+if [ -e "$BUILD/tools/objtool/objtool" ]; then
+	find "$B/tools/objtool" -exec touch -h -r \
+		"$BUILD/tools/objtool/objtool" {} +
+fi
+FRAGS=
+for f in "$top"/kernel-overlay/config/*.config; do
+	FRAGS="$FRAGS --fragment $f"
+done
+# The copy's config must be up to date with these fragments; otherwise
+# (a build of other fragments, or of another checkout's paths) the
+# builds below would compile the whole kernel.
+# shellcheck disable=SC2086
+"$KSERIES" build --tree "$SRC" --build "$B" --log "$T/config.log" \
+	--config-only --no-distcc $FRAGS >"$T/out.txt" 2>&1
+grep -q "^kseries: config: up to date$" "$T/out.txt" ||
+	skip_rest "the config of $BUILD is not that of $top's fragments: run 'kseries build' from here"
+
 # distccd as root drops to nobody, who must reach its directory.
 mkdir -p "$D"
 chmod 777 "$D"
@@ -134,23 +159,6 @@ start_distccd 127.0.0.1 "$D/log"
 check "distccd listens on 127.0.0.1:$port" listening "$port"
 [ -n "$port" ] || skip_rest "distccd did not start (see $D/log)"
 HOSTS="127.0.0.1:$port/2"
-
-# The build directory copied with its times, so nothing else rebuilds;
-# the same fragments, by the same paths, so the config stays as it is.
-cp -a "$BUILD" "$B"
-# Except objtool: its own build records absolute paths, so the copy
-# relinks it, and every object depends on it (CONFIG_STACK_VALIDATION).
-# Relink it now and give it back its old time, so that only the removed
-# objects are compiled (1 min, not the whole kernel again).
-make -s -C "$SRC" O="$B" tools/objtool >"$T/objtool.log" 2>&1
-if [ -e "$BUILD/tools/objtool/objtool" ]; then
-	find "$B/tools/objtool" -exec touch -h -r \
-		"$BUILD/tools/objtool/objtool" {} +
-fi
-FRAGS=
-for f in "$top"/kernel-overlay/config/*.config; do
-	FRAGS="$FRAGS --fragment $f"
-done
 
 # kbuild N ARGS...: remove the objects, build with an empty ccache of
 # its own (N), keep the output in $T/out.txt and $T/build-N.log.
