@@ -18,6 +18,7 @@ const char cmd_build_usage[] =
 	"usage: kseries build [--tree DIR] [--build DIR] [--log FILE] [-j N]\n"
 	"                     [--fragment FILE]... [--force-config]\n"
 	"                     [--config-only] [--no-headers] [--no-ccache]\n"
+	"                     [--distcc HOSTS | --no-distcc]\n"
 	"\n"
 	"Makes a small kernel config from tinyconfig and the Kconfig fragments\n"
 	"(merged with the tree's scripts/kconfig/merge_config.sh -m, then\n"
@@ -37,6 +38,16 @@ const char cmd_build_usage[] =
 	"    --config-only    stop after the config\n"
 	"    --no-headers     skip headers_install\n"
 	"    --no-ccache      do not use ccache even if it is installed\n"
+	"    --distcc HOSTS   send the compiles to these distcc hosts (distcc's\n"
+	"                     syntax: \"host1/8 host2:3632/4,lzo\"; default\n"
+	"                     $DISTCC_HOSTS), through ccache (CCACHE_PREFIX):\n"
+	"                     cache hits stay local; -j becomes their slots\n"
+	"                     plus the local CPUs. Hosts that do not answer a\n"
+	"                     TCP connect in 1 s are left out; with none, the\n"
+	"                     build is local and says why. A compile that a\n"
+	"                     host then fails, distcc runs here (its\n"
+	"                     DISTCC_FALLBACK); the build line counts them\n"
+	"    --no-distcc      ignore $DISTCC_HOSTS\n"
 	"\n"
 	"Prints a line a phase; on failure, the first errors and the log.\n"
 	"The image is <build>/arch/x86/boot/bzImage.\n";
@@ -71,6 +82,7 @@ int cmd_build(int argc, char **argv)
 	size_t nr_frags = 0, alloc = 0, i;
 	bool config_only = false;
 	double start = now_seconds();
+	struct strbuf err = STRBUF_INIT;
 	const char *v;
 	int ret = 1;
 
@@ -115,6 +127,21 @@ int cmd_build(int argc, char **argv)
 			kb.headers = false;
 		} else if (!strcmp(argv[i], "--no-ccache")) {
 			kb.ccache = false;
+		} else if ((v = cmd_opt(argc, argv, &k, "--distcc"))) {
+			struct distcc_hosts h;
+
+			if (!*v)
+				return usage_error(cmd_build_usage,
+						   "--distcc needs a host list");
+			if (distcc_parse_hosts(v, &h, &err))
+				return usage_error(cmd_build_usage, "--distcc: %s",
+						   err.buf);
+			distcc_hosts_release(&h);
+			kb.distcc = v;
+			kb.no_distcc = false;
+		} else if (!strcmp(argv[i], "--no-distcc")) {
+			kb.no_distcc = true;
+			kb.distcc = NULL;
 		} else {
 			return usage_error(cmd_build_usage,
 					   "unknown argument '%s'", argv[i]);
@@ -171,6 +198,11 @@ int cmd_build(int argc, char **argv)
 	if (kb.ccache && !on_path("ccache"))
 		kb.ccache = false;
 
+	if (kbuild_distcc_setup(&kb, &err)) {
+		error("%s", err.buf);
+		ret = 2;
+		goto out;
+	}
 	note("building %s in %s%s", tree, build,
 	     kb.ccache ? " (ccache)" : "");
 	if (kbuild_config(&kb))
@@ -191,6 +223,8 @@ int cmd_build(int argc, char **argv)
 	free(image);
 	ret = 0;
 out:
+	kbuild_release(&kb);
+	sb_release(&err);
 	for (i = 0; i < nr_frags; i++)
 		free(frags[i]);
 	free(frags);

@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -386,6 +388,459 @@ void kbuild_first_errors(const char *log_text, size_t max,
 	}
 }
 
+/* distcc: the host list, the probe, the decision */
+
+static void host_release(struct distcc_host *x)
+{
+	free(x->spec);
+	free(x->name);
+	free(x->down);
+}
+
+void distcc_hosts_release(struct distcc_hosts *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nr; i++)
+		host_release(&h->v[i]);
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+/* A decimal number in [1, @max] at *@p, which is moved past it. */
+static int parse_number(const char **p, long max)
+{
+	char *end;
+	long n;
+
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	errno = 0;
+	n = strtol(*p, &end, 10);
+	if (errno || n < 1 || n > max)
+		return -1;
+	*p = end;
+	return n;
+}
+
+/* HOST at @p: "[IPv6]" or up to one of @stop; NULL if empty. */
+static char *parse_hostid(const char **p, const char *stop)
+{
+	const char *s = *p, *e;
+
+	if (*s == '[') {
+		e = strchr(s, ']');
+		if (!e || e == s + 1)
+			return NULL;
+		*p = e + 1;
+		return xstrndup(s + 1, e - s - 1);
+	}
+	e = s + strcspn(s, stop);
+	if (e == s)
+		return NULL;
+	*p = e;
+	return xstrndup(s, e - s);
+}
+
+/* ",lzo,cpp,auth[=NAME]" at @p, to its end. */
+static bool parse_host_options(const char *p)
+{
+	while (*p == ',') {
+		const char *o = p + 1, *e = o + strcspn(o, ",");
+
+		if (!((e - o == 3 && !strncmp(o, "lzo", 3)) ||
+		      (e - o == 3 && !strncmp(o, "cpp", 3)) ||
+		      (e - o == 4 && !strncmp(o, "auth", 4)) ||
+		      (e - o > 5 && !strncmp(o, "auth=", 5))))
+			return false;
+		p = e;
+	}
+	return !*p;
+}
+
+/* [USER]@HOST[/LIMIT][:COMMAND][,OPTIONS] */
+static bool parse_ssh_host(const char *tok, struct distcc_host *x)
+{
+	const char *p = strchr(tok, '@') + 1;
+	int n;
+
+	x->ssh = true;
+	x->port = DISTCC_SSH_PORT;
+	x->name = parse_hostid(&p, "/:,");
+	if (!x->name)
+		return false;
+	if (*p == '/') {
+		p++;
+		n = parse_number(&p, 100000);
+		if (n < 0)
+			return false;
+		x->slots = n;
+	}
+	if (*p == ':') {
+		p += strcspn(p, ",");
+		if (p[-1] == ':')
+			return false;
+	}
+	return parse_host_options(p);
+}
+
+/* HOST[:PORT][/LIMIT][,OPTIONS], or the old HOST[/LIMIT][:PORT]. */
+static bool parse_tcp_host(const char *tok, struct distcc_host *x)
+{
+	const char *p = tok;
+	bool port = false, limit = false;
+	int n;
+
+	x->port = DISTCC_PORT;
+	x->name = parse_hostid(&p, "/:,");
+	if (!x->name)
+		return false;
+	while (*p == ':' || *p == '/') {
+		bool is_port = *p == ':';
+
+		if (is_port ? port : limit)
+			return false;
+		p++;
+		n = parse_number(&p, is_port ? 65535 : 100000);
+		if (n < 0)
+			return false;
+		if (is_port) {
+			port = true;
+			x->port = n;
+		} else {
+			limit = true;
+			x->slots = n;
+		}
+	}
+	return parse_host_options(p);
+}
+
+/* One entry of the list into @x; false if it is not distcc's syntax. */
+static bool parse_host(const char *tok, struct distcc_host *x)
+{
+	const char *p;
+
+	x->spec = xstrdup(tok);
+	x->slots = DISTCC_SLOTS;
+	if (!strcmp(tok, "--randomize"))
+		return true;
+	if (skip_prefix(tok, "--localslots=", &p) ||
+	    skip_prefix(tok, "--localslots_cpp=", &p))
+		return parse_number(&p, 100000) > 0 && !*p;
+	if (!strcmp(tok, "localhost") || skip_prefix(tok, "localhost/", &p)) {
+		x->local = true;
+		x->up = true;
+		x->name = xstrdup("localhost");
+		x->slots = DISTCC_LOCAL_SLOTS;
+		if (tok[9] != '/')
+			return true;
+		x->slots = parse_number(&p, 100000);
+		return x->slots > 0 && !*p;
+	}
+	if (tok[0] == '-' || tok[0] == '+')
+		return false;
+	p = strpbrk(tok, "@/:,[");
+	if (p && *p == '@')
+		return parse_ssh_host(tok, x);
+	return parse_tcp_host(tok, x);
+}
+
+int distcc_parse_hosts(const char *text, struct distcc_hosts *h,
+		       struct strbuf *err)
+{
+	const char *p = text;
+
+	memset(h, 0, sizeof(*h));
+	while (*p) {
+		size_t len;
+		char *tok;
+
+		p += strspn(p, " \t\r\n");
+		if (*p == '#') {
+			p += strcspn(p, "\n");
+			continue;
+		}
+		len = strcspn(p, " \t\r\n");
+		if (!len)
+			break;
+		tok = xstrndup(p, len);
+		p += len;
+		ALLOC_GROW(h->v, h->nr + 1, h->alloc);
+		memset(&h->v[h->nr], 0, sizeof(h->v[0]));
+		if (!parse_host(tok, &h->v[h->nr++])) {
+			sb_addf(err, "'%s' is not a distcc host%s", tok,
+				!strcmp(tok, "+zeroconf") ?
+				" kseries can probe: name the hosts" :
+				" (HOST[:PORT][/LIMIT][,OPTIONS], [USER]@HOST[/LIMIT], localhost[/LIMIT], --randomize)");
+			free(tok);
+			distcc_hosts_release(h);
+			return -1;
+		}
+		free(tok);
+	}
+	return 0;
+}
+
+static bool is_remote(const struct distcc_host *x)
+{
+	return x->name && !x->local;
+}
+
+/* A probe's socket, and the host it tries. */
+struct probe_conn {
+	size_t host;
+	int fd;
+};
+
+static void host_down(struct distcc_host *x, const char *why)
+{
+	free(x->down);
+	x->down = xstrdup(why);
+}
+
+/* Start a connect to every address of @x; the pending ones into @pc. */
+static void probe_start(struct distcc_hosts *h, size_t i,
+			struct probe_conn **pc, size_t *nr, size_t *alloc)
+{
+	struct addrinfo hints = { 0 }, *res = NULL, *ai;
+	struct distcc_host *x = &h->v[i];
+	char port[16];
+	int ret;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", x->port);
+	ret = getaddrinfo(x->name, port, &hints, &res);
+	if (ret) {
+		host_down(x, gai_strerror(ret));
+		return;
+	}
+	for (ai = res; ai && !x->up; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+				SOCK_CLOEXEC, ai->ai_protocol);
+
+		if (fd < 0) {
+			host_down(x, strerror(errno));
+			continue;
+		}
+		if (!connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+			x->up = true;
+		} else if (errno == EINPROGRESS) {
+			ALLOC_GROW(*pc, *nr + 1, *alloc);
+			(*pc)[*nr].host = i;
+			(*pc)[(*nr)++].fd = fd;
+			continue;
+		} else {
+			host_down(x, strerror(errno));
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+}
+
+/* Wait for the pending connects; those left at the deadline time out. */
+static void probe_wait(struct distcc_hosts *h, struct probe_conn *pc,
+		       size_t nr, int timeout_ms)
+{
+	struct pollfd *pfd = xcalloc(nr + 1, sizeof(*pfd));
+	double end = now_seconds() + timeout_ms / 1000.0;
+	size_t i, left = nr;
+
+	for (i = 0; i < nr; i++) {
+		pfd[i].fd = pc[i].fd;
+		pfd[i].events = POLLOUT;
+	}
+	while (left) {
+		int ms = (end - now_seconds()) * 1000, n;
+
+		if (ms <= 0)
+			break;
+		n = poll(pfd, nr, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (i = 0; i < nr; i++) {
+			int e = 0;
+			socklen_t len = sizeof(e);
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			if (getsockopt(pfd[i].fd, SOL_SOCKET, SO_ERROR, &e, &len))
+				e = errno;
+			if (e)
+				host_down(&h->v[pc[i].host], strerror(e));
+			else
+				h->v[pc[i].host].up = true;
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+			left--;
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		if (pfd[i].fd < 0)
+			continue;
+		close(pfd[i].fd);
+		if (!h->v[pc[i].host].up) {
+			char *why = xasprintf("no answer in %d ms", timeout_ms);
+
+			host_down(&h->v[pc[i].host], why);
+			free(why);
+		}
+	}
+	free(pfd);
+}
+
+void distcc_probe_tcp(struct distcc_hosts *h, int timeout_ms)
+{
+	struct probe_conn *pc = NULL;
+	size_t nr = 0, alloc = 0, i;
+
+	for (i = 0; i < h->nr; i++) {
+		if (!is_remote(&h->v[i]))
+			continue;
+		h->v[i].up = false;
+		probe_start(h, i, &pc, &nr, &alloc);
+	}
+	if (nr)
+		probe_wait(h, pc, nr, timeout_ms);
+	for (i = 0; i < h->nr; i++) {
+		if (h->v[i].up || !is_remote(&h->v[i]) || h->v[i].down)
+			continue;
+		host_down(&h->v[i], "no answer");
+	}
+	free(pc);
+}
+
+/* "host2:3632", "[::1]:3633", "@box (ssh)" */
+static void host_label(struct strbuf *sb, const struct distcc_host *x)
+{
+	if (x->ssh)
+		sb_addf(sb, "@%s (ssh)", x->name);
+	else if (strchr(x->name, ':'))
+		sb_addf(sb, "[%s]:%d", x->name, x->port);
+	else
+		sb_addf(sb, "%s:%d", x->name, x->port);
+}
+
+static void down_list(struct strbuf *sb, const struct distcc_hosts *h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nr; i++) {
+		if (!is_remote(&h->v[i]) || h->v[i].up)
+			continue;
+		sb_addstr(sb, n++ ? ", " : "");
+		host_label(sb, &h->v[i]);
+		sb_addf(sb, " (%s)", h->v[i].down ? h->v[i].down : "down");
+	}
+}
+
+/* Count the remote hosts, those up and their slots; the list they make. */
+static void count_up(struct kbuild_distcc *d, const struct distcc_hosts *h)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < h->nr; i++) {
+		const struct distcc_host *x = &h->v[i];
+
+		if (is_remote(x))
+			d->remote++;
+		if (is_remote(x) && !x->up)
+			continue;
+		if (is_remote(x)) {
+			d->up++;
+			d->slots += x->slots;
+		}
+		sb_addf(&list, "%s%s", list.len ? " " : "", x->spec);
+	}
+	d->hosts = sb_detach(&list);
+}
+
+static void decide_line(const struct kbuild_distcc_ctx *c,
+			struct kbuild_distcc *d, const char *why,
+			const struct distcc_hosts *h)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *cc = c->ccache ? "ccache" : "no ccache";
+
+	if (d->use) {
+		sb_addf(&sb, "distcc on %u", d->up);
+		if (d->up < d->remote)
+			sb_addf(&sb, " of %u", d->remote);
+		sb_addf(&sb, " host%s (%u slots), %s, -j%d",
+			d->remote == 1 ? "" : "s", d->slots, cc, d->jobs);
+		if (d->up < d->remote) {
+			sb_addstr(&sb, "; down: ");
+			down_list(&sb, h);
+		}
+	} else {
+		sb_addf(&sb, "distcc fell back to local compiles (%s, -j%d): %s",
+			cc, d->jobs, why);
+		if (h && d->remote) {
+			sb_addstr(&sb, ": ");
+			down_list(&sb, h);
+		}
+	}
+	d->line = sb_detach(&sb);
+}
+
+int kbuild_distcc_decide(const struct kbuild_distcc_ctx *c,
+			 struct kbuild_distcc *d, struct strbuf *err)
+{
+	const char *list = c->opt && *c->opt ? c->opt : c->env;
+	int cpus = c->cpus > 0 ? c->cpus : 1;
+	struct distcc_hosts h;
+
+	memset(d, 0, sizeof(*d));
+	d->jobs = c->jobs > 0 ? c->jobs : cpus;
+	if (!list || !*list)
+		return 0;
+	d->requested = true;
+	d->from = list == c->opt ? "--distcc" : "DISTCC_HOSTS";
+	if (distcc_parse_hosts(list, &h, err)) {
+		sb_addf(err, " (from %s)", d->from);
+		d->requested = false;
+		return -1;
+	}
+	if (!c->installed) {
+		decide_line(c, d, "distcc is not installed", NULL);
+		distcc_hosts_release(&h);
+		return 0;
+	}
+	(c->probe ? c->probe : distcc_probe_tcp)(&h, DISTCC_PROBE_MS);
+	count_up(d, &h);
+	d->use = d->up > 0;
+	if (d->use && c->jobs <= 0)
+		d->jobs = d->slots + cpus;
+	decide_line(c, d, !d->remote ?
+		    "the host list names no other machine" :
+		    "no host answered", &h);
+	distcc_hosts_release(&h);
+	return 0;
+}
+
+bool distcc_ran_locally(const char *line, size_t len)
+{
+	static const char warn[] = "Warning: failed to distribute";
+	static const char tail[] = "running locally instead";
+	size_t n = sizeof(tail) - 1;
+
+	if (len < 7 || strncmp(line, "distcc[", 7) || len < n ||
+	    memcmp(line + len - n, tail, n))
+		return false;
+	return memmem(line, len, warn, sizeof(warn) - 1);
+}
+
+void kbuild_distcc_release(struct kbuild_distcc *d)
+{
+	free(d->hosts);
+	free(d->line);
+	memset(d, 0, sizeof(*d));
+}
+
 /* Running make */
 
 static void log_line(const struct kbuild *kb, const char *fmt, ...)
@@ -427,13 +882,143 @@ static char *common_parent(const char *a, const char *b)
 	return last ? xstrndup(a, last) : xstrdup("/");
 }
 
+static int local_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? n : 1;
+}
+
 static int make_jobs(const struct kbuild *kb)
 {
-	long n = kb->jobs;
+	if (kb->dist_decided)
+		return kb->dist.jobs;
+	return kb->jobs > 0 ? kb->jobs : local_cpus();
+}
 
-	if (n <= 0)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? n : 1;
+/* ccache's compiler links (Debian's) */
+#define CCACHE_LINKS	"/usr/lib/ccache"
+/* Without ccache: <build>/DISTCC_WRAPPERS/{gcc,cc} run distcc */
+#define DISTCC_WRAPPERS	".kseries-distcc"
+
+static bool use_ccache(const struct kbuild *kb)
+{
+	return kb->ccache && !access(CCACHE_LINKS "/gcc", X_OK);
+}
+
+int kbuild_distcc_setup(struct kbuild *kb, struct strbuf *err)
+{
+	struct kbuild_distcc_ctx c = {
+		.opt = kb->no_distcc ? NULL : kb->distcc,
+		.env = kb->no_distcc ? NULL : getenv("DISTCC_HOSTS"),
+		.ccache = use_ccache(kb),
+		.jobs = kb->jobs,
+		.cpus = local_cpus(),
+		.probe = kb->distcc_probe,
+	};
+
+	if (kb->dist_decided)
+		return 0;
+	c.installed = on_path("distcc");
+	if (kbuild_distcc_decide(&c, &kb->dist, err))
+		return -1;
+	kb->dist_decided = true;
+	if (kb->dist.line)
+		log_line(kb, "### kseries: %s\n", kb->dist.line);
+	return 0;
+}
+
+void kbuild_release(struct kbuild *kb)
+{
+	kbuild_distcc_release(&kb->dist);
+	kb->dist_decided = false;
+}
+
+/* Before a phase: the distcc decision, or the error that prevents it. */
+static int distcc_ready(struct kbuild *kb)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
+
+	if (kbuild_distcc_setup(kb, &err))
+		ret = error("%s", err.buf);
+	sb_release(&err);
+	return ret;
+}
+
+/*
+ * Without ccache: a directory of scripts named gcc and cc that run
+ * "distcc /usr/bin/gcc", first on PATH. Not distcc's masquerade
+ * directory (/usr/lib/distcc): through it, "gcc --version" names
+ * x86_64-linux-gnu-gcc, which changes CONFIG_CC_VERSION_TEXT, so that
+ * everything is compiled again and the image differs (its banner).
+ * NULL, and why on stderr (the log), if they cannot be written.
+ */
+static char *distcc_wrappers(const struct kbuild *kb)
+{
+	static const char *const names[] = { "gcc", "cc" };
+	char *dir = xasprintf("%s/" DISTCC_WRAPPERS, kb->build);
+	size_t i;
+
+	if (mkdir_p(dir, 0755)) {
+		fprintf(stderr, "kseries: cannot create %s (%s): compiling here\n",
+			dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char *real = which(names[i]);
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		char *text = real ?
+			xasprintf("#!/bin/sh\nexec distcc %s \"$@\"\n", real) :
+			NULL;
+		int ret = -1;
+
+		if (real)
+			ret = write_file_atomic(path, text, strlen(text));
+		else
+			errno = ENOENT;
+		if (!ret)
+			ret = chmod(path, 0755);
+		if (ret)
+			fprintf(stderr, "kseries: cannot write %s (%s): compiling here\n",
+				path, strerror(errno));
+		free(text);
+		free(path);
+		free(real);
+		if (ret) {
+			free(dir);
+			return NULL;
+		}
+	}
+	return dir;
+}
+
+/* distcc through ccache's prefix, or kseries' wrappers first on PATH. */
+static void distcc_env(const struct kbuild *kb)
+{
+	const char *prefix = getenv("CCACHE_PREFIX");
+	const char *path = getenv("PATH");
+	char *dir, *p;
+
+	if (!kb->dist.use) {
+		/* Fell back: not through distcc all the same. */
+		if (kb->dist.requested && prefix && !strcmp(prefix, "distcc"))
+			unsetenv("CCACHE_PREFIX");
+		return;
+	}
+	setenv("DISTCC_HOSTS", kb->dist.hosts, 1);
+	if (use_ccache(kb)) {
+		setenv("CCACHE_PREFIX", "distcc", 1);
+		return;
+	}
+	dir = distcc_wrappers(kb);
+	if (!dir)
+		return;
+	p = xasprintf("%s:%s", dir, path ? path : "");
+	setenv("PATH", p, 1);
+	free(p);
+	free(dir);
 }
 
 static void child_env(const struct kbuild *kb)
@@ -442,12 +1027,13 @@ static void child_env(const struct kbuild *kb)
 	char *tree = realpath(kb->tree, NULL);
 	char *build = realpath(kb->build, NULL);
 
-	if (kb->ccache && !access("/usr/lib/ccache/gcc", X_OK)) {
-		char *p = xasprintf("/usr/lib/ccache:%s", path ? path : "");
+	if (use_ccache(kb)) {
+		char *p = xasprintf(CCACHE_LINKS ":%s", path ? path : "");
 
 		setenv("PATH", p, 1);
 		free(p);
 	}
+	distcc_env(kb);
 	if (kb->ccache && tree && build && !getenv("CCACHE_BASEDIR")) {
 		char *base = common_parent(tree, build);
 
@@ -456,8 +1042,13 @@ static void child_env(const struct kbuild *kb)
 	}
 	/*
 	 * A fixed version string: the same tree builds the same image, and
-	 * a no-op rebuild does not relink vmlinux for a new timestamp.
+	 * a no-op rebuild does not relink vmlinux for a new timestamp. The
+	 * version ("#N" of uname -v) too: link-vmlinux.sh counts links in
+	 * <build>/.version, so that two builds of one tree (with and
+	 * without distcc, or a patch that changes only a comment) would
+	 * differ by it.
 	 */
+	setenv("KBUILD_BUILD_VERSION", "1", 0);
 	setenv("KBUILD_BUILD_TIMESTAMP", "kseries", 0);
 	setenv("KBUILD_BUILD_USER", "kseries", 0);
 	setenv("KBUILD_BUILD_HOST", "kseries", 0);
@@ -553,6 +1144,8 @@ static int run_make(struct kbuild *kb, const char *phase,
 		while ((nl = memchr(line, '\n', part.buf + part.len - line))) {
 			if (!strncmp(line, "  CC ", 5))
 				kb->compiled++;
+			else if (distcc_ran_locally(line, nl - line))
+				kb->distcc_local++;
 			line = nl + 1;
 		}
 		memmove(part.buf, line, part.buf + part.len - line);
@@ -698,6 +1291,8 @@ int kbuild_config(struct kbuild *kb)
 	size_t i;
 
 	kb->config_merged = false;
+	if (distcc_ready(kb))
+		return -1;
 	if (mkdir_p(kb->build, 0755))
 		return error("cannot create %s: %s", kb->build,
 			     strerror(errno));
@@ -777,17 +1372,28 @@ int kbuild_config(struct kbuild *kb)
 int kbuild_kernel(struct kbuild *kb)
 {
 	const char *argv[] = { kb->target ? kb->target : "bzImage", NULL };
+	struct strbuf fell = STRBUF_INIT;
 	double start = now_seconds();
 	int ret;
 
 	kb->compiled = 0;
+	kb->distcc_local = 0;
+	if (distcc_ready(kb))
+		return -1;
+	if (kb->dist.line)
+		note("build: %s", kb->dist.line);
 	ret = run_make(kb, "build", argv);
 	kb->build_secs = now_seconds() - start;
 	if (ret)
 		return report_failure(kb, "kernel build", ret);
-	note("build: %s, %u compiled (%.1f s)",
+	if (kb->distcc_local)
+		sb_addf(&fell, ", %u of them here: distcc could not send them",
+			kb->distcc_local);
+	note("build: %s, %u compiled%s (%.1f s)",
 	     kb->target ? kb->target : "bzImage", kb->compiled,
+	     fell.len ? fell.buf : "",
 	     kb->build_secs);
+	sb_release(&fell);
 	return 0;
 }
 
@@ -797,6 +1403,8 @@ int kbuild_headers(struct kbuild *kb)
 	double start = now_seconds();
 	int ret;
 
+	if (distcc_ready(kb))
+		return -1;
 	ret = run_make(kb, "headers", argv);
 	kb->headers_secs = now_seconds() - start;
 	if (ret)

@@ -8,6 +8,10 @@
  *
  * Progress is one line a phase; the complete make output goes to a log
  * (for people, and for the per-commit warning checks that parse it).
+ *
+ * The compiles can go to other machines through distcc (see "distcc"
+ * below): a host list from --distcc or $DISTCC_HOSTS, the hosts that do
+ * not answer left out, a local build when none does.
  */
 #ifndef KSERIES_KBUILD_H
 #define KSERIES_KBUILD_H
@@ -16,6 +20,105 @@
 #include <stddef.h>
 
 #include "util.h"
+
+/*
+ * distcc. The host list is distcc's own (DISTCC_HOSTS, distcc(1)):
+ * whitespace-separated "localhost[/LIMIT]", TCP hosts
+ * "HOST[:PORT][/LIMIT][,lzo][,cpp][,auth]" (HOST a name, an IPv4
+ * address or "[IPv6]"), SSH hosts "[USER]@HOST[/LIMIT][:COMMAND]", and
+ * "--randomize", "--localslots=N", "--localslots_cpp=N". A host's
+ * LIMIT (its slots: the jobs distcc sends it at once) defaults to 4, 2
+ * for localhost. "+zeroconf" is refused: its hosts cannot be probed or
+ * counted.
+ *
+ * Compiles go out through ccache's prefix_command (CCACHE_PREFIX=distcc):
+ * ccache looks in its cache first, preprocessing here, and only its
+ * misses run "distcc gcc ...", so cache hits stay local.
+ * prefix_command_cpp (CCACHE_PREFIX_CPP) would wrap the preprocessor
+ * instead, which distcc only runs locally anyway. ccache hashes the
+ * compiler (this machine's), not the prefix: an object made by another
+ * machine is cached as this one's, which is right only when every host
+ * runs the same gcc (Debian 12's on each). Without ccache, scripts
+ * named gcc and cc in <build>/.kseries-distcc run "distcc /usr/bin/gcc".
+ */
+#define DISTCC_PORT		3632
+#define DISTCC_SSH_PORT		22
+#define DISTCC_SLOTS		4	/* distcc's default LIMIT of a host */
+#define DISTCC_LOCAL_SLOTS	2	/* ... of localhost */
+#define DISTCC_PROBE_MS		1000	/* to answer a TCP connect */
+
+struct distcc_host {
+	char *spec;		/* the entry as written */
+	char *name;		/* host name or address; NULL: an option */
+	int port;		/* TCP port to probe (22 for SSH hosts) */
+	unsigned int slots;	/* its LIMIT */
+	bool local;		/* localhost: distcc compiles here */
+	bool ssh;
+	bool up;		/* it answered (set by the probe) */
+	char *down;		/* why not, when it did not */
+};
+
+struct distcc_hosts {
+	struct distcc_host *v;
+	size_t nr, alloc;
+};
+
+/* Parse @text; 0, or -1 with the reason in @err (nothing kept). */
+int distcc_parse_hosts(const char *text, struct distcc_hosts *h,
+		       struct strbuf *err);
+void distcc_hosts_release(struct distcc_hosts *h);
+
+/*
+ * Set up (or down and why) for every host of @h that is neither local
+ * nor an option, within @timeout_ms in all. distcc_probe_tcp() connects
+ * to each host's port (every address of its name, all at once); the
+ * unit tests give their own.
+ */
+typedef void (*distcc_probe_fn)(struct distcc_hosts *h, int timeout_ms);
+void distcc_probe_tcp(struct distcc_hosts *h, int timeout_ms);
+
+/* What a build is to do about distcc. */
+struct kbuild_distcc_ctx {
+	const char *opt;	/* --distcc HOSTS; NULL or "": not given */
+	const char *env;	/* $DISTCC_HOSTS; used when @opt is not */
+	bool installed;		/* distcc can run here */
+	bool ccache;		/* compiles go through ccache */
+	int jobs;		/* make -j asked for; 0: not asked */
+	int cpus;		/* this machine's */
+	distcc_probe_fn probe;	/* NULL: distcc_probe_tcp */
+};
+
+struct kbuild_distcc {
+	bool requested;		/* a host list was given */
+	const char *from;	/* "--distcc" or "DISTCC_HOSTS" */
+	bool use;		/* compiles go through distcc */
+	char *hosts;		/* the list distcc gets: what answered */
+	unsigned int remote;	/* hosts of the list, localhost aside */
+	unsigned int up;	/* of them, those that answered */
+	unsigned int slots;	/* their slots */
+	int jobs;		/* make -j */
+	char *line;		/* the decision in one line, or NULL */
+};
+
+/*
+ * Decide from @c: with a host list, probe its hosts; distcc is used when
+ * one of them (not localhost) answers, with those that did, and make -j
+ * is their slots plus this machine's CPUs (which preprocess every job
+ * distcc sends, link, and run what cannot go out), unless -j was given.
+ * Otherwise the build is local and @d->line says why. -1 and @err when
+ * the list does not parse.
+ */
+int kbuild_distcc_decide(const struct kbuild_distcc_ctx *c,
+			 struct kbuild_distcc *d, struct strbuf *err);
+void kbuild_distcc_release(struct kbuild_distcc *d);
+
+/*
+ * @line (@len bytes, no newline) is distcc's warning that it compiled a
+ * file here after all: the host it picked failed (down since the probe,
+ * refused the client, ...) and DISTCC_FALLBACK is on, distcc's default.
+ * With DISTCC_FALLBACK=0 distcc fails the compile instead.
+ */
+bool distcc_ran_locally(const char *line, size_t len);
 
 struct kbuild {
 	const char *tree;	/* kernel source tree, never written */
@@ -32,11 +135,17 @@ struct kbuild {
 	bool sync_output;	/* make -Otarget: a target's messages in one
 				 * piece, after its quiet line (lib/warnings
 				 * reads them per unit) */
+	const char *distcc;	/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
+	bool no_distcc;		/* neither: no distcc */
+	distcc_probe_fn distcc_probe;	/* NULL: distcc_probe_tcp */
 
 	/* Results */
 	double config_secs, build_secs, headers_secs;
 	bool config_merged;	/* the config was (re)made this run */
 	unsigned int compiled;	/* objects compiled ("CC" lines) */
+	unsigned int distcc_local;	/* of them, distcc's local fallbacks */
+	struct kbuild_distcc dist;	/* decided by the first phase run */
+	bool dist_decided;
 };
 
 /* The default tree and build directories: <cache>/src, <cache>/build. */
@@ -44,6 +153,15 @@ char *kbuild_default_tree(void);
 char *kbuild_default_build(void);
 /* The default fragments: kernel-overlay/config/NAME.config of the project. */
 int kbuild_default_fragments(char ***frags, size_t *nr);
+
+/*
+ * The distcc decision for @kb's builds (kb->dist), made once: each phase
+ * makes it if it was not made yet; a builtin calls this first to say it
+ * before the build. -1 with @err on a bad host list.
+ */
+int kbuild_distcc_setup(struct kbuild *kb, struct strbuf *err);
+/* What @kb holds besides the caller's (the distcc decision). */
+void kbuild_release(struct kbuild *kb);
 
 /* Each phase; 0 on success, -1 on failure (reported). */
 int kbuild_config(struct kbuild *kb);

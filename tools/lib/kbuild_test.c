@@ -3,7 +3,9 @@
  * Unit tests of the kernel build's config logic: parsing assignments,
  * finding requested options that did not make it into .config, telling
  * options the tree does not know, the digest that decides a re-merge,
- * and quoting the first build errors.
+ * and quoting the first build errors; distcc's host lists, their slots,
+ * the option before $DISTCC_HOSTS, and the fallback when hosts are down
+ * (a fake probe, and the real one on ports of this machine).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -271,6 +277,386 @@ static void test_first_input(void **state)
 	remove_tree(top);
 }
 
+/* distcc: host lists */
+
+static void test_distcc_parse(void **state)
+{
+	static const char *const specs[] = {
+		"localhost/3", "red:3633/2", "green/6:3634,lzo,cpp",
+		"[::1]:3635", "blue", "--randomize", "--localslots=3",
+		"--localslots_cpp=9", "me@box/12:/opt/bin/distccd", "@box2",
+		"[fe80::1]/5,auth=distcc",
+	};
+	struct strbuf err = STRBUF_INIT, list = STRBUF_INIT;
+	struct distcc_hosts h;
+	size_t i;
+
+	assert_int_equal(distcc_parse_hosts("127.0.0.1/4,lzo host2/8", &h,
+					    &err), 0);
+	assert_int_equal(h.nr, 2);
+	assert_string_equal(h.v[0].name, "127.0.0.1");
+	assert_int_equal(h.v[0].port, DISTCC_PORT);
+	assert_int_equal(h.v[0].slots, 4);
+	assert_string_equal(h.v[0].spec, "127.0.0.1/4,lzo");
+	assert_string_equal(h.v[1].name, "host2");
+	assert_int_equal(h.v[1].slots, 8);
+	assert_false(h.v[1].local || h.v[1].ssh);
+	distcc_hosts_release(&h);
+
+	/* Ports either side of the limit, IPv6, defaults, SSH, options. */
+	for (i = 0; i < ARRAY_SIZE(specs); i++)
+		sb_addf(&list, "%s%s", specs[i], i % 3 ? " " : "\t");
+	sb_addstr(&list, "\n# a comment, as in a hosts file\n");
+	assert_int_equal(distcc_parse_hosts(list.buf, &h, &err), 0);
+	assert_int_equal(h.nr, 11);
+	assert_true(h.v[0].local);
+	assert_int_equal(h.v[0].slots, 3);
+	assert_int_equal(h.v[1].port, 3633);
+	assert_int_equal(h.v[1].slots, 2);
+	assert_int_equal(h.v[2].port, 3634);
+	assert_int_equal(h.v[2].slots, 6);
+	assert_string_equal(h.v[3].name, "::1");
+	assert_int_equal(h.v[3].port, 3635);
+	assert_int_equal(h.v[3].slots, DISTCC_SLOTS);
+	assert_int_equal(h.v[4].slots, DISTCC_SLOTS);
+	assert_null(h.v[5].name);
+	assert_null(h.v[6].name);
+	assert_null(h.v[7].name);
+	assert_true(h.v[8].ssh);
+	assert_string_equal(h.v[8].name, "box");
+	assert_int_equal(h.v[8].slots, 12);
+	assert_int_equal(h.v[8].port, DISTCC_SSH_PORT);
+	assert_true(h.v[9].ssh);
+	assert_string_equal(h.v[9].name, "box2");
+	assert_string_equal(h.v[10].name, "fe80::1");
+	assert_int_equal(h.v[10].slots, 5);
+	distcc_hosts_release(&h);
+
+	assert_int_equal(distcc_parse_hosts("localhost", &h, &err), 0);
+	assert_int_equal(h.v[0].slots, DISTCC_LOCAL_SLOTS);
+	distcc_hosts_release(&h);
+	assert_int_equal(distcc_parse_hosts("  ", &h, &err), 0);
+	assert_int_equal(h.nr, 0);
+	assert_int_equal(err.len, 0);
+	distcc_hosts_release(&h);
+	sb_release(&list);
+}
+
+static void test_distcc_parse_errors(void **state)
+{
+	static const char *const bad[] = {
+		"h/0", "h/x", "h/", "h:0", "h:65536", "h:1:2", "h/2/3",
+		"h,zstd", "h,", "+zeroconf", "--fast", "-h", "[::1", "[]:3",
+		"@", "me@/4", "@box:", "localhost/0", "localhost/2x",
+		"--localslots=", "/4", ":3632", "good bad/y",
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct distcc_hosts h;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		sb_reset(&err);
+		if (distcc_parse_hosts(bad[i], &h, &err) != -1)
+			fail_msg("'%s' parsed", bad[i]);
+		assert_int_equal(h.nr, 0);
+		assert_non_null(strstr(err.buf, "is not a distcc host"));
+	}
+	sb_reset(&err);
+	distcc_parse_hosts("a +zeroconf", &h, &err);
+	assert_non_null(strstr(err.buf, "'+zeroconf'"));
+	assert_non_null(strstr(err.buf, "name the hosts"));
+	sb_release(&err);
+}
+
+/* A probe that answers from a list of hosts that are up. */
+static const char *fake_up;
+static unsigned int fake_probes;
+
+static void fake_probe(struct distcc_hosts *h, int timeout_ms)
+{
+	size_t i;
+
+	fake_probes++;
+	assert_int_equal(timeout_ms, DISTCC_PROBE_MS);
+	for (i = 0; i < h->nr; i++) {
+		struct distcc_host *x = &h->v[i];
+		char *word;
+
+		if (!x->name || x->local)
+			continue;
+		word = xasprintf(" %s ", x->name);
+		x->up = !!strstr(fake_up, word);
+		if (!x->up)
+			x->down = xstrdup("Connection refused");
+		free(word);
+	}
+}
+
+/* @line is the concatenation of the strings that follow, up to NULL. */
+static void line_is(const char *line, ...)
+{
+	struct strbuf want = STRBUF_INIT;
+	const char *part;
+	va_list ap;
+
+	va_start(ap, line);
+	while ((part = va_arg(ap, const char *)))
+		sb_addstr(&want, part);
+	va_end(ap);
+	assert_string_equal(line, want.buf);
+	sb_release(&want);
+}
+
+static void decide(const char *opt, const char *env, int jobs,
+		   struct kbuild_distcc *d)
+{
+	struct kbuild_distcc_ctx c = {
+		.opt = opt, .env = env, .installed = true, .ccache = true,
+		.jobs = jobs, .cpus = 2, .probe = fake_probe,
+	};
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(kbuild_distcc_decide(&c, d, &err), 0);
+	assert_int_equal(err.len, 0);
+	sb_release(&err);
+}
+
+static void test_distcc_decide(void **state)
+{
+	struct kbuild_distcc d;
+
+	/* Every host up: all their slots, plus the local CPUs. */
+	fake_up = " a b ";
+	decide("a/4,lzo b/8", NULL, 0, &d);
+	assert_true(d.requested && d.use);
+	assert_string_equal(d.from, "--distcc");
+	assert_int_equal(d.remote, 2);
+	assert_int_equal(d.up, 2);
+	assert_int_equal(d.slots, 12);
+	assert_int_equal(d.jobs, 14);
+	assert_string_equal(d.hosts, "a/4,lzo b/8");
+	assert_string_equal(d.line, "distcc on 2 hosts (12 slots), ccache, -j14");
+	kbuild_distcc_release(&d);
+
+	/* -j given: kept. */
+	decide("a b", NULL, 3, &d);
+	assert_int_equal(d.slots, 8);
+	assert_int_equal(d.jobs, 3);
+	assert_string_equal(d.line, "distcc on 2 hosts (8 slots), ccache, -j3");
+	kbuild_distcc_release(&d);
+
+	/* One down: left out of distcc's list and of the slots. */
+	fake_up = " a ";
+	decide("localhost/2 b:3633/8 a/4 --randomize", NULL, 0, &d);
+	assert_true(d.use);
+	assert_int_equal(d.up, 1);
+	assert_int_equal(d.slots, 4);
+	assert_int_equal(d.jobs, 6);
+	assert_string_equal(d.hosts, "localhost/2 a/4 --randomize");
+	line_is(d.line, "distcc on 1 of 2 hosts (4 slots), ccache, -j6; ",
+		"down: b:3633 (Connection refused)", NULL);
+	kbuild_distcc_release(&d);
+
+	/* None up: local, with -j of the local CPUs, and why. */
+	fake_up = " ";
+	decide(NULL, "a [::1]:3700/4 @c", 0, &d);
+	assert_true(d.requested);
+	assert_false(d.use);
+	assert_string_equal(d.from, "DISTCC_HOSTS");
+	assert_int_equal(d.jobs, 2);
+	line_is(d.line, "distcc fell back to local compiles (ccache, -j2): ",
+		"no host answered: a:3632 (Connection refused), ",
+		"[::1]:3700 (Connection refused), ",
+		"@c (ssh) (Connection refused)", NULL);
+	kbuild_distcc_release(&d);
+}
+
+static void test_distcc_precedence(void **state)
+{
+	struct kbuild_distcc_ctx c = {
+		.installed = true, .cpus = 4, .probe = fake_probe,
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct kbuild_distcc d;
+	unsigned int probes;
+
+	fake_up = " opt env ";
+	/* The option wins over the environment. */
+	decide("opt/3", "env/5", 0, &d);
+	assert_string_equal(d.hosts, "opt/3");
+	assert_string_equal(d.from, "--distcc");
+	kbuild_distcc_release(&d);
+	/* No option (or an empty one): the environment. */
+	decide("", "env/5", 0, &d);
+	assert_string_equal(d.hosts, "env/5");
+	assert_string_equal(d.from, "DISTCC_HOSTS");
+	assert_int_equal(d.jobs, 7);
+	kbuild_distcc_release(&d);
+	/* Neither: no distcc, nothing to say, nothing probed. */
+	probes = fake_probes;
+	decide(NULL, "", 0, &d);
+	assert_false(d.requested || d.use);
+	assert_null(d.line);
+	assert_null(d.hosts);
+	assert_int_equal(d.jobs, 2);
+	assert_int_equal(fake_probes, probes);
+	kbuild_distcc_release(&d);
+
+	/* Only localhost: nothing to send anywhere. */
+	c.opt = "localhost/4 --randomize";
+	assert_int_equal(kbuild_distcc_decide(&c, &d, &err), 0);
+	assert_false(d.use);
+	assert_int_equal(d.jobs, 4);
+	line_is(d.line, "distcc fell back to local compiles (no ccache, -j4): ",
+		"the host list names no other machine", NULL);
+	kbuild_distcc_release(&d);
+	/* distcc not installed: not probed. */
+	c.opt = "opt";
+	c.installed = false;
+	probes = fake_probes;
+	assert_int_equal(kbuild_distcc_decide(&c, &d, &err), 0);
+	assert_false(d.use);
+	assert_int_equal(fake_probes, probes);
+	line_is(d.line, "distcc fell back to local compiles (no ccache, -j4): ",
+		"distcc is not installed", NULL);
+	kbuild_distcc_release(&d);
+	/* A bad list is an error, naming where it came from. */
+	c.opt = NULL;
+	c.env = "a/x";
+	assert_int_equal(kbuild_distcc_decide(&c, &d, &err), -1);
+	assert_non_null(strstr(err.buf, "'a/x' is not a distcc host"));
+	assert_non_null(strstr(err.buf, "(from DISTCC_HOSTS)"));
+	assert_false(d.requested);
+	sb_release(&err);
+}
+
+/* kbuild_distcc_setup: $DISTCC_HOSTS, --distcc, --no-distcc. */
+static void test_distcc_setup(void **state)
+{
+	struct kbuild kb = { .distcc_probe = fake_probe };
+	struct strbuf err = STRBUF_INIT;
+
+	fake_up = " opt env ";
+	setenv("DISTCC_HOSTS", "env/5", 1);
+	assert_int_equal(kbuild_distcc_setup(&kb, &err), 0);
+	assert_true(kb.dist_decided);
+	assert_string_equal(kb.dist.from, "DISTCC_HOSTS");
+	/* Decided once: later phases keep it. */
+	setenv("DISTCC_HOSTS", "opt", 1);
+	assert_int_equal(kbuild_distcc_setup(&kb, &err), 0);
+	assert_string_equal(kb.dist.from, "DISTCC_HOSTS");
+	kbuild_release(&kb);
+	assert_false(kb.dist_decided);
+
+	kb.distcc = "opt/2";
+	assert_int_equal(kbuild_distcc_setup(&kb, &err), 0);
+	assert_string_equal(kb.dist.from, "--distcc");
+	kbuild_release(&kb);
+
+	kb.distcc = NULL;
+	kb.no_distcc = true;
+	assert_int_equal(kbuild_distcc_setup(&kb, &err), 0);
+	assert_false(kb.dist.requested);
+	kbuild_release(&kb);
+
+	kb.no_distcc = false;
+	setenv("DISTCC_HOSTS", "bad/", 1);
+	assert_int_equal(kbuild_distcc_setup(&kb, &err), -1);
+	assert_false(kb.dist_decided);
+	unsetenv("DISTCC_HOSTS");
+	sb_release(&err);
+}
+
+/* The real probe: a port that listens, one that does not, no answer. */
+static void test_distcc_probe_tcp(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int lfd, cfd, full, fill[4], i;
+	int open_port, closed_port, full_port;
+	struct strbuf err = STRBUF_INIT;
+	struct distcc_hosts h;
+	double start;
+	char *list;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 8), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	open_port = ntohs(sa.sin_port);
+	/* A port nothing listens on: bound, then closed. */
+	sa.sin_port = 0;
+	cfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(cfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(cfd, (struct sockaddr *)&sa, &len), 0);
+	closed_port = ntohs(sa.sin_port);
+	close(cfd);
+	/* A host that drops connects: a listener whose queue is full. */
+	sa.sin_port = 0;
+	full = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(full, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(full, 0), 0);
+	assert_int_equal(getsockname(full, (struct sockaddr *)&sa, &len), 0);
+	full_port = ntohs(sa.sin_port);
+	for (i = 0; i < 4; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&sa, sizeof(sa));
+	}
+	usleep(100000);
+
+	list = xasprintf("127.0.0.1:%d/2 localhost 127.0.0.1:%d %s:%d %s",
+			 open_port, closed_port, "127.0.0.1", full_port,
+			 "no-such-host.invalid");
+	assert_int_equal(distcc_parse_hosts(list, &h, &err), 0);
+	start = now_seconds();
+	distcc_probe_tcp(&h, 300);
+	assert_true(now_seconds() - start < 1.5);
+	assert_true(h.v[0].up);
+	assert_null(h.v[0].down);
+	assert_true(h.v[1].up);			/* localhost: not probed */
+	assert_false(h.v[2].up);
+	assert_string_equal(h.v[2].down, "Connection refused");
+	assert_false(h.v[3].up);
+	assert_string_equal(h.v[3].down, "no answer in 300 ms");
+	assert_false(h.v[4].up);
+	assert_non_null(h.v[4].down);
+	distcc_hosts_release(&h);
+	free(list);
+	for (i = 0; i < 4; i++)
+		close(fill[i]);
+	close(full);
+	close(lfd);
+	sb_release(&err);
+}
+
+/* distcc's own fallback: its warnings, as distcc 3.4 writes them. */
+static void test_distcc_ran_locally(void **state)
+{
+	static const char *const yes[] = {
+		"distcc[10439] Warning: failed to distribute lib/ctype.c to 127.0.0.1:29111, running locally instead",
+		"distcc[10034] (dcc_build_somewhere) Warning: failed to distribute, running locally instead",
+	};
+	static const char *const no[] = {
+		"distcc[10450] (dcc_build_somewhere) ERROR: failed to distribute and fallbacks are disabled",
+		"distcc[10439] (dcc_writex) ERROR: failed to write: Connection reset by peer",
+		"  CC      lib/ctype.o",
+		"lib/x.c: Warning: failed to distribute, running locally instead",
+		"distcc[1] Warning: failed to distribute, running locally",
+		"distcc[",
+		"",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++)
+		assert_true(distcc_ran_locally(yes[i], strlen(yes[i])));
+	for (i = 0; i < ARRAY_SIZE(no); i++)
+		if (distcc_ran_locally(no[i], strlen(no[i])))
+			fail_msg("'%s' counted", no[i]);
+	/* The length is the line's: what follows it is not read. */
+	assert_false(distcc_ran_locally(yes[0], strlen(yes[0]) - 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +666,13 @@ int main(void)
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_first_errors),
 		cmocka_unit_test(test_first_input),
+		cmocka_unit_test(test_distcc_parse),
+		cmocka_unit_test(test_distcc_parse_errors),
+		cmocka_unit_test(test_distcc_decide),
+		cmocka_unit_test(test_distcc_precedence),
+		cmocka_unit_test(test_distcc_setup),
+		cmocka_unit_test(test_distcc_probe_tcp),
+		cmocka_unit_test(test_distcc_ran_locally),
 	};
 
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);
