@@ -707,6 +707,7 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 			sb_addstr(&errs, "    (no error line found; see the log)\n");
 		r->errors = sb_detach(&errs);
 	}
+	kbuild_release(&kb);
 	sb_release(&log);
 	sb_release(&errs);
 	return 0;
