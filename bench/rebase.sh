@@ -14,10 +14,12 @@
 #           rebase reports: only changed files become objects) against
 #           'kseries apply' importing it from scratch in an empty cache.
 #
-# NEW is $BENCH_TO: a pin file, or a version looked up in Debian's
-# source index (default 5.10.262). Needs the network for that tarball
-# unless $BENCH_TO_TARBALL names a local copy. One run of each; the
-# machine is shared, so the load average is shown.
+# The series goes from $BENCH_FROM to $BENCH_TO, each a pin file or a
+# version looked up in Debian's source index: by default from 5.10.259
+# to the project's pin (5.10.262), a point release's worth of change.
+# Needs the archive for the tarballs unless they are cached, or
+# $BENCH_TO_TARBALL names a local copy of the new one. One run of each;
+# the machine is shared, so the load average is shown.
 #
 #   KSERIES=out/tools/kseries BENCH_DIR=out/bench/rebase bench/rebase.sh
 
@@ -27,8 +29,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 K=${KSERIES:-$ROOT/out/tools/kseries}
 B=${BENCH_DIR:-$ROOT/out/bench/rebase}
 N=${BENCH_PATCHES:-30}
-TO=${BENCH_TO:-5.10.262}
 PIN=$ROOT/kernel-overlay/pin
+FROM=${BENCH_FROM:-5.10.259}
+TO=${BENCH_TO:-$PIN}
 
 pin_value() {
 	sed -n "s/^$1 *= *//p" "$2"
@@ -64,9 +67,15 @@ export KSERIES_CACHE="$B/cache" KSERIES_PROJECT="$B/proj" KSERIES_OUT="$B/out"
 export GIT_AUTHOR_NAME="KVM Series Maintainers"
 export GIT_AUTHOR_EMAIL="maintainers@kvm-series.invalid"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-cp "$PIN" "$B/proj/kernel-overlay/pin"
+if [ -f "$FROM" ]; then
+	cp "$FROM" "$B/proj/kernel-overlay/pin"
+else
+	KSERIES_PROJECT="$ROOT" "$K" rebase --to "$FROM" --print-pin \
+		>"$B/proj/kernel-overlay/pin"
+fi
 : >"$B/proj/series"
-old_tarball=$(pin_value tarball "$PIN")
+old_tarball=$(pin_value tarball "$B/proj/kernel-overlay/pin")
+old_name=$(pin_value name "$B/proj/kernel-overlay/pin")
 cached="${XDG_CACHE_HOME:-$HOME/.cache}/kseries/dl/$old_tarball"
 [ -f "$cached" ] && { ln "$cached" "$B/cache/dl/" 2>/dev/null ||
 		      cp "$cached" "$B/cache/dl/"; }
@@ -164,7 +173,7 @@ KSERIES_CACHE="$B/cache2" KSERIES_PROJECT="$B/proj2" \
 s_wall=$wall s_cpu=$cpu
 s_base=$(git -C "$B/cache2/src" rev-parse base)
 
-echo "# the new base: $(pin_value name "$B/new.pin"); the series: $N generated patches"
+echo "# from $old_name to $(pin_value name "$B/new.pin"); the series: $N generated patches"
 echo "# kseries: $counts"
 echo "rebase: kseries rebase ${k_wall} s (CPU ${k_cpu} s, $skips skipped, import included) vs git rebase ${g_wall} s (CPU ${g_cpu} s, $gskips skipped, base already imported): same tree: $same"
 echo "import: incremental ${inc_import} s (CPU ${inc_cpu} s, $inc_objects new objects) vs from scratch ${s_wall} s (CPU ${s_cpu} s): $(ratio "$s_wall" "$inc_import")x; same base commit: $([ "$s_base" = "$new_base" ] && echo yes || echo no)"
