@@ -3,6 +3,7 @@
  * kseries build: configure and build the guest kernel out of tree.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,83 +72,113 @@ static void record_warnings(const char *tree, const char *build,
 	sb_release(&sb);
 }
 
+struct build_opts {
+	const char *tree, *build, *log;
+	char **frags;
+	size_t nr_frags, alloc;
+	struct kbuild *kb;
+	bool config_only;
+};
+
+/* --fragment FILE, repeatable: kept as an absolute path. */
+static int fragment_cb(const struct option *opt, const char *arg,
+		       bool unset, struct strbuf *err)
+{
+	struct build_opts *o = opt->value;
+	char *path = realpath(arg, NULL);
+
+	if (!path) {
+		sb_addf(err, "no fragment %s", arg);
+		return -1;
+	}
+	ALLOC_GROW(o->frags, o->nr_frags + 2, o->alloc);
+	o->frags[o->nr_frags++] = path;
+	return 0;
+}
+
+/* --distcc HOSTS (checked now, a usage error if bad) and --no-distcc. */
+static int distcc_cb(const struct option *opt, const char *arg, bool unset,
+		     struct strbuf *err)
+{
+	struct kbuild *kb = opt->value;
+	struct strbuf why = STRBUF_INIT;
+	struct distcc_hosts h;
+
+	if (unset) {
+		kb->no_distcc = true;
+		kb->distcc = NULL;
+		return 0;
+	}
+	if (distcc_parse_hosts(arg, &h, &why)) {
+		sb_addf(err, "--distcc: %s", why.buf);
+		sb_release(&why);
+		return -1;
+	}
+	distcc_hosts_release(&h);
+	kb->distcc = arg;
+	kb->no_distcc = false;
+	return 0;
+}
+
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
+static int parse_args(int argc, char **argv, struct build_opts *o)
+{
+	struct kbuild *kb = o->kb;
+	bool no_headers = false, no_ccache = false;
+	const struct option options[] = {
+		OPT_STRING_F(0, "tree", &o->tree, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "build", &o->build, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "log", &o->log, PARSE_OPT_NONEMPTY),
+		OPT_CALLBACK_F(0, "fragment", o, fragment_cb,
+			       PARSE_OPT_NONEMPTY),
+		OPT_INT('j', NULL, &kb->jobs, 1, INT_MAX),
+		OPT_BOOL(0, "force-config", &kb->force_config),
+		OPT_BOOL(0, "config-only", &o->config_only),
+		OPT_BOOL(0, "no-headers", &no_headers),
+		OPT_BOOL(0, "no-ccache", &no_ccache),
+		OPT_CALLBACK_F(0, "distcc", kb, distcc_cb,
+			       PARSE_OPT_NEG | PARSE_OPT_NONEMPTY),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_build_usage);
+
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_build_usage, "unknown argument '%s'",
+				   argv[0]);
+	kb->headers = !no_headers;
+	kb->ccache = !no_ccache;
+	return -1;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct kbuild kb = {
 		.ccache = true, .headers = true, .progress = true,
 		.target = "bzImage", .sync_output = true,
 	};
+	struct build_opts o = { .kb = &kb };
 	char *tree = NULL, *build = NULL, *log = NULL, *image;
-	char **frags = NULL;
-	size_t nr_frags = 0, alloc = 0, i;
-	bool config_only = false;
+	char **frags;
+	size_t nr_frags, i;
 	double start = now_seconds();
 	struct strbuf err = STRBUF_INIT;
-	const char *v;
-	int ret = 1;
+	int ret;
 
-	cmd_handle_help(argc, argv, cmd_build_usage);
-	for (i = 1; i < (size_t)argc; i++) {
-		int k = i;
-
-		if ((v = cmd_opt(argc, argv, &k, "--tree"))) {
-			if (!*v)
-				return usage_error(cmd_build_usage,
-						   "--tree needs a directory");
-			tree = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &k, "--build"))) {
-			if (!*v)
-				return usage_error(cmd_build_usage,
-						   "--build needs a directory");
-			build = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &k, "--log"))) {
-			if (!*v)
-				return usage_error(cmd_build_usage,
-						   "--log needs a file");
-			log = xstrdup(v);
-		} else if ((v = cmd_opt(argc, argv, &k, "--fragment"))) {
-			if (!*v)
-				return usage_error(cmd_build_usage,
-						   "--fragment needs a file");
-			ALLOC_GROW(frags, nr_frags + 2, alloc);
-			frags[nr_frags++] = realpath(v, NULL);
-			if (!frags[nr_frags - 1])
-				return usage_error(cmd_build_usage,
-						   "no fragment %s", v);
-		} else if ((v = cmd_opt(argc, argv, &k, "-j"))) {
-			kb.jobs = atoi(v);
-			if (kb.jobs <= 0)
-				return usage_error(cmd_build_usage,
-						   "-j needs a positive number");
-		} else if (!strcmp(argv[i], "--force-config")) {
-			kb.force_config = true;
-		} else if (!strcmp(argv[i], "--config-only")) {
-			config_only = true;
-		} else if (!strcmp(argv[i], "--no-headers")) {
-			kb.headers = false;
-		} else if (!strcmp(argv[i], "--no-ccache")) {
-			kb.ccache = false;
-		} else if ((v = cmd_opt(argc, argv, &k, "--distcc"))) {
-			struct distcc_hosts h;
-
-			if (!*v)
-				return usage_error(cmd_build_usage,
-						   "--distcc needs a host list");
-			if (distcc_parse_hosts(v, &h, &err))
-				return usage_error(cmd_build_usage, "--distcc: %s",
-						   err.buf);
-			distcc_hosts_release(&h);
-			kb.distcc = v;
-			kb.no_distcc = false;
-		} else if (!strcmp(argv[i], "--no-distcc")) {
-			kb.no_distcc = true;
-			kb.distcc = NULL;
-		} else {
-			return usage_error(cmd_build_usage,
-					   "unknown argument '%s'", argv[i]);
-		}
-		i = k;
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0) {
+		for (i = 0; i < o.nr_frags; i++)
+			free(o.frags[i]);
+		free(o.frags);
+		return ret;
 	}
+	ret = 1;
+	frags = o.frags;
+	nr_frags = o.nr_frags;
+	tree = o.tree ? xstrdup(o.tree) : NULL;
+	build = o.build ? xstrdup(o.build) : NULL;
+	log = o.log ? xstrdup(o.log) : NULL;
 
 	if (!tree)
 		tree = kbuild_default_tree();
@@ -207,7 +238,7 @@ int cmd_build(int argc, char **argv)
 	     kb.ccache ? " (ccache)" : "");
 	if (kbuild_config(&kb))
 		goto out;
-	if (config_only) {
+	if (o.config_only) {
 		ret = 0;
 		goto out;
 	}
