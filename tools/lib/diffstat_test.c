@@ -3,6 +3,11 @@
  * Tests for lib/diffstat.c: git's diffstat layout (compared with what
  * git 2.39 format-patch printed for the same changes) and the check of
  * a patch's diffstat against its diff.
+ *
+ * testdata/diffstat/ holds three patches of the series as git 2.39.5
+ * format-patch wrote them from the applied series (patches 6, 7 and 21 of
+ * patches/, whose own diffstats 'kseries export' wrote with libgit2): a
+ * one-line change, files with insertions only, and created files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +17,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <git2.h>
 
 #include "diffstat.h"
 
@@ -182,6 +188,161 @@ static void test_check(void **state)
 	sb_release(&why);
 }
 
+static const char *const real_patches[] = {
+	"svm-one-line.patch", "insertions-only.patch", "create-mode.patch",
+};
+
+static void read_fixture(const char *name, struct strbuf *text)
+{
+	const char *dir = getenv("KSERIES_TESTDATA");
+	char *file = xstrdup(__FILE__), *slash = strrchr(file, '/'), *p;
+
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(file, ".");
+	p = dir ? xasprintf("%s/diffstat/%s", dir, name) :
+		  xasprintf("%s/testdata/diffstat/%s", file, name);
+	assert_int_equal(read_file(p, text), 0);
+	free(p);
+	free(file);
+}
+
+/* What format-patch wrote between the "---" line and the blank line. */
+static char *git_stat_block(const char *text)
+{
+	const char *s = strstr(text, "\n---\n"), *e;
+
+	assert_non_null(s);
+	s += 5;
+	e = strstr(s, "\n\ndiff --git ");
+	assert_non_null(e);
+	return xstrndup(s, e - s + 1);
+}
+
+static void ours_of(const struct strbuf *text, struct diffstat *ds)
+{
+	struct patch p;
+
+	assert_int_equal(patch_parse(&p, "p", text->buf, text->len, NULL), 0);
+	diffstat_from_patch(ds, &p);
+	diffstat_sort(ds);
+	patch_release(&p);
+}
+
+static void test_real_patches_like_git(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(real_patches); i++) {
+		struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+		struct strbuf why = STRBUF_INIT;
+		struct diffstat ds = { 0 };
+		char *want;
+
+		read_fixture(real_patches[i], &text);
+		want = git_stat_block(text.buf);
+		ours_of(&text, &ds);
+		diffstat_format(&ds, 72, &out);
+		assert_string_equal(out.buf, want);
+		assert_int_equal(diffstat_check(text.buf, &ds, &why), 0);
+		diffstat_release(&ds);
+		sb_release(&text);
+		sb_release(&out);
+		sb_release(&why);
+		free(want);
+	}
+}
+
+/*
+ * libgit2 (git_diff_from_buffer) counts the same lines as we do, file by
+ * file, and writes the same summary line.
+ */
+static void test_libgit2_counts_like_ours(void **state)
+{
+	size_t i, j;
+
+	git_libgit2_init();
+	for (i = 0; i < ARRAY_SIZE(real_patches); i++) {
+		struct strbuf text = STRBUF_INIT, sum = STRBUF_INIT;
+		struct diffstat ds = { 0 };
+		git_diff *diff;
+		git_diff_stats *stats;
+		git_buf buf = GIT_BUF_INIT;
+
+		read_fixture(real_patches[i], &text);
+		ours_of(&text, &ds);
+		assert_int_equal(git_diff_from_buffer(&diff, text.buf, text.len), 0);
+		assert_int_equal(git_diff_num_deltas(diff), ds.nr);
+		for (j = 0; j < ds.nr; j++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, j);
+			const struct diffstat_file *f = &ds.v[j];
+			size_t ctx, add, del;
+			git_patch *gp;
+
+			assert_int_equal(git_patch_from_diff(&gp, diff, j), 0);
+			assert_int_equal(git_patch_line_stats(&ctx, &add, &del, gp), 0);
+			assert_string_equal(d->new_file.path,
+					    f->new_path ? f->new_path : f->old_path);
+			assert_int_equal(add, f->added);
+			assert_int_equal(del, f->deleted);
+			git_patch_free(gp);
+		}
+		assert_int_equal(git_diff_get_stats(&stats, diff), 0);
+		assert_int_equal(git_diff_stats_to_buf(&buf, stats,
+						       GIT_DIFF_STATS_SHORT, 0), 0);
+		diffstat_summary(&ds, &sum);
+		sb_addch(&sum, '\n');
+		assert_string_equal(buf.ptr, sum.buf);
+		git_buf_dispose(&buf);
+		git_diff_stats_free(stats);
+		git_diff_free(diff);
+		diffstat_release(&ds);
+		sb_release(&text);
+		sb_release(&sum);
+	}
+	git_libgit2_shutdown();
+}
+
+/*
+ * Why the layout is ours and not git_diff_stats_to_buf()'s: for a width
+ * libgit2 1.5 writes at least one '+' and one '-' for every changed file
+ * ("1 +-" where git writes "1 +") and scales the graph to another width;
+ * with width 0 it does not scale at all. If this fails, libgit2 has come
+ * to lay the diffstat out as git does: see bench/diffstat.sh.
+ */
+static void test_libgit2_layout_is_not_gits(void **state)
+{
+	struct strbuf text = STRBUF_INIT;
+	git_diff *diff;
+	git_diff_stats *stats;
+	git_buf buf = GIT_BUF_INIT;
+	char *want;
+
+	git_libgit2_init();
+	read_fixture("svm-one-line.patch", &text);
+	want = git_stat_block(text.buf);
+	assert_non_null(strstr(want, " arch/x86/kvm/svm/svm.h |  1 +\n"));
+	assert_int_equal(git_diff_from_buffer(&diff, text.buf, text.len), 0);
+	assert_int_equal(git_diff_get_stats(&stats, diff), 0);
+	assert_int_equal(git_diff_stats_to_buf(&buf, stats, GIT_DIFF_STATS_FULL |
+					       GIT_DIFF_STATS_INCLUDE_SUMMARY,
+					       72), 0);
+	assert_non_null(strstr(buf.ptr, " arch/x86/kvm/svm/svm.h |  1 +-\n"));
+	assert_string_not_equal(buf.ptr, want);
+	git_buf_dispose(&buf);
+	assert_int_equal(git_diff_stats_to_buf(&buf, stats, GIT_DIFF_STATS_FULL |
+					       GIT_DIFF_STATS_INCLUDE_SUMMARY,
+					       0), 0);
+	assert_string_not_equal(buf.ptr, want);
+	git_buf_dispose(&buf);
+	git_diff_stats_free(stats);
+	git_diff_free(diff);
+	sb_release(&text);
+	free(want);
+	git_libgit2_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +350,9 @@ int main(void)
 		cmocka_unit_test(test_rename_and_mode),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_real_patches_like_git),
+		cmocka_unit_test(test_libgit2_counts_like_ours),
+		cmocka_unit_test(test_libgit2_layout_is_not_gits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
