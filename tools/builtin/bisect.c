@@ -194,15 +194,14 @@ static int run_step(const struct bisect_opts *o, const char *tree,
 	char *kpath = project_path("selftests/known-failures");
 	char *tag = NULL;
 	git_oid head;
-	git_repository *repo = NULL;
+	struct krepo repo = { 0 };
+	struct strbuf err = STRBUF_INIT;
 	double start = now_seconds();
 	int code = STEP_ABORT;
 
 	check_signals_install();
-	if (git_libgit2_init() < 0 ||
-	    git_repository_open_ext(&repo, tree,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) ||
-	    git_reference_name_to_id(&head, repo, "HEAD")) {
+	if (krepo_open_ext(&repo, tree, KREPO_ANY_BASE, &err) ||
+	    git_reference_name_to_id(&head, repo.repo, "HEAD")) {
 		error("cannot read HEAD in %s", tree);
 		goto out;
 	}
@@ -275,7 +274,8 @@ out:
 	check_suite_release(&suite);
 	check_ctx_release(&ctx);
 	known_failures_release(&known);
-	git_repository_free(repo);
+	krepo_close(&repo);
+	sb_release(&err);
 	free(tests_dir);
 	free(log_dir);
 	free(kpath);
@@ -350,17 +350,19 @@ static size_t read_steps(const char *state, struct step **out)
 
 static bool bisect_in_progress(const char *tree)
 {
-	git_repository *repo = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct krepo t;
 	char *path;
 	bool ret;
 
-	if (git_repository_open_ext(&repo, tree, GIT_REPOSITORY_OPEN_NO_SEARCH,
-				    NULL))
+	ret = !krepo_open_ext(&t, tree, KREPO_ANY_BASE, &err);
+	sb_release(&err);
+	if (!ret)
 		return false;
-	path = path_join(git_repository_path(repo), "BISECT_START");
+	path = path_join(t.git_dir, "BISECT_START");
 	ret = path_exists(path);
 	free(path);
-	git_repository_free(repo);
+	krepo_close(&t);
 	return ret;
 }
 

@@ -98,47 +98,42 @@ static int resolve(git_repository *repo, const char *rev, git_oid *out)
 	return 0;
 }
 
-/* The commits base..tip along first parents, oldest first. */
-static int first_parent_chain(git_repository *repo, const git_oid *base,
+/*
+ * The commits base..tip along first parents, oldest first, each with one
+ * parent: a merge, or a root reached before the base, cannot be exported.
+ */
+static int first_parent_chain(struct krepo *t, const git_oid *base,
 			      const git_oid *tip, git_commit ***list,
 			      size_t *nr)
 {
-	git_commit **l = NULL;
-	size_t n = 0, alloc = 0, i;
-	git_oid cur;
+	git_commit **l, *c;
+	git_oid *ids, bad;
+	size_t n, i;
 
-	git_oid_cpy(&cur, tip);
-	while (!git_oid_equal(&cur, base)) {
-		git_commit *c;
-
-		if (git_commit_lookup(&c, repo, &cur))
-			goto fail;
-		if (git_commit_parentcount(c) != 1) {
-			error("commit %.12s (\"%s\") %s; cannot export it as a patch",
-			      git_oid_tostr_s(&cur), git_commit_summary(c),
-			      git_commit_parentcount(c) ? "is a merge" :
-			      "has no parent: the base is not an ancestor of the branch");
-			git_commit_free(c);
-			goto fail;
+	if (krepo_linear_chain(t, base, tip, &ids, &n, &bad)) {
+		if (git_commit_lookup(&c, t->repo, &bad))
+			return -1;
+		error("commit %.12s (\"%s\") %s; cannot export it as a patch",
+		      git_oid_tostr_s(&bad), git_commit_summary(c),
+		      git_commit_parentcount(c) ? "is a merge" :
+		      "has no parent: the base is not an ancestor of the branch");
+		git_commit_free(c);
+		return -1;
+	}
+	l = xcalloc(n + 1, sizeof(*l));
+	for (i = 0; i < n; i++) {
+		if (git_commit_lookup(&l[i], t->repo, &ids[i])) {
+			while (i--)
+				git_commit_free(l[i]);
+			free(l);
+			free(ids);
+			return -1;
 		}
-		ALLOC_GROW(l, n + 1, alloc);
-		l[n++] = c;
-		git_oid_cpy(&cur, git_commit_parent_id(c, 0));
 	}
-	for (i = 0; i < n / 2; i++) {
-		git_commit *tmp = l[i];
-
-		l[i] = l[n - 1 - i];
-		l[n - 1 - i] = tmp;
-	}
+	free(ids);
 	*list = l;
 	*nr = n;
 	return 0;
-fail:
-	for (i = 0; i < n; i++)
-		git_commit_free(l[i]);
-	free(l);
-	return -1;
 }
 
 /* Keep the files of @old that are not patches (a README, say). */
@@ -353,15 +348,14 @@ int cmd_export(int argc, char **argv)
 		.base_rev = "refs/tags/" TREE_TAG,
 		.branch_rev = "refs/heads/" TREE_BRANCH,
 	};
-	char *series_path = NULL, *patches = NULL, *tmp = NULL, *dflt = NULL;
+	char *series_path = NULL, *patches = NULL, *tmp = NULL;
 	struct old_entry *old = NULL;
-	git_repository *repo = NULL;
+	struct krepo repo = { 0 };
 	git_commit **commits = NULL;
 	char **names = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	struct series s, out;
 	size_t nr = 0, i, same = 0, changed = 0, added = 0;
-	const char *repo_dir;
 	git_oid base, tip;
 	int ret;
 
@@ -373,19 +367,14 @@ int cmd_export(int argc, char **argv)
 	memset(&out, 0, sizeof(out));
 	series_path = o.series ? xstrdup(o.series) : project_path("series");
 	patches = o.patches ? xstrdup(o.patches) : project_path("patches");
-	repo_dir = o.repo_dir;
-	if (!repo_dir)
-		repo_dir = dflt = tree_dir();
-
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, repo_dir, 0, NULL)) {
-		error("cannot open the git repository %s: %s", repo_dir,
-		      lg2_err());
+	if (krepo_open_ext(&repo, o.repo_dir, KREPO_ANY_BASE | KREPO_SEARCH,
+			   &sb)) {
+		error("%s", sb.buf);
 		goto out;
 	}
-	if (resolve(repo, o.base_rev, &base) ||
-	    resolve(repo, o.branch_rev, &tip) ||
-	    first_parent_chain(repo, &base, &tip, &commits, &nr))
+	if (resolve(repo.repo, o.base_rev, &base) ||
+	    resolve(repo.repo, o.branch_rev, &tip) ||
+	    first_parent_chain(&repo, &base, &tip, &commits, &nr))
 		goto out;
 	if (series_load(&s, series_path, patches))
 		goto out;
@@ -406,7 +395,7 @@ int cmd_export(int argc, char **argv)
 	names = xcalloc(nr + 1, sizeof(*names));
 	out.path = xstrdup(series_path);
 	out.dir = xstrdup(patches);
-	if (write_patches(repo, commits, nr, tmp, names, &s, old, &out))
+	if (write_patches(repo.repo, commits, nr, tmp, names, &s, old, &out))
 		goto out;
 	move_comments(&s, old, &out);
 
@@ -449,7 +438,6 @@ out:
 	sb_release(&sb);
 	free(series_path);
 	free(patches);
-	free(dflt);
-	git_repository_free(repo);
+	krepo_close(&repo);
 	return ret;
 }

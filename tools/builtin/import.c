@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "lib/cmd.h"
-#include "lib/ktree.h"
+#include "lib/tree.h"
 #include "lib/fmtpatch.h"
 #include "lib/mail.h"
 #include "lib/mbox.h"
@@ -47,21 +47,21 @@ const char cmd_import_usage[] =
 
 static bool tree_path(void *data, const char *path)
 {
-	struct ktree *t = data;
+	struct krepo *t = data;
 	const char *s1, *s2;
 	char *dir;
 	bool ok;
 
 	if (!thread_kernel_path_guess(NULL, path))
 		return false;
-	if (!t->repo || !*t->base)
+	if (!t->repo || !t->has_base)
 		return true;
 	s1 = strchr(path, '/');
 	if (!s1)
 		return true;
 	s2 = strchr(s1 + 1, '/');
 	dir = xstrndup(path, s2 ? s2 - path : s1 - path);
-	ok = ktree_base_has(t, dir);
+	ok = krepo_base_has(t, dir);
 	free(dir);
 	return ok;
 }
@@ -248,7 +248,7 @@ int cmd_import(int argc, char **argv)
 	struct thread_series ts = { 0 };
 	struct series old = { 0 }, new = { 0 };
 	struct mbox mb = { 0 };
-	struct ktree t = { 0 };
+	struct krepo t = { 0 };
 	char *series_path = NULL, *patches_dir = NULL, *tmp_dir = NULL;
 	char *tmp_series = NULL, **subjects = NULL;
 	bool dry_run = false, have_tree = false, *used = NULL;
@@ -259,7 +259,7 @@ int cmd_import(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	ret = 1;
-	if (!ktree_open(&t, tree_opt, &err)) {
+	if (!krepo_open_ext(&t, tree_opt, KREPO_MAIL, &err)) {
 		have_tree = true;
 	} else if (tree_opt) {
 		error("%s", err.buf);
@@ -334,7 +334,7 @@ out:
 	thread_series_release(&ts);
 	mbox_release(&mb);
 	if (have_tree)
-		ktree_close(&t);
+		krepo_close(&t);
 	sb_release(&err);
 	sb_release(&out);
 	return ret;

@@ -11,7 +11,7 @@
 
 #include "lib/cmd.h"
 #include "lib/json.h"
-#include "lib/ktree.h"
+#include "lib/tree.h"
 #include "lib/lint.h"
 #include "lib/patch.h"
 #include "lib/series.h"
@@ -117,12 +117,12 @@ static int tree_commit(void *data, const char *id, char full[41],
 		       char **subject)
 {
 	struct strbuf msg = STRBUF_INIT;
-	enum ktree_lookup r = ktree_commit(data, id, full, &msg);
+	enum krepo_lookup r = krepo_find_commit(data, id, full, &msg);
 
-	if (r == KTREE_FOUND)
+	if (r == KREPO_FOUND)
 		*subject = message_subject(msg.buf ? msg.buf : "");
 	sb_release(&msg);
-	return r == KTREE_FOUND ? 0 : r == KTREE_AMBIGUOUS ? 2 : 1;
+	return r == KREPO_FOUND ? 0 : r == KREPO_AMBIGUOUS ? 2 : 1;
 }
 
 /* "UNKNOWN_COMMIT_ID,TYPE,..." from kernel-overlay/checkpatch-ignore */
@@ -159,7 +159,7 @@ static char *ignore_list(void)
  * leaves a camelcase cache in its current directory); its git lookups
  * go to the tree's repository.
  */
-static int run_checkpatch(struct ktree *t, char *const *paths,
+static int run_checkpatch(struct krepo *t, char *const *paths,
 			  char *const *names, size_t n,
 			  struct lint_report *r)
 {
@@ -311,7 +311,7 @@ static int load_upstream(struct lint_ctx *ctx, struct upstream_commits *uc,
 }
 
 /* checkpatch.pl on the @nr @paths (shown as @names) that exist. */
-static int checkpatch_all(struct ktree *t, char **paths, char **names,
+static int checkpatch_all(struct krepo *t, char **paths, char **names,
 			  size_t nr, struct lint_report *r)
 {
 	char **abs = xcalloc(nr + 1, sizeof(*abs));
@@ -455,7 +455,7 @@ int cmd_lint(int argc, char **argv)
 	struct upstream_commits uc = { 0 };
 	struct lint_report r = { 0 };
 	struct series s = { 0 };
-	struct ktree t = { 0 };
+	struct krepo t = { 0 };
 	struct lint_ctx ctx = { 0 };
 	char **args, **paths = NULL, **names = NULL, **subjects = NULL;
 	size_t nr = 0, i, problems;
@@ -478,7 +478,7 @@ int cmd_lint(int argc, char **argv)
 		}
 	}
 
-	if (!ktree_open(&t, tree_opt, &err)) {
+	if (!krepo_open_ext(&t, tree_opt, KREPO_MAIL, &err)) {
 		have_tree = true;
 		ctx.commit = tree_commit;
 		ctx.data = &t;
@@ -531,7 +531,7 @@ out:
 	upstream_commits_release(&uc);
 	series_release(&s);
 	if (have_tree)
-		ktree_close(&t);
+		krepo_close(&t);
 	sb_release(&err);
 	sb_release(&sb);
 	return ret;

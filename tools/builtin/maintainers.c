@@ -9,7 +9,7 @@
 
 #include "lib/cmd.h"
 #include "lib/json.h"
-#include "lib/ktree.h"
+#include "lib/tree.h"
 #include "lib/maintainers.h"
 #include "lib/series.h"
 
@@ -174,7 +174,7 @@ static int series_patches(struct series *s, char ***patches, size_t *nr)
 }
 
 /* The MAINTAINERS file (@file, else the tree's), warnings on stderr. */
-static struct maintainers *load_maintainers(const char *file, struct ktree *t)
+static struct maintainers *load_maintainers(const char *file, struct krepo *t)
 {
 	char *mf = file ? xstrdup(file) : path_join(t->dir, "MAINTAINERS");
 	struct strbuf err = STRBUF_INIT;
@@ -190,7 +190,7 @@ static struct maintainers *load_maintainers(const char *file, struct ktree *t)
 }
 
 /* The maintainers of each of the @nr @patches, and of them all. */
-static int report(struct maintainers *m, struct ktree *t, char **patches,
+static int report(struct maintainers *m, struct krepo *t, char **patches,
 		  size_t nr, int format, bool roles)
 {
 	struct strbuf js = STRBUF_INIT;
@@ -208,7 +208,7 @@ static int report(struct maintainers *m, struct ktree *t, char **patches,
 			goto out;
 		}
 		maintainers_for_patch(m, text.buf, text.len,
-				      ktree_commit_message, t, &l);
+				      krepo_commit_message, t, &l);
 		if (format == HUMAN) {
 			if (i)
 				putchar('\n');
@@ -241,7 +241,7 @@ int cmd_maintainers(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	struct maintainers *m = NULL;
 	struct series s = { 0 };
-	struct ktree t;
+	struct krepo t;
 	char **patches = NULL;
 	size_t nr = 0, i;
 	int format = HUMAN;
@@ -257,7 +257,7 @@ int cmd_maintainers(int argc, char **argv)
 	for (i = 0; i < nr; i++)
 		patches[i] = xstrdup(argv[i]);
 
-	if (ktree_open(&t, tree_opt, &err)) {
+	if (krepo_open_ext(&t, tree_opt, KREPO_MAIL, &err)) {
 		error("%s", err.buf);
 		goto out;
 	}
@@ -275,7 +275,7 @@ out:
 	maintainers_free(m);
 	series_release(&s);
 	if (have_tree)
-		ktree_close(&t);
+		krepo_close(&t);
 	for (i = 0; i < nr; i++)
 		free(patches[i]);
 	free(patches);

@@ -13,7 +13,6 @@
 #include "lib/diffstat.h"
 #include "lib/fmtpatch.h"
 #include "lib/kernel.h"
-#include "lib/ktree.h"
 #include "lib/mail.h"
 #include "lib/maintainers.h"
 #include "lib/pin.h"
@@ -193,7 +192,7 @@ static char *project_git_config(const char *key)
  * export' does for one patch. Without such a tree, the patches' own
  * diffstats are added up.
  */
-static void series_diffstat(struct ktree *kt, struct patch **patches,
+static void series_diffstat(struct krepo *kt, struct patch **patches,
 			    size_t n, struct strbuf *out)
 {
 	struct apply_result res = { 0 };
@@ -203,19 +202,18 @@ static void series_diffstat(struct ktree *kt, struct patch **patches,
 	git_diff_stats *stats = NULL;
 	git_diff_find_options fo;
 	git_buf buf = GIT_BUF_INIT;
-	struct krepo t;
 	bool done = false;
 
-	if (kt->repo && kt->base_tag && !krepo_open(&t, kt->dir)) {
+	if (kt->repo && kt->base_tag) {
 		git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 		fo.flags = GIT_DIFF_FIND_RENAMES;
-		if (!krepo_apply(&t, &t.base, patches, n, &res) &&
+		if (!krepo_apply(kt, &kt->base, patches, n, &res) &&
 		    res.nr == n &&
-		    !git_commit_lookup(&base, t.repo, &t.base) &&
-		    !git_commit_lookup(&tip, t.repo, &res.commits[n - 1]) &&
+		    !git_commit_lookup(&base, kt->repo, &kt->base) &&
+		    !git_commit_lookup(&tip, kt->repo, &res.commits[n - 1]) &&
 		    !git_commit_tree(&old, base) &&
 		    !git_commit_tree(&new, tip) &&
-		    !git_diff_tree_to_tree(&diff, t.repo, old, new, NULL) &&
+		    !git_diff_tree_to_tree(&diff, kt->repo, old, new, NULL) &&
 		    !git_diff_find_similar(diff, &fo) &&
 		    !git_diff_get_stats(&stats, diff) &&
 		    !git_diff_stats_to_buf(&buf, stats, GIT_DIFF_STATS_FULL |
@@ -235,7 +233,6 @@ static void series_diffstat(struct ktree *kt, struct patch **patches,
 		git_commit_free(base);
 		git_commit_free(tip);
 		apply_result_release(&res);
-		krepo_close(&t);
 	}
 	if (!done) {
 		struct diffstat ds = { 0 };
@@ -559,7 +556,7 @@ struct send_ctx {
 	char **texts;
 	struct changelog cl;
 	char *cover_subject, *cover_body;
-	struct ktree kt;
+	struct krepo kt;
 	bool have_tree;
 	struct maintainers *m;
 	struct maint_list *lists, all;
@@ -695,7 +692,7 @@ static int load_maintainers(struct send_ctx *c)
 	struct strbuf err = STRBUF_INIT;
 	size_t i;
 
-	if (!ktree_open(&c->kt, o->tree, &err)) {
+	if (!krepo_open_ext(&c->kt, o->tree, KREPO_MAIL, &err)) {
 		c->have_tree = true;
 	} else if (o->tree || (!o->no_maintainers && o->upstream)) {
 		error("%s", err.buf);
@@ -720,7 +717,7 @@ static int load_maintainers(struct send_ctx *c)
 	c->lists = xcalloc(c->s.nr, sizeof(*c->lists));
 	for (i = 0; c->m && i < c->s.nr; i++) {
 		maintainers_for_patch(c->m, c->texts[i], strlen(c->texts[i]),
-				      c->have_tree ? ktree_commit_message : NULL,
+				      c->have_tree ? krepo_commit_message : NULL,
 				      &c->kt, &c->lists[i]);
 		maint_list_union(&c->all, &c->lists[i]);
 	}
@@ -791,12 +788,15 @@ static int write_cover(struct send_ctx *c)
 	struct strbuf body = STRBUF_INIT, stat = STRBUF_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	struct posting *po = &c->po;
+	char base[GIT_OID_HEXSZ + 1] = "";
 	char *path;
 	int ret;
 
+	if (c->have_tree && c->kt.has_base)
+		git_oid_tostr(base, sizeof(base), &c->kt.base);
 	series_diffstat(&c->kt, c->patches, c->s.nr, &stat);
 	cover_compose(&body, c->cover_body, &c->cl, po->version, c->patches,
-		      c->s.nr, stat.buf, c->have_tree ? c->kt.base : "");
+		      c->s.nr, stat.buf, base);
 	recipients(&c->all, &c->o.to, &c->o.cc, &rto, &rcc);
 	compose(&sb, po, 0, c->from, po->date, 0, c->cover_subject, &rto,
 		&rcc, NULL, body.buf);
@@ -929,7 +929,7 @@ static void send_ctx_release(struct send_ctx *c)
 	series_release(&c->s);
 	changelog_release(&c->cl);
 	if (c->have_tree)
-		ktree_close(&c->kt);
+		krepo_close(&c->kt);
 	addrs_release(&c->o.to);
 	addrs_release(&c->o.cc);
 	addrs_release(&c->files);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel tree: apply a series in memory, then update the work tree,
- * the index and the branch for exactly the paths that changed.
+ * The kernel tree: open it (git, or a plain copy), look its commits up,
+ * apply a series in memory, then update the work tree, the index and the
+ * branch for exactly the paths that changed.
  */
 #include "tree.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,40 +27,100 @@ const char *lg2_err(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-int krepo_open(struct krepo *t, const char *dir)
+/* Where the tree is: @dir, else $KSERIES_TREE (KREPO_ENV), else the cache's. */
+static char *which_dir(const char *dir, unsigned int flags)
+{
+	const char *env = getenv("KSERIES_TREE");
+
+	if (dir)
+		return xstrdup(dir);
+	if ((flags & KREPO_ENV) && env && *env)
+		return xstrdup(env);
+	return tree_dir();
+}
+
+/* Does @dir look like a kernel tree: MAINTAINERS or .git in it? */
+static bool looks_like_tree(const char *dir)
+{
+	char *m = path_join(dir, "MAINTAINERS");
+	char *g = path_join(dir, ".git");
+	bool ok = path_exists(m) || path_exists(g);
+
+	free(m);
+	free(g);
+	return ok;
+}
+
+/* The commit @ref names, into t->base; false if there is none. */
+static bool find_base(struct krepo *t, const char *ref)
 {
 	git_object *obj = NULL;
 
+	if (git_revparse_single(&obj, t->repo, ref))
+		return false;
+	git_oid_cpy(&t->base, git_object_id(obj));
+	git_object_free(obj);
+	t->has_base = true;
+	return true;
+}
+
+int krepo_open_ext(struct krepo *t, const char *dir, unsigned int flags,
+		   struct strbuf *err)
+{
+	unsigned int gflags = flags & KREPO_SEARCH ? 0 :
+			      GIT_REPOSITORY_OPEN_NO_SEARCH;
+
 	memset(t, 0, sizeof(*t));
+	t->dir = which_dir(dir, flags);
+	if ((flags & KREPO_PLAIN) && !looks_like_tree(t->dir)) {
+		sb_addf(err, "no kernel tree at %s (run 'kseries apply', or give --tree DIR)",
+			t->dir);
+		goto fail;
+	}
 	git_libgit2_init();
 	/* Trees and blobs are read many times: keep them in the cache. */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
-	t->dir = xstrdup(dir);
-	if (git_repository_open_ext(&t->repo, dir,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
-		error("cannot open the kernel repository %s: %s", dir,
-		      lg2_err());
+	if (git_repository_open_ext(&t->repo, t->dir, gflags, NULL)) {
+		t->repo = NULL;
+		if (flags & KREPO_PLAIN)
+			return 0;
+		sb_addf(err, "cannot open the %s repository %s: %s",
+			flags & KREPO_ANY_BASE ? "git" : "kernel", t->dir,
+			lg2_err());
 		goto fail;
 	}
+	t->git_dir = xstrdup(git_repository_path(t->repo));
 	t->mempack = memodb_new();
 	if (git_repository_odb(&t->odb, t->repo) ||
 	    git_odb_add_backend(t->odb, t->mempack, 999)) {
-		error("%s: cannot set up the object store: %s", dir,
-		      lg2_err());
+		sb_addf(err, "%s: cannot set up the object store: %s", t->dir,
+			lg2_err());
 		goto fail;
 	}
-	if (git_revparse_single(&obj, t->repo, "refs/tags/" TREE_TAG
-				"^{commit}")) {
-		error("%s: no tag '%s' (the imported base): %s", dir,
-		      TREE_TAG, lg2_err());
+	t->base_tag = find_base(t, "refs/tags/" TREE_TAG "^{commit}");
+	if (t->base_tag)
+		return 0;
+	if (!(flags & KREPO_ANY_BASE)) {
+		sb_addf(err, "%s: no tag '%s' (the imported base): %s", t->dir,
+			TREE_TAG, lg2_err());
 		goto fail;
 	}
-	git_oid_cpy(&t->base, git_object_id(obj));
-	git_object_free(obj);
+	find_base(t, "refs/heads/" TREE_TAG "^{commit}");
 	return 0;
 fail:
 	krepo_close(t);
 	return -1;
+}
+
+int krepo_open(struct krepo *t, const char *dir)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = krepo_open_ext(t, dir, 0, &err);
+
+	if (ret)
+		error("%s", err.buf);
+	sb_release(&err);
+	return ret;
 }
 
 void krepo_close(struct krepo *t)
@@ -67,7 +129,61 @@ void krepo_close(struct krepo *t)
 	git_odb_free(t->odb);
 	git_repository_free(t->repo);
 	free(t->dir);
+	free(t->git_dir);
 	memset(t, 0, sizeof(*t));
+}
+
+enum krepo_lookup krepo_find_commit(struct krepo *t, const char *id,
+				    char full[41], struct strbuf *msg)
+{
+	size_t len = strlen(id), i;
+	git_object *obj;
+	git_oid oid;
+	int ret;
+
+	if (!t->repo || len < 4 || len > 40)
+		return KREPO_UNKNOWN;
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)id[i]))
+			return KREPO_UNKNOWN;
+	if (git_oid_fromstrn(&oid, id, len))
+		return KREPO_UNKNOWN;
+	ret = git_object_lookup_prefix(&obj, t->repo, &oid, len,
+				       GIT_OBJECT_COMMIT);
+	if (ret == GIT_EAMBIGUOUS)
+		return KREPO_AMBIGUOUS;
+	if (ret)
+		return KREPO_UNKNOWN;
+	if (full)
+		git_oid_tostr(full, 41, git_object_id(obj));
+	if (msg)
+		sb_addstr(msg, git_commit_message((git_commit *)obj));
+	git_object_free(obj);
+	return KREPO_FOUND;
+}
+
+int krepo_commit_message(void *data, const char *id, struct strbuf *msg)
+{
+	return krepo_find_commit(data, id, NULL, msg) == KREPO_FOUND ? 0 : -1;
+}
+
+bool krepo_base_has(struct krepo *t, const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	bool found = false;
+
+	if (!t->repo || !t->has_base)
+		return false;
+	if (!git_commit_lookup(&c, t->repo, &t->base) &&
+	    !git_commit_tree(&tree, c) &&
+	    !git_tree_entry_bypath(&e, tree, path))
+		found = true;
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return found;
 }
 
 bool tree_path_ok(const char *path, const char **why)
@@ -594,21 +710,29 @@ int krepo_branch(struct krepo *t, const char *branch, git_oid *out)
 	return r ? -1 : 0;
 }
 
-int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
-		git_oid **commits, size_t *nr)
+/*
+ * The walk of krepo_chain(); with @linear, a merge ends it too. On
+ * failure @bad gets the commit where it stopped.
+ */
+static int walk_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
+		      bool linear, git_oid **commits, size_t *nr, git_oid *bad)
 {
 	git_oid cur, *list = NULL;
 	size_t n = 0, alloc = 0, i;
 
 	git_oid_cpy(&cur, tip);
 	while (!git_oid_equal(&cur, base)) {
-		git_commit *c;
+		git_commit *c = NULL;
+		unsigned int parents;
 
-		if (git_commit_lookup(&c, t->repo, &cur) ||
-		    !git_commit_parentcount(c)) {
-			if (c)
-				git_commit_free(c);
+		if (!git_commit_lookup(&c, t->repo, &cur))
+			parents = git_commit_parentcount(c);
+		else
+			parents = 0;
+		if (!parents || (linear && parents > 1)) {
+			git_commit_free(c);
 			free(list);
+			git_oid_cpy(bad, &cur);
 			*commits = NULL;
 			*nr = 0;
 			return -1;
@@ -627,6 +751,21 @@ int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
 	*commits = list;
 	*nr = n;
 	return 0;
+}
+
+int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
+		git_oid **commits, size_t *nr)
+{
+	git_oid bad;
+
+	return walk_chain(t, base, tip, false, commits, nr, &bad);
+}
+
+int krepo_linear_chain(struct krepo *t, const git_oid *base,
+		       const git_oid *tip, git_oid **commits, size_t *nr,
+		       git_oid *bad)
+{
+	return walk_chain(t, base, tip, true, commits, nr, bad);
 }
 
 /* A path to update: its old and new state. */

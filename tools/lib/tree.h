@@ -2,7 +2,11 @@
 /*
  * The kernel tree: the git repository in <cache>/src holding the
  * imported base (tag "base") and the applied series (branch "series"),
- * with a checked-out work tree.
+ * with a checked-out work tree; or, for the mail workflow, any kernel
+ * tree given by --tree or $KSERIES_TREE, possibly a plain copy without
+ * git. Its scripts/checkpatch.pl, scripts/get_maintainer.pl and
+ * MAINTAINERS are used as they are, and its commits are what Fixes: tags
+ * are checked against.
  *
  * Patches are applied in memory: blobs are read from the object
  * database, hunks applied with lib/apply.c, trees and commits built and
@@ -26,16 +30,58 @@
 #define TREE_TAG	"base"
 
 struct krepo {
-	git_repository *repo;
+	git_repository *repo;		/* NULL: a plain copy without git */
 	git_odb *odb;
 	git_odb_backend *mempack;	/* new objects until persisted (memodb) */
-	char *dir;
-	git_oid base;			/* the commit tagged "base" */
+	char *dir;			/* the work tree */
+	char *git_dir;			/* its repository, NULL without git */
+	git_oid base;			/* the base commit, if has_base */
+	bool has_base;
+	bool base_tag;			/* base is the tag "base" (apply's) */
 };
 
-/* Open the repository at @dir (made by tarball_import()). */
+/* How krepo_open_ext() takes a tree; 0 is krepo_open()'s strict way. */
+enum krepo_open_flags {
+	/* No tag "base": the branch "base" is the base, else there is none. */
+	KREPO_ANY_BASE = 1 << 0,
+	/* A directory holding MAINTAINERS but no repository: repo NULL. */
+	KREPO_PLAIN = 1 << 1,
+	/* The repository of @dir's parents if @dir is not one itself. */
+	KREPO_SEARCH = 1 << 2,
+	/* @dir NULL: $KSERIES_TREE before <cache>/src. */
+	KREPO_ENV = 1 << 3,
+};
+
+/*
+ * Open the tree at @dir (NULL: <cache>/src) as @flags allow; on failure
+ * -1 with the reason in @err. With KREPO_PLAIN, @dir must be a git
+ * repository or hold MAINTAINERS.
+ */
+int krepo_open_ext(struct krepo *t, const char *dir, unsigned int flags,
+		   struct strbuf *err);
+/* The repository at @dir (made by tarball_import()), with tag "base". */
 int krepo_open(struct krepo *t, const char *dir);
 void krepo_close(struct krepo *t);
+
+/*
+ * The tree lint, maintainers, send and import read: --tree, else
+ * $KSERIES_TREE, else the cache's; git or a plain copy; any base.
+ */
+#define KREPO_MAIL	(KREPO_ANY_BASE | KREPO_PLAIN | KREPO_ENV)
+
+enum krepo_lookup { KREPO_FOUND, KREPO_UNKNOWN, KREPO_AMBIGUOUS };
+
+/*
+ * Look up the commit @id (4 to 40 hex digits). On KREPO_FOUND @full (if
+ * not NULL) gets its 40-digit id and @msg (if not NULL) its whole
+ * message. Always KREPO_UNKNOWN in a plain copy.
+ */
+enum krepo_lookup krepo_find_commit(struct krepo *t, const char *id,
+				    char full[41], struct strbuf *msg);
+/* The same as a maint_commit_fn (@data is the struct krepo). */
+int krepo_commit_message(void *data, const char *id, struct strbuf *msg);
+/* Whether @path (a file or directory) exists in the base commit. */
+bool krepo_base_has(struct krepo *t, const char *path);
 
 /* The last libgit2 error as text. */
 const char *lg2_err(void);
@@ -85,6 +131,14 @@ int krepo_branch(struct krepo *t, const char *branch, git_oid *out);
  */
 int krepo_chain(struct krepo *t, const git_oid *base, const git_oid *tip,
 		git_oid **commits, size_t *nr);
+/*
+ * The same, but every commit must have exactly one parent: on failure
+ * @bad gets the first commit from @tip that has none or several (or that
+ * could not be read).
+ */
+int krepo_linear_chain(struct krepo *t, const git_oid *base,
+		       const git_oid *tip, git_oid **commits, size_t *nr,
+		       git_oid *bad);
 
 /*
  * Make the work tree and index, now at commit @from, match commit @to:

@@ -2,13 +2,16 @@
 /*
  * Unit tests of the kernel-tree core: path safety, in-memory apply of a
  * series (conflict, already applied, unsafe paths, deterministic
- * commits) and the work-tree update with its local-change check, on a
- * small repository made here with libgit2.
+ * commits), the work-tree update with its local-change check, first-
+ * parent chains, opening a tree (tag base or not, a subdirectory, a plain
+ * copy) and commit lookup by id prefix, on a small repository made here
+ * with libgit2.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -302,6 +305,302 @@ static void test_symlink_in_earlier_patch(void **state)
 	free_all(p, 2);
 }
 
+/*
+ * A commit of @parents with @t's base tree and message @msg, in @repo
+ * (@t's own keeps it in memory).
+ */
+static void commit_in(struct krepo *t, git_repository *repo,
+		      const git_oid *parents, size_t n, const char *msg,
+		      git_oid *out)
+{
+	const git_commit *pc[2] = { NULL, NULL };
+	git_commit *c[2] = { NULL, NULL };
+	git_commit *b;
+	git_tree *tree;
+	git_signature *sig;
+	size_t i;
+
+	assert_true(n <= 2);
+	assert_int_equal(git_commit_lookup(&b, repo, &t->base), 0);
+	assert_int_equal(git_commit_tree(&tree, b), 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(git_commit_lookup(&c[i], repo, &parents[i]),
+				 0);
+		pc[i] = c[i];
+	}
+	assert_int_equal(git_signature_new(&sig, "B", "b@c", 1000, 0), 0);
+	assert_int_equal(git_commit_create(out, repo, NULL, sig, sig, NULL,
+					   msg, tree, n, pc), 0);
+	git_signature_free(sig);
+	for (i = 0; i < n; i++)
+		git_commit_free(c[i]);
+	git_tree_free(tree);
+	git_commit_free(b);
+}
+
+static void commit_of(struct krepo *t, const git_oid *parents, size_t n,
+		      const char *msg, git_oid *out)
+{
+	commit_in(t, t->repo, parents, n, msg, out);
+}
+
+static void test_chain(void **state)
+{
+	struct fixture *f = *state;
+	git_oid a, side, m, z, root, bad, *ids;
+	size_t nr;
+
+	commit_of(&f->t, &f->t.base, 1, "a\n", &a);
+	commit_of(&f->t, &f->t.base, 1, "side\n", &side);
+	commit_of(&f->t, (const git_oid[]){ a, side }, 2, "merge\n", &m);
+	commit_of(&f->t, &m, 1, "z\n", &z);
+	commit_of(&f->t, NULL, 0, "root\n", &root);
+
+	/* krepo_chain follows first parents through a merge. */
+	assert_int_equal(krepo_chain(&f->t, &f->t.base, &z, &ids, &nr), 0);
+	assert_int_equal(nr, 3);
+	assert_true(git_oid_equal(&ids[0], &a));
+	assert_true(git_oid_equal(&ids[1], &m));
+	assert_true(git_oid_equal(&ids[2], &z));
+	free(ids);
+	assert_int_equal(krepo_chain(&f->t, &f->t.base, &f->t.base, &ids,
+				     &nr), 0);
+	assert_int_equal(nr, 0);
+	free(ids);
+	assert_int_equal(krepo_chain(&f->t, &a, &root, &ids, &nr), -1);
+	assert_null(ids);
+	assert_int_equal(nr, 0);
+
+	/* krepo_linear_chain stops at the merge, or at a root. */
+	assert_int_equal(krepo_linear_chain(&f->t, &f->t.base, &a, &ids, &nr,
+					    &bad), 0);
+	assert_int_equal(nr, 1);
+	assert_true(git_oid_equal(&ids[0], &a));
+	free(ids);
+	assert_int_equal(krepo_linear_chain(&f->t, &f->t.base, &z, &ids, &nr,
+					    &bad), -1);
+	assert_true(git_oid_equal(&bad, &m));
+	assert_null(ids);
+	assert_int_equal(nr, 0);
+	assert_int_equal(krepo_linear_chain(&f->t, &a, &root, &ids, &nr,
+					    &bad), -1);
+	assert_true(git_oid_equal(&bad, &root));
+	assert_int_equal(krepo_linear_chain(&f->t, &side, &a, &ids, &nr,
+					    &bad), -1);
+	assert_true(git_oid_equal(&bad, &f->t.base));
+}
+
+static void test_open_mail_tree(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf err = STRBUF_INIT;
+	struct krepo t;
+	char full[41], hex[GIT_OID_HEXSZ + 1], *p;
+
+	assert_int_equal(krepo_open_ext(&t, f->dir, KREPO_MAIL, &err), 0);
+	assert_int_equal(err.len, 0);
+	assert_non_null(t.repo);
+	assert_string_equal(t.dir, f->dir);
+	p = path_join(f->dir, ".git/");
+	assert_string_equal(t.git_dir, p);
+	free(p);
+	assert_true(t.has_base);
+	assert_true(t.base_tag);
+	assert_true(git_oid_equal(&t.base, &f->t.base));
+
+	assert_true(krepo_base_has(&t, "arch/x86"));
+	assert_true(krepo_base_has(&t, "arch/x86/x86.c"));
+	assert_true(krepo_base_has(&t, "README"));
+	assert_false(krepo_base_has(&t, "arch/arm64"));
+	krepo_close(&t);
+	sb_release(&err);
+
+	/* Commit ids: whole, a prefix, too short, not hex, unknown. */
+	git_oid_tostr(hex, sizeof(hex), &f->t.base);
+	assert_int_equal(krepo_find_commit(&f->t, hex, full, NULL),
+			 KREPO_FOUND);
+	assert_string_equal(full, hex);
+	hex[7] = '\0';
+	memset(full, 0, sizeof(full));
+	assert_int_equal(krepo_find_commit(&f->t, hex, full, &err),
+			 KREPO_FOUND);
+	assert_int_equal(strncmp(full, hex, 7), 0);
+	assert_int_equal(strlen(full), 40);
+	assert_string_equal(err.buf, "base\n");
+	sb_reset(&err);
+	assert_int_equal(krepo_commit_message(&f->t, hex, &err), 0);
+	assert_string_equal(err.buf, "base\n");
+	sb_reset(&err);
+	hex[3] = '\0';
+	assert_int_equal(krepo_find_commit(&f->t, hex, full, NULL),
+			 KREPO_UNKNOWN);
+	assert_int_equal(krepo_find_commit(&f->t, "xyz1234", full, NULL),
+			 KREPO_UNKNOWN);
+	assert_int_equal(krepo_find_commit(&f->t, "0000000000", full, NULL),
+			 KREPO_UNKNOWN);
+	assert_int_equal(krepo_commit_message(&f->t, "0000000", &err), -1);
+	assert_int_equal(err.len, 0);
+	sb_release(&err);
+}
+
+/*
+ * Two commits whose ids share 4 digits (written to the disk, which
+ * prefix lookups search): that prefix is ambiguous.
+ */
+static void test_ambiguous_prefix(void **state)
+{
+	struct fixture *f = *state;
+	char (*hex)[GIT_OID_HEXSZ + 1] = xcalloc(4096, sizeof(*hex));
+	char msg[32], full[41];
+	git_repository *repo;
+	size_t i, j;
+	git_oid id;
+
+	assert_int_equal(git_repository_open(&repo, f->dir), 0);
+	for (i = 0; i < 4096; i++) {
+		snprintf(msg, sizeof(msg), "c%zu\n", i);
+		commit_in(&f->t, repo, &f->t.base, 1, msg, &id);
+		git_oid_tostr(hex[i], sizeof(hex[i]), &id);
+		for (j = 0; j < i; j++)
+			if (!strncmp(hex[i], hex[j], 4))
+				break;
+		if (j < i)
+			break;
+	}
+	git_repository_free(repo);
+	assert_true(i < 4096);
+	hex[i][4] = '\0';
+	assert_int_equal(krepo_find_commit(&f->t, hex[i], full, NULL),
+			 KREPO_AMBIGUOUS);
+	assert_int_equal(krepo_commit_message(&f->t, hex[i], NULL), -1);
+	free(hex);
+}
+
+/* A git tree without the tag base: an error for krepo_open() only. */
+static void test_open_without_tag(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf err = STRBUF_INIT;
+	struct krepo t;
+	git_reference *ref;
+	git_oid id;
+
+	assert_int_equal(git_reference_lookup(&ref, f->t.repo,
+					      "refs/tags/base"), 0);
+	assert_int_equal(git_reference_delete(ref), 0);
+	git_reference_free(ref);
+
+	assert_int_equal(krepo_open_ext(&t, f->dir, 0, &err), -1);
+	assert_non_null(strstr(err.buf, ": no tag 'base' (the imported base): "));
+	assert_int_equal(strncmp(err.buf, f->dir, strlen(f->dir)), 0);
+	assert_null(t.repo);
+	assert_null(t.dir);
+	sb_reset(&err);
+
+	assert_int_equal(krepo_open_ext(&t, f->dir, KREPO_ANY_BASE, &err), 0);
+	assert_non_null(t.repo);
+	assert_false(t.has_base);
+	assert_false(t.base_tag);
+	assert_false(krepo_base_has(&t, "README"));
+	krepo_close(&t);
+
+	/* The branch "base" then stands for it. */
+	git_oid_cpy(&id, &f->t.base);
+	assert_int_equal(git_reference_create(&ref, f->t.repo,
+					      "refs/heads/base", &id, 0,
+					      NULL), 0);
+	git_reference_free(ref);
+	assert_int_equal(krepo_open_ext(&t, f->dir, KREPO_MAIL, &err), 0);
+	assert_true(t.has_base);
+	assert_false(t.base_tag);
+	assert_true(git_oid_equal(&t.base, &id));
+	assert_true(krepo_base_has(&t, "README"));
+	krepo_close(&t);
+	assert_int_equal(err.len, 0);
+	sb_release(&err);
+}
+
+/* A subdirectory: the repository only with KREPO_SEARCH. */
+static void test_open_search(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	char *sub = path_join(f->dir, "arch");
+	struct krepo t;
+
+	assert_int_equal(krepo_open_ext(&t, sub, 0, &err), -1);
+	sb_addf(&want, "cannot open the kernel repository %s: ", sub);
+	assert_int_equal(strncmp(err.buf, want.buf, want.len), 0);
+	sb_reset(&err);
+	sb_reset(&want);
+	assert_int_equal(krepo_open_ext(&t, sub, KREPO_ANY_BASE, &err), -1);
+	sb_addf(&want, "cannot open the git repository %s: ", sub);
+	assert_int_equal(strncmp(err.buf, want.buf, want.len), 0);
+	sb_reset(&err);
+
+	assert_int_equal(krepo_open_ext(&t, sub, KREPO_SEARCH, &err), 0);
+	assert_string_equal(t.dir, sub);
+	assert_true(t.base_tag);
+	assert_true(git_oid_equal(&t.base, &f->t.base));
+	krepo_close(&t);
+	free(sub);
+	sb_release(&err);
+	sb_release(&want);
+}
+
+/* A plain copy: MAINTAINERS and no repository. */
+static void test_open_plain(void **state)
+{
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	char dir[] = "/tmp/kseries-plain-XXXXXX";
+	char *p;
+	struct krepo t;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(krepo_open_ext(&t, dir, KREPO_MAIL, &err), -1);
+	sb_addf(&want, "no kernel tree at %s (run 'kseries apply', or give --tree DIR)",
+		dir);
+	assert_string_equal(err.buf, want.buf);
+	assert_null(t.dir);
+	sb_reset(&err);
+
+	/* Without KREPO_PLAIN, a directory without git will not do. */
+	write_work(dir, "MAINTAINERS", "");
+	assert_int_equal(krepo_open_ext(&t, dir, KREPO_ANY_BASE, &err), -1);
+	assert_non_null(strstr(err.buf, "cannot open the git repository"));
+	sb_reset(&err);
+
+	assert_int_equal(krepo_open_ext(&t, dir, KREPO_MAIL, &err), 0);
+	assert_int_equal(err.len, 0);
+	assert_string_equal(t.dir, dir);
+	assert_null(t.repo);
+	assert_null(t.git_dir);
+	assert_false(t.has_base);
+	assert_false(t.base_tag);
+	assert_int_equal(krepo_find_commit(&t, "abcdef0", NULL, NULL),
+			 KREPO_UNKNOWN);
+	assert_false(krepo_base_has(&t, "MAINTAINERS"));
+	krepo_close(&t);
+
+	/* No directory given: $KSERIES_TREE with KREPO_ENV only. */
+	setenv("KSERIES_TREE", dir, 1);
+	assert_int_equal(krepo_open_ext(&t, NULL, KREPO_MAIL, &err), 0);
+	assert_string_equal(t.dir, dir);
+	krepo_close(&t);
+	p = xasprintf("%s/cache", dir);
+	setenv("KSERIES_CACHE", p, 1);
+	free(p);
+	assert_int_equal(krepo_open_ext(&t, NULL, KREPO_PLAIN, &err), -1);
+	p = tree_dir();
+	assert_non_null(strstr(err.buf, p));
+	free(p);
+	unsetenv("KSERIES_TREE");
+	unsetenv("KSERIES_CACHE");
+	remove_tree(dir);
+	sb_release(&err);
+	sb_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +611,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conflict_and_already,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsafe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_mail_tree, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ambiguous_prefix, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_open_without_tag, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_open_search, setup,
+						teardown),
+		cmocka_unit_test(test_open_plain),
 		cmocka_unit_test_setup_teardown(test_symlink_in_earlier_patch,
 						setup, teardown),
 	};
