@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diffstat.h"
 #include "patch.h"
 
 static bool is_ascii(const char *s, size_t len)
@@ -66,13 +67,52 @@ void add_from(struct strbuf *sb, const char *name, const char *email)
 	sb_addf(sb, " <%s>", email);
 }
 
+/*
+ * The diffstat block as git format-patch writes it (lib/diffstat), from
+ * libgit2's per-file line counts: libgit2's own layout is not git's.
+ */
+static int add_stat(git_diff *diff, struct strbuf *out)
+{
+	size_t i, n = git_diff_num_deltas(diff), ctx, add, del;
+	struct diffstat ds = { 0 };
+
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		struct diffstat_file *f;
+		git_patch *p = NULL;
+
+		if (git_patch_from_diff(&p, diff, i) ||
+		    git_patch_line_stats(&ctx, &add, &del, p)) {
+			git_patch_free(p);
+			diffstat_release(&ds);
+			return -1;
+		}
+		git_patch_free(p);
+		diffstat_add(&ds,
+			     d->status == GIT_DELTA_ADDED ? NULL :
+			     d->old_file.path,
+			     d->status == GIT_DELTA_DELETED ? NULL :
+			     d->new_file.path, add, del);
+		f = &ds.v[ds.nr - 1];
+		f->is_new = d->status == GIT_DELTA_ADDED;
+		f->is_delete = d->status == GIT_DELTA_DELETED;
+		f->is_rename = d->status == GIT_DELTA_RENAMED;
+		f->old_mode = d->old_file.mode;
+		f->new_mode = d->new_file.mode;
+		f->similarity = d->similarity;
+	}
+	diffstat_sort(&ds);
+	diffstat_format(&ds, 72, out);
+	diffstat_release(&ds);
+	return 0;
+}
+
 static int add_diff(git_repository *repo, git_commit *c, struct strbuf *out)
 {
 	git_tree *old = NULL, *new = NULL;
 	git_commit *parent = NULL;
 	git_diff_options opts;
 	git_diff_find_options fo;
-	git_diff_stats *stats = NULL;
 	git_diff *diff = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	int ret = -1;
@@ -89,14 +129,9 @@ static int add_diff(git_repository *repo, git_commit *c, struct strbuf *out)
 	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 	fo.flags = GIT_DIFF_FIND_RENAMES;
 	if (git_diff_tree_to_tree(&diff, repo, old, new, &opts) ||
-	    git_diff_find_similar(diff, &fo) ||
-	    git_diff_get_stats(&stats, diff) ||
-	    git_diff_stats_to_buf(&buf, stats, GIT_DIFF_STATS_FULL |
-				  GIT_DIFF_STATS_INCLUDE_SUMMARY, 72))
+	    git_diff_find_similar(diff, &fo) || add_stat(diff, out))
 		goto out;
-	sb_add(out, buf.ptr, buf.size);
 	sb_addch(out, '\n');
-	git_buf_dispose(&buf);
 	if (git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH))
 		goto out;
 	sb_add(out, buf.ptr, buf.size);
@@ -107,7 +142,6 @@ out:
 		      git_oid_tostr_s(git_commit_id(c)),
 		      git_error_last() ? git_error_last()->message : "?");
 	git_buf_dispose(&buf);
-	git_diff_stats_free(stats);
 	git_diff_free(diff);
 	git_tree_free(old);
 	git_tree_free(new);

@@ -152,9 +152,18 @@ static void test_round_trip(void **state)
 				"Date: Tue, 14 Nov 2023 16:43:20 -0530\n"
 				"Subject: [PATCH] =?UTF-8?q?KVM=3A_caf=C3=A9=3A_a_subject?=\n"
 				"MIME-Version: 1.0\n"));
-	assert_non_null(strstr(mail.buf, "\n---\n a/x.c    | 4 ++--\n"));
-	assert_non_null(strstr(mail.buf, " create mode 100644 c/new.c\n"));
-	assert_non_null(strstr(mail.buf, " mode change 100644 => 100755 run.sh\n"));
+	/* The diffstat as git format-patch lays it out ("1 +", not "1 +-") */
+	assert_non_null(strstr(mail.buf,
+			       "\n---\n"
+			       " a/x.c    | 4 ++--\n"
+			       " b/gone.c | 1 -\n"
+			       " c/new.c  | 1 +\n"
+			       " run.sh   | 0\n"
+			       " 4 files changed, 3 insertions(+), 3 deletions(-)\n"
+			       " delete mode 100644 b/gone.c\n"
+			       " create mode 100644 c/new.c\n"
+			       " mode change 100644 => 100755 run.sh\n"
+			       "\ndiff --git "));
 	assert_true(ends_with(mail.buf, "\n-- \nkseries\n\n"));
 
 	/* The parser reads back what the writer wrote. */
@@ -212,6 +221,84 @@ static void test_round_trip(void **state)
 	remove_tree(dir);
 }
 
+/* The block from "---" to the first "diff --git" of a mail. */
+static char *stat_block(const char *mail)
+{
+	const char *a = strstr(mail, "\n---\n"), *b;
+
+	assert_non_null(a);
+	b = strstr(a, "\ndiff --git ");
+	assert_non_null(b);
+	return xstrndup(a, b - a);
+}
+
+/*
+ * The diffstat equals git format-patch's where libgit2's layout is not
+ * git's: a graph scaled down to the width, beside a one-line change
+ * (libgit2 writes "1 +-" there, git "1 +").
+ */
+static void test_diffstat_is_gits(void **state)
+{
+	static const char *const p1[] = { "big.c", "one.h" };
+	static const char *const p2[] = { "big.c", "one.h" };
+	static const git_filemode_t m[] = { 0100644, 0100644 };
+	struct strbuf big = STRBUF_INIT, mail = STRBUF_INIT, git = STRBUF_INIT;
+	const char *d1[2], *d2[2];
+	git_commit *base, *c;
+	git_signature *sig;
+	git_tree *t1, *t2;
+	char *gitdir, *ours, *theirs;
+	git_oid id;
+	int i;
+
+	for (i = 0; i < 90; i++)
+		sb_addf(&big, "int line_%d;\n", i);
+	d1[0] = "int a;\nint b;\nint c;\n";
+	d1[1] = "#define ONE 1\n";
+	d2[0] = big.buf;
+	d2[1] = "#define ONE 1\n#define TWO 2\n";
+	strcpy(dir, "/tmp/kseries-fmt-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(git_repository_init(&repo, dir, 1), 0);
+	t1 = tree_of(2, p1, d1, m);
+	t2 = tree_of(2, p2, d2, m);
+	assert_int_equal(git_signature_new(&sig, "A U Thor", "a@example.org",
+					   1700000000, 0), 0);
+	assert_int_equal(git_commit_create(&id, repo, NULL, sig, sig, NULL,
+					   "base\n", t1, 0, NULL), 0);
+	assert_int_equal(git_commit_lookup(&base, repo, &id), 0);
+	assert_int_equal(git_commit_create(&id, repo, "HEAD", sig, sig, NULL,
+					   "KVM: x: grow big.c\n", t2, 1,
+					   (const git_commit **)&base), 0);
+	assert_int_equal(git_commit_lookup(&c, repo, &id), 0);
+	assert_int_equal(format_patch(repo, c, &mail), 0);
+	gitdir = xasprintf("--git-dir=%s", dir);
+	{
+		const char *argv[] = { "git", gitdir, "format-patch",
+				       "--stdout", "-1", git_oid_tostr_s(&id),
+				       NULL };
+
+		assert_int_equal(run_capture(argv, NULL, &git), 0);
+	}
+	ours = stat_block(mail.buf);
+	theirs = stat_block(git.buf);
+	assert_string_equal(ours, theirs);
+	assert_non_null(strstr(ours, " one.h |  1 +\n"));
+	free(ours);
+	free(theirs);
+	free(gitdir);
+	sb_release(&big);
+	sb_release(&mail);
+	sb_release(&git);
+	git_signature_free(sig);
+	git_commit_free(base);
+	git_commit_free(c);
+	git_tree_free(t1);
+	git_tree_free(t2);
+	git_repository_free(repo);
+	remove_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_header_text),
 		cmocka_unit_test(test_quoted_name),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_diffstat_is_gits),
 	};
 
 	git_libgit2_init();
