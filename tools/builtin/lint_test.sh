@@ -25,7 +25,7 @@ check "--tree=DIR is taken: a tree that cannot be opened stops lint (2)" \
 	sh -c "[ $rc = 2 ] && grep -q '$T/nope' '$T/out.txt'"
 
 if [ ! -f "$tree/scripts/checkpatch.pl" ] || [ ! -d "$tree/.git" ]; then
-	while [ "$test_nr" -lt 22 ]; do
+	while [ "$test_nr" -lt 23 ]; do
 		test_nr=$((test_nr + 1))
 		echo "ok $test_nr # SKIP no kernel tree with checkpatch.pl (set KSERIES_TREE or run make apply)"
 	done
