@@ -57,20 +57,20 @@ void maint_parse_email(const char *s, char **name, char **address)
 	size_t len = strlen(s);
 	char *n, *a;
 
-	if (re_exec(R(RE_EMAIL1), s, len, 0)) {
-		n = re_dup(s, 1);
-		a = re_dup(s, 2);
-	} else if (re_exec(R(RE_EMAIL2), s, len, 0) ||
-		   re_exec(R(RE_EMAIL3), s, len, 0)) {
+	if (mp_re_exec(mp_R(RE_EMAIL1), s, len, 0)) {
+		n = mp_re_dup(s, 1);
+		a = mp_re_dup(s, 2);
+	} else if (mp_re_exec(mp_R(RE_EMAIL2), s, len, 0) ||
+		   mp_re_exec(mp_R(RE_EMAIL3), s, len, 0)) {
 		n = xstrdup("");
-		a = re_dup(s, 1);
+		a = mp_re_dup(s, 1);
 	} else {
 		n = xstrdup("");
 		a = xstrdup("");
 	}
-	trim(n);
+	mp_trim(n);
 	strip_quotes(n);
-	trim(a);
+	mp_trim(a);
 	if (must_quote(n)) {
 		char *q = quote(n);
 
@@ -85,9 +85,9 @@ char *maint_format_email(const char *name, const char *address)
 {
 	char *n = xstrdup(name), *a = xstrdup(address), *r;
 
-	trim(n);
+	mp_trim(n);
 	strip_quotes(n);
-	trim(a);
+	mp_trim(a);
 	if (must_quote(n)) {
 		char *q = quote(n);
 
@@ -111,12 +111,12 @@ static char *strip_comments(const char *s)
 	char *cur = xstrdup(s);
 	int guard = 0;
 
-	while (re_exec(R(RE_COMMENT), cur, strlen(cur), 0) && guard++ < 1000) {
+	while (mp_re_exec(mp_R(RE_COMMENT), cur, strlen(cur), 0) && guard++ < 1000) {
 		size_t so1 = 0, eo1 = 0, so0 = 0, eo0 = 0;
 		char *next;
 
-		re_group(0, &so0, &eo0);
-		re_group(1, &so1, &eo1);
+		mp_re_group(0, &so0, &eo0);
+		mp_re_group(1, &so1, &eo1);
 		next = xasprintf("%.*s %s", (int)(eo1 - so1), cur + so1,
 				 cur + eo0);
 		free(cur);
@@ -128,7 +128,7 @@ static char *strip_comments(const char *s)
 bool rfc822_valid(const char *s)
 {
 	char *t = strip_comments(s);
-	bool ok = re_exec(R(RE_RFC822), t, strlen(t), 0);
+	bool ok = mp_re_exec(mp_R(RE_RFC822), t, strlen(t), 0);
 
 	free(t);
 	return ok;
@@ -142,15 +142,15 @@ static bool rfc822_validlist(const char *s, char ***out, size_t *nr)
 
 	*out = NULL;
 	*nr = 0;
-	if (!re_exec(R(RE_RFC822_LIST), t, len, 0)) {
+	if (!mp_re_exec(mp_R(RE_RFC822_LIST), t, len, 0)) {
 		free(t);
 		return false;
 	}
-	while (pos <= len && re_exec(R(RE_RFC822_ITEM), t, len, pos)) {
+	while (pos <= len && mp_re_exec(mp_R(RE_RFC822_ITEM), t, len, pos)) {
 		size_t so = 0, eo = 0, so0 = 0, eo0 = 0;
 
-		re_group(0, &so0, &eo0);
-		re_group(1, &so, &eo);
+		mp_re_group(0, &so0, &eo0);
+		mp_re_group(1, &so, &eo);
 		ALLOC_GROW(*out, *nr + 1, alloc);
 		(*out)[(*nr)++] = xstrndup(t + so, eo - so);
 		pos = eo0 > so0 ? eo0 : eo0 + 1;
@@ -168,13 +168,13 @@ static char *mailmap_email(struct query *q, const char *line)
 
 	maint_parse_email(line, &name, &address);
 	email = maint_format_email(name, address);
-	if (map_get(&q->m->mm_names, email) ||
-	    map_get(&q->m->mm_addresses, email)) {
-		rn = map_get(&q->m->mm_names, email);
-		ra = map_get(&q->m->mm_addresses, email);
+	if (mp_map_get(&q->m->mm_names, email) ||
+	    mp_map_get(&q->m->mm_addresses, email)) {
+		rn = mp_map_get(&q->m->mm_names, email);
+		ra = mp_map_get(&q->m->mm_addresses, email);
 	} else {
-		rn = map_get(&q->m->mm_names, address);
-		ra = map_get(&q->m->mm_addresses, address);
+		rn = mp_map_get(&q->m->mm_names, address);
+		ra = mp_map_get(&q->m->mm_addresses, address);
 	}
 	r = maint_format_email(rn ? rn : name, ra ? ra : address);
 	free(name);
@@ -206,14 +206,14 @@ char *deduplicate_email(struct query *q, const char *in)
 	maint_parse_email(mapped, &name, &address);
 	free(mapped);
 
-	key = lc(name);
+	key = mp_lc(name);
 	if (*name)
-		hit = map_get(&q->dedup_name, key);
+		hit = mp_map_get(&q->dedup_name, key);
 	matched = hit != NULL;
 	free(key);
 	if (!matched) {
-		key = lc(address);
-		hit = map_get(&q->dedup_address, key);
+		key = mp_lc(address);
+		hit = mp_map_get(&q->dedup_address, key);
 		matched = hit != NULL;
 		free(key);
 	}
@@ -224,11 +224,11 @@ char *deduplicate_email(struct query *q, const char *in)
 	} else {
 		char *pair = xasprintf("%s\n%s", name, address);
 
-		key = lc(name);
-		map_set(&q->dedup_name, key, pair);
+		key = mp_lc(name);
+		mp_map_set(&q->dedup_name, key, pair);
 		free(key);
-		key = lc(address);
-		map_set(&q->dedup_address, key, pair);
+		key = mp_lc(address);
+		mp_map_set(&q->dedup_address, key, pair);
 		free(key);
 		free(pair);
 	}
@@ -263,16 +263,16 @@ bool push_email_address(struct query *q, const char *line,
 		free(address);
 		return false;
 	}
-	ln = lc(name);
-	la = lc(address);
-	inuse = (*name && map_get(&q->hash_name, ln)) ||
-		map_get(&q->hash_address, la);
+	ln = mp_lc(name);
+	la = mp_lc(address);
+	inuse = (*name && mp_map_get(&q->hash_name, ln)) ||
+		mp_map_get(&q->hash_address, la);
 	if (!inuse) {
 		push_entry(&q->to, &q->nr_to, &q->alloc_to,
 			   maint_format_email(name, address), role, section);
 		if (*name)
-			map_set(&q->hash_name, ln, "");
-		map_set(&q->hash_address, la, "");
+			mp_map_set(&q->hash_name, ln, "");
+		mp_map_set(&q->hash_address, la, "");
 	}
 	free(ln);
 	free(la);
@@ -315,8 +315,8 @@ static size_t split_name(const char *name, char ***out)
 	while (pos <= len) {
 		size_t so = len, eo = len;
 
-		if (re_exec(R(RE_NAME_SPLIT), name, len, pos))
-			re_group(0, &so, &eo);
+		if (mp_re_exec(mp_R(RE_NAME_SPLIT), name, len, pos))
+			mp_re_group(0, &so, &eo);
 		ALLOC_GROW(*out, nr + 1, alloc);
 		(*out)[nr++] = xstrndup(name + pos, so - pos);
 		if (so == len)
@@ -340,11 +340,11 @@ static char *clean_file_email(const char *raw)
 	size_t len = strlen(raw), pos = 0, n;
 	char *name, *address, **nw, *r;
 
-	while (pos <= len && re_exec(R(RE_FILE_EMAIL_CLEAN), raw, len, pos)) {
+	while (pos <= len && mp_re_exec(mp_R(RE_FILE_EMAIL_CLEAN), raw, len, pos)) {
 		size_t so0 = 0, eo0 = 0, so1 = 0, eo1 = 0;
 
-		re_group(0, &so0, &eo0);
-		re_group(1, &so1, &eo1);
+		mp_re_group(0, &so0, &eo0);
+		mp_re_group(1, &so1, &eo1);
 		sb_add(&sb, raw + pos, so0 - pos);
 		sb_addf(&sb, "<%.*s>", (int)(eo1 - so1), raw + so1);
 		pos = eo0;
@@ -400,11 +400,11 @@ void maintainers_in_file(struct query *q, const char *file)
 	path = path_join(q->m->root, file);
 	if (!is_dir(path) && !read_file(path, &text)) {
 		while (pos <= text.len &&
-		       re_exec(R(RE_FILE_EMAIL), text.buf, text.len, pos)) {
+		       mp_re_exec(mp_R(RE_FILE_EMAIL), text.buf, text.len, pos)) {
 			size_t so = 0, eo = 0;
 			char *raw;
 
-			re_group(0, &so, &eo);
+			mp_re_group(0, &so, &eo);
 			raw = xstrndup(text.buf + so, eo - so);
 			ALLOC_GROW(q->file_emails, q->nr_file_emails + 1,
 				   q->alloc_file_emails);
@@ -466,7 +466,7 @@ void fixes_signers(struct query *q, const char *id,
 		size_t n;
 
 		p = *nl ? nl + 1 : nl;
-		for (s = line; perl_space((unsigned char)*s); s++)
+		for (s = line; mp_perl_space((unsigned char)*s); s++)
 			;
 		n = strlen(s);
 		if (!body) {
@@ -475,16 +475,16 @@ void fixes_signers(struct query *q, const char *id,
 			free(line);
 			continue;
 		}
-		if (!re_exec(R(RE_SIGNATURE), s, n, 0) ||
-		    re_exec(R(RE_CHIEF_NAME), s, n, 0)) {
+		if (!mp_re_exec(mp_R(RE_SIGNATURE), s, n, 0) ||
+		    mp_re_exec(mp_R(RE_CHIEF_NAME), s, n, 0)) {
 			free(line);
 			continue;
 		}
-		if (re_exec(R(RE_SIGNER), s, n, 0)) {
+		if (mp_re_exec(mp_R(RE_SIGNER), s, n, 0)) {
 			size_t so0 = 0, eo0 = 0, so1 = 0, eo1 = 0;
 
-			re_group(0, &so0, &eo0);
-			re_group(1, &so1, &eo1);
+			mp_re_group(0, &so0, &eo0);
+			mp_re_group(1, &so1, &eo1);
 			v = xasprintf("%.*s%.*s%s", (int)so0, s,
 				      (int)(eo1 - so1), s + so1, s + eo0);
 		} else {
@@ -496,12 +496,12 @@ void fixes_signers(struct query *q, const char *id,
 		free(s);
 		s = mailmap_email(q, v);	/* vcs_assign: mailmap() */
 		free(v);
-		add_str(&signers, &nr, &alloc, s);
+		mp_add_str(&signers, &nr, &alloc, s);
 		free(line);
 	}
 	sb_release(&msg);
 	if (nr)
-		qsort(signers, nr, sizeof(*signers), cmp_str);
+		qsort(signers, nr, sizeof(*signers), mp_cmp_str);
 	counts = xcalloc(nr ? nr : 1, sizeof(*counts));
 	for (i = 0, j = 0; i < nr; i++) {
 		if (j && !strcmp(counts[j - 1].addr, signers[i])) {
@@ -522,5 +522,5 @@ void fixes_signers(struct query *q, const char *id,
 				   (size_t)-1);
 	}
 	free(counts);
-	free_strv(signers, nr);
+	mp_free_strv(signers, nr);
 }

@@ -17,7 +17,7 @@ static bool file_match(const struct tv *t, const char *file)
 
 	if (!t->re || !starts_with(file, t->prefix))
 		return false;
-	if (!re_exec(t->re, file, strlen(file), 0))
+	if (!mp_re_exec(t->re, file, strlen(file), 0))
 		return false;
 	if (ends_with(t->value, "/"))
 		return true;
@@ -38,17 +38,17 @@ void add_categories(struct query *q, size_t index)
 			const char *v = t->value;
 			char *address, *extra, *key;
 
-			if (re_exec(R(RE_LIST), v, strlen(v), 0)) {
-				address = re_dup(v, 1);
-				extra = re_dup(v, 2);
+			if (mp_re_exec(mp_R(RE_LIST), v, strlen(v), 0)) {
+				address = mp_re_dup(v, 1);
+				extra = mp_re_dup(v, 2);
 			} else {
 				address = xstrdup(v);
 				extra = xstrdup("");
 			}
-			key = lc(address);
+			key = mp_lc(address);
 			if (!strstr(extra, "subscribers-only") &&
-			    !map_get(&q->hash_list, key)) {
-				map_set(&q->hash_list, key, "");
+			    !mp_map_get(&q->hash_list, key)) {
+				mp_map_set(&q->hash_list, key, "");
 				push_entry(&q->lists, &q->nr_lists,
 					   &q->alloc_lists, xstrdup(address),
 					   strstr(extra, "moderated") ?
@@ -116,7 +116,7 @@ void sections_for_file(struct query *q, const char *file)
 			if (t->type == 'F' && file_match(t, file))
 				set_hit(&hits, &nr, &alloc, tvi, t->depth);
 			else if (t->type == 'N' &&
-				 re_exec(t->re, file, strlen(file), 0))
+				 mp_re_exec(t->re, file, strlen(file), 0))
 				set_hit(&hits, &nr, &alloc, tvi, 0);
 		}
 		tvi = end + 1;
@@ -158,40 +158,40 @@ void scan_patch(const struct maintainers *m, const char *text,
 		char *line = xstrndup(p, n);
 
 		p += n;
-		if (re_exec(R(RE_MODE), line, n, 0) ||
-		    re_exec(R(RE_RENAME), line, n, 0)) {
-			add_str(files, nr_files, &alloc_files, re_dup(line, 1));
-		} else if (re_exec(R(RE_DIFFGIT), line, n, 0)) {
-			add_str(files, nr_files, &alloc_files, re_dup(line, 1));
-			add_str(files, nr_files, &alloc_files, re_dup(line, 2));
-		} else if (re_exec(R(RE_FIXES), line, n, 0)) {
+		if (mp_re_exec(mp_R(RE_MODE), line, n, 0) ||
+		    mp_re_exec(mp_R(RE_RENAME), line, n, 0)) {
+			mp_add_str(files, nr_files, &alloc_files, mp_re_dup(line, 1));
+		} else if (mp_re_exec(mp_R(RE_DIFFGIT), line, n, 0)) {
+			mp_add_str(files, nr_files, &alloc_files, mp_re_dup(line, 1));
+			mp_add_str(files, nr_files, &alloc_files, mp_re_dup(line, 2));
+		} else if (mp_re_exec(mp_R(RE_FIXES), line, n, 0)) {
 			if (fixes)
-				add_str(fixes, nr_fixes, &alloc_fixes,
-					re_dup(line, 1));
-		} else if (re_exec(R(RE_PLUSMINUS), line, n, 0)) {
-			char *f = re_dup(line, 1), *slash = strchr(f, '/');
+				mp_add_str(fixes, nr_fixes, &alloc_fixes,
+					mp_re_dup(line, 1));
+		} else if (mp_re_exec(mp_R(RE_PLUSMINUS), line, n, 0)) {
+			char *f = mp_re_dup(line, 1), *slash = strchr(f, '/');
 
 			if (slash)
 				memmove(f, slash + 1, strlen(slash + 1) + 1);
-			add_str(files, nr_files, &alloc_files, f);
+			mp_add_str(files, nr_files, &alloc_files, f);
 			in_diff = true;
-		} else if (re_exec(R(RE_HUNK), line, n, 0)) {
+		} else if (mp_re_exec(mp_R(RE_HUNK), line, n, 0)) {
 			/* only --git-blame looks at hunks */
 		} else if (m && kw) {
 			for (k = 0; k < m->nr_kw; k++) {
 				const struct tv *t = &m->tv[m->kw[k]];
 
-				if (re_exec(in_diff ? t->re_diff : t->re, line,
+				if (mp_re_exec(in_diff ? t->re_diff : t->re, line,
 					    n, 0))
-					add_str(kw, nr_kw, &alloc_kw,
+					mp_add_str(kw, nr_kw, &alloc_kw,
 						xasprintf("%zu", m->kw[k]));
 			}
 		}
 		free(line);
 	}
-	sort_uniq(*files, nr_files);
+	mp_sort_uniq(*files, nr_files);
 	if (kw)
-		sort_uniq(*kw, nr_kw);	/* as strings, like Perl's sort */
+		mp_sort_uniq(*kw, nr_kw);	/* as strings, like Perl's sort */
 }
 
 void maintainers_patch_files(const char *text, size_t len, char ***files,

@@ -73,7 +73,7 @@ static void add_tv(struct maintainers *m, const char *line, size_t len,
 		const char *v = line + 2;
 		size_t n = len - 2;
 
-		while (n && perl_space((unsigned char)*v)) {
+		while (n && mp_perl_space((unsigned char)*v)) {
 			v++;
 			n--;
 		}
@@ -116,19 +116,19 @@ static void add_tv(struct maintainers *m, const char *line, size_t len,
 		{
 			char *pat = xasprintf("^%s", t->value);
 
-			t->re = re_compile(pat, strlen(pat), 0);
+			t->re = mp_re_compile(pat, strlen(pat), 0);
 			free(pat);
 		}
 		t->prefix = literal_prefix(t->value);
 	} else if (t->type == 'N') {
-		t->re = re_compile(t->value, strlen(t->value),
+		t->re = mp_re_compile(t->value, strlen(t->value),
 				   PCRE2_EXTENDED);
 	} else if (t->type == 'K') {
 		char *pat = xasprintf("^[+-].*%s", t->value);
 
-		t->re = re_compile(t->value, strlen(t->value),
+		t->re = mp_re_compile(t->value, strlen(t->value),
 				   PCRE2_EXTENDED);
-		t->re_diff = re_compile(pat, strlen(pat), PCRE2_EXTENDED);
+		t->re_diff = mp_re_compile(pat, strlen(pat), PCRE2_EXTENDED);
 		free(pat);
 		ALLOC_GROW(m->kw, m->nr_kw + 1, m->alloc_kw);
 		m->kw[m->nr_kw++] = m->nr - 1;
@@ -139,7 +139,7 @@ static bool blank_or_comment(const char *line, size_t len)
 {
 	size_t i = 0;
 
-	while (i < len && perl_space((unsigned char)line[i]))
+	while (i < len && mp_perl_space((unsigned char)line[i]))
 		i++;
 	return i == len || line[i] == '#';
 }
@@ -161,61 +161,61 @@ static void load_mailmap(struct maintainers *m, const char *path)
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		trim(line);
+		mp_trim(line);
 		len = strlen(line);
 		if (!len) {
 			free(line);
 			continue;
 		}
-		if (re_exec(R(RE_MM1), line, len, 0)) {
-			char *rn = re_dup(line, 1), *ra = re_dup(line, 2);
+		if (mp_re_exec(mp_R(RE_MM1), line, len, 0)) {
+			char *rn = mp_re_dup(line, 1), *ra = mp_re_dup(line, 2);
 			char *tmp, *n, *a;
 
-			rtrim(rn);
+			mp_rtrim(rn);
 			tmp = xasprintf("%s <%s>", rn, ra);
 			maint_parse_email(tmp, &n, &a);
-			map_set(&m->mm_names, a, n);
+			mp_map_set(&m->mm_names, a, n);
 			free(tmp);
 			free(n);
 			free(a);
 			free(rn);
 			free(ra);
-		} else if (re_exec(R(RE_MM2), line, len, 0)) {
-			char *ra = re_dup(line, 1), *wa = re_dup(line, 2);
+		} else if (mp_re_exec(mp_R(RE_MM2), line, len, 0)) {
+			char *ra = mp_re_dup(line, 1), *wa = mp_re_dup(line, 2);
 
-			map_set(&m->mm_addresses, wa, ra);
+			mp_map_set(&m->mm_addresses, wa, ra);
 			free(ra);
 			free(wa);
-		} else if (re_exec(R(RE_MM3), line, len, 0)) {
-			char *rn = re_dup(line, 1), *ra = re_dup(line, 2);
-			char *wa = re_dup(line, 3), *tmp, *n, *a;
+		} else if (mp_re_exec(mp_R(RE_MM3), line, len, 0)) {
+			char *rn = mp_re_dup(line, 1), *ra = mp_re_dup(line, 2);
+			char *wa = mp_re_dup(line, 3), *tmp, *n, *a;
 
-			rtrim(rn);
+			mp_rtrim(rn);
 			tmp = xasprintf("%s <%s>", rn, ra);
 			maint_parse_email(tmp, &n, &a);
-			map_set(&m->mm_names, wa, n);
-			map_set(&m->mm_addresses, wa, a);
+			mp_map_set(&m->mm_names, wa, n);
+			mp_map_set(&m->mm_addresses, wa, a);
 			free(tmp);
 			free(n);
 			free(a);
 			free(rn);
 			free(ra);
 			free(wa);
-		} else if (re_exec(R(RE_MM4), line, len, 0)) {
-			char *rn = re_dup(line, 1), *ra = re_dup(line, 2);
-			char *wn = re_dup(line, 3), *wa = re_dup(line, 4);
+		} else if (mp_re_exec(mp_R(RE_MM4), line, len, 0)) {
+			char *rn = mp_re_dup(line, 1), *ra = mp_re_dup(line, 2);
+			char *wn = mp_re_dup(line, 3), *wa = mp_re_dup(line, 4);
 			char *tmp, *n, *a, *n2, *a2, *key;
 
-			rtrim(rn);
+			mp_rtrim(rn);
 			tmp = xasprintf("%s <%s>", rn, ra);
 			maint_parse_email(tmp, &n, &a);
 			free(tmp);
-			rtrim(wn);
+			mp_rtrim(wn);
 			tmp = xasprintf("%s <%s>", wn, wa);
 			maint_parse_email(tmp, &n2, &a2);
 			key = maint_format_email(n2, a2);
-			map_set(&m->mm_names, key, n);
-			map_set(&m->mm_addresses, key, a);
+			mp_map_set(&m->mm_names, key, n);
+			mp_map_set(&m->mm_addresses, key, a);
 			free(tmp);
 			free(key);
 			free(n);
@@ -245,7 +245,7 @@ static void load_ignore(struct maintainers *m, const char *path)
 
 		line = nl ? xstrndup(p, nl - p) : xstrdup(p);
 		p = nl ? nl + 1 : NULL;
-		trim(line);
+		mp_trim(line);
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -328,8 +328,8 @@ void maintainers_free(struct maintainers *m)
 	}
 	free(m->tv);
 	free(m->kw);
-	map_release(&m->mm_names);
-	map_release(&m->mm_addresses);
+	mp_map_release(&m->mm_names);
+	mp_map_release(&m->mm_addresses);
 	for (i = 0; i < m->nr_ignore; i++)
 		free(m->ignore[i]);
 	free(m->ignore);

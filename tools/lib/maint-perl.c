@@ -19,7 +19,7 @@
 static pcre2_match_data *md;
 static pcre2_match_context *mctx;
 
-pcre2_code *re_compile(const char *pat, size_t len, uint32_t flags)
+pcre2_code *mp_re_compile(const char *pat, size_t len, uint32_t flags)
 {
 	PCRE2_SIZE off;
 	int e;
@@ -27,8 +27,8 @@ pcre2_code *re_compile(const char *pat, size_t len, uint32_t flags)
 	return pcre2_compile((PCRE2_SPTR)pat, len, flags, &e, &off, NULL);
 }
 
-/* Match @re against @len bytes at @s from @start; groups via re_group(). */
-bool re_exec(const pcre2_code *re, const char *s, size_t len,
+/* Match @re against @len bytes at @s from @start; groups via mp_re_group(). */
+bool mp_re_exec(const pcre2_code *re, const char *s, size_t len,
 	     size_t start)
 {
 	if (!md) {
@@ -42,7 +42,7 @@ bool re_exec(const pcre2_code *re, const char *s, size_t len,
 	return pcre2_match(re, (PCRE2_SPTR)s, len, start, 0, md, mctx) > 0;
 }
 
-bool re_group(unsigned int g, size_t *so, size_t *eo)
+bool mp_re_group(unsigned int g, size_t *so, size_t *eo)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
@@ -54,11 +54,11 @@ bool re_group(unsigned int g, size_t *so, size_t *eo)
 }
 
 /* Group @g of the last match in @s, or "" when it did not take part. */
-char *re_dup(const char *s, unsigned int g)
+char *mp_re_dup(const char *s, unsigned int g)
 {
 	size_t so, eo;
 
-	if (!re_group(g, &so, &eo))
+	if (!mp_re_group(g, &so, &eo))
 		return xstrdup("");
 	return xstrndup(s + so, eo - so);
 }
@@ -160,7 +160,7 @@ static char *rfc822_pattern(void)
 	return sb_detach(&out);
 }
 
-const pcre2_code *R(int which)
+const pcre2_code *mp_R(int which)
 {
 	if (!fixed[which]) {
 		char *pat = NULL;
@@ -185,7 +185,7 @@ const pcre2_code *R(int which)
 			if (which == RE_CHIEF_NAME)
 				flags = PCRE2_CASELESS;
 		}
-		fixed[which] = re_compile(pat, strlen(pat), flags);
+		fixed[which] = mp_re_compile(pat, strlen(pat), flags);
 		if (!fixed[which])
 			die("internal error: bad regex %d", which);
 		free(pat);
@@ -195,36 +195,36 @@ const pcre2_code *R(int which)
 
 /* ---- Perl string helpers ------------------------------------------ */
 
-bool perl_space(int c)
+bool mp_perl_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 	       c == '\f' || c == '\v';
 }
 
 /* s/^\s+|\s+$//g */
-void trim(char *s)
+void mp_trim(char *s)
 {
 	size_t n = strlen(s), i = 0;
 
-	while (n && perl_space((unsigned char)s[n - 1]))
+	while (n && mp_perl_space((unsigned char)s[n - 1]))
 		n--;
-	while (i < n && perl_space((unsigned char)s[i]))
+	while (i < n && mp_perl_space((unsigned char)s[i]))
 		i++;
 	memmove(s, s + i, n - i);
 	s[n - i] = '\0';
 }
 
-void rtrim(char *s)
+void mp_rtrim(char *s)
 {
 	size_t n = strlen(s);
 
-	while (n && perl_space((unsigned char)s[n - 1]))
+	while (n && mp_perl_space((unsigned char)s[n - 1]))
 		n--;
 	s[n] = '\0';
 }
 
-/* lc(): ASCII only, as Perl does on a byte string */
-char *lc(const char *s)
+/* mp_lc(): ASCII only, as Perl does on a byte string */
+char *mp_lc(const char *s)
 {
 	char *r = xstrdup(s), *p;
 
@@ -246,7 +246,7 @@ static ssize_t map_find(const struct strmap *m, const char *key)
 	return -1;
 }
 
-void map_set(struct strmap *m, const char *key, const char *val)
+void mp_map_set(struct strmap *m, const char *key, const char *val)
 {
 	ssize_t i = map_find(m, key);
 
@@ -262,14 +262,14 @@ void map_set(struct strmap *m, const char *key, const char *val)
 	m->nr++;
 }
 
-const char *map_get(const struct strmap *m, const char *key)
+const char *mp_map_get(const struct strmap *m, const char *key)
 {
 	ssize_t i = map_find(m, key);
 
 	return i >= 0 ? m->vals[i] : NULL;
 }
 
-void map_release(struct strmap *m)
+void mp_map_release(struct strmap *m)
 {
 	size_t i;
 
@@ -284,18 +284,18 @@ void map_release(struct strmap *m)
 
 /* ---- arrays of strings -------------------------------------------- */
 
-int cmp_str(const void *a, const void *b)
+int mp_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* sort_and_uniq of strings */
-void sort_uniq(char **v, size_t *nr)
+void mp_sort_uniq(char **v, size_t *nr)
 {
 	size_t i, j = 0;
 
 	if (*nr)
-		qsort(v, *nr, sizeof(*v), cmp_str);
+		qsort(v, *nr, sizeof(*v), mp_cmp_str);
 	for (i = 0; i < *nr; i++) {
 		if (j && !strcmp(v[j - 1], v[i])) {
 			free(v[i]);
@@ -306,13 +306,13 @@ void sort_uniq(char **v, size_t *nr)
 	*nr = j;
 }
 
-void add_str(char ***v, size_t *nr, size_t *alloc, char *s)
+void mp_add_str(char ***v, size_t *nr, size_t *alloc, char *s)
 {
 	ALLOC_GROW(*v, *nr + 1, *alloc);
 	(*v)[(*nr)++] = s;
 }
 
-void free_strv(char **v, size_t nr)
+void mp_free_strv(char **v, size_t nr)
 {
 	size_t i;
 

@@ -4,14 +4,14 @@
  * lib/maint-*.c files; nothing else includes this) needs of Perl:
  *
  *  - regexes run as Perl runs them on a byte string, by PCRE2:
- *    re_exec() matches, and re_group() and re_dup() read the groups of
- *    the last re_exec() (Perl's $1, $2...: one match state for the whole
+ *    mp_re_exec() matches, and mp_re_group() and mp_re_dup() read the groups of
+ *    the last mp_re_exec() (Perl's $1, $2...: one match state for the whole
  *    port, so not thread-safe), with limits so that a hostile
  *    MAINTAINERS cannot hang us;
- *  - R(): the script's fixed regexes, named RE_* after what they match
+ *  - mp_R(): the script's fixed regexes, named RE_* after what they match
  *    (the comments in lib/maint-perl.c name the script's function that
  *    has each), compiled on first use; one that does not compile dies;
- *  - \s, s/^\s+|\s+$//, lc() of a byte string (ASCII only);
+ *  - \s, s/^\s+|\s+$//, mp_lc() of a byte string (ASCII only);
  *  - hashes of strings (struct strmap; linear, the maps are small) and
  *    arrays of strings: sort, which compares bytes, and uniq.
  */
@@ -36,24 +36,24 @@ enum {
 };
 
 /* NULL if @pat (@len bytes) does not compile */
-pcre2_code *re_compile(const char *pat, size_t len, uint32_t flags);
-/* Match @re against @len bytes at @s from @start; groups via re_group(). */
-bool re_exec(const pcre2_code *re, const char *s, size_t len,
+pcre2_code *mp_re_compile(const char *pat, size_t len, uint32_t flags);
+/* Match @re against @len bytes at @s from @start; groups via mp_re_group(). */
+bool mp_re_exec(const pcre2_code *re, const char *s, size_t len,
 	     size_t start);
 /* Offsets of group @g of the last match; false if it did not take part. */
-bool re_group(unsigned int g, size_t *so, size_t *eo);
+bool mp_re_group(unsigned int g, size_t *so, size_t *eo);
 /* Group @g of the last match in @s, or "" when it did not take part. */
-char *re_dup(const char *s, unsigned int g);
+char *mp_re_dup(const char *s, unsigned int g);
 /* The fixed regex @which (RE_*). */
-const pcre2_code *R(int which);
+const pcre2_code *mp_R(int which);
 
 /* \s */
-bool perl_space(int c);
+bool mp_perl_space(int c);
 /* s/^\s+|\s+$//g, and s/\s+$// */
-void trim(char *s);
-void rtrim(char *s);
-/* lc(): ASCII only, as Perl does on a byte string */
-char *lc(const char *s);
+void mp_trim(char *s);
+void mp_rtrim(char *s);
+/* mp_lc(): ASCII only, as Perl does on a byte string */
+char *mp_lc(const char *s);
 
 struct strmap {
 	char **keys, **vals;
@@ -61,16 +61,16 @@ struct strmap {
 };
 
 /* $m{key} = val (NULL is ""); the value or NULL; free everything */
-void map_set(struct strmap *m, const char *key, const char *val);
-const char *map_get(const struct strmap *m, const char *key);
-void map_release(struct strmap *m);
+void mp_map_set(struct strmap *m, const char *key, const char *val);
+const char *mp_map_get(const struct strmap *m, const char *key);
+void mp_map_release(struct strmap *m);
 
 /* strcmp() of two char * for qsort() */
-int cmp_str(const void *a, const void *b);
+int mp_cmp_str(const void *a, const void *b);
 /* sort_and_uniq of strings: sorted, each once; the rest freed */
-void sort_uniq(char **v, size_t *nr);
+void mp_sort_uniq(char **v, size_t *nr);
 /* push(@v, s), taking @s */
-void add_str(char ***v, size_t *nr, size_t *alloc, char *s);
-void free_strv(char **v, size_t nr);
+void mp_add_str(char ***v, size_t *nr, size_t *alloc, char *s);
+void mp_free_strv(char **v, size_t nr);
 
 #endif

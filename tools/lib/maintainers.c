@@ -79,7 +79,7 @@ void maintainers_for_patch(struct maintainers *m, const char *text,
 
 	/* Linus is left to THE REST */
 	for (i = 0, j = 0; i < q.nr_to; i++) {
-		if (re_exec(R(RE_CHIEF), q.to[i].addr, strlen(q.to[i].addr),
+		if (mp_re_exec(mp_R(RE_CHIEF), q.to[i].addr, strlen(q.to[i].addr),
 			    0)) {
 			free(q.to[i].addr);
 			continue;
@@ -119,15 +119,15 @@ void maintainers_for_patch(struct maintainers *m, const char *text,
 		free(q.lists[i].addr);
 	free(q.to);
 	free(q.lists);
-	map_release(&q.hash_name);
-	map_release(&q.hash_address);
-	map_release(&q.hash_list);
-	map_release(&q.dedup_name);
-	map_release(&q.dedup_address);
-	free_strv(q.file_emails, q.nr_file_emails);
-	free_strv(files, nr_files);
-	free_strv(fixes, nr_fixes);
-	free_strv(kw, nr_kw);
+	mp_map_release(&q.hash_name);
+	mp_map_release(&q.hash_address);
+	mp_map_release(&q.hash_list);
+	mp_map_release(&q.dedup_name);
+	mp_map_release(&q.dedup_address);
+	mp_free_strv(q.file_emails, q.nr_file_emails);
+	mp_free_strv(files, nr_files);
+	mp_free_strv(fixes, nr_fixes);
+	mp_free_strv(kw, nr_kw);
 }
 
 void maint_list_release(struct maint_list *l)
