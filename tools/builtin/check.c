@@ -3,6 +3,7 @@
  * kseries check: build, boot and test every patch of the series.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,75 +97,36 @@ struct check_opts {
 	bool build_only, no_cache, keep_logs, json, tap, kvm, no_kvm;
 };
 
+/* -1 to go on, else the exit status (0 after --help, 129 usage error). */
 static int parse_args(int argc, char **argv, struct check_opts *o)
 {
-	const char *v;
-	int i;
+	const struct option options[] = {
+		OPT_STRING_F(0, "from", &o->from, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "to", &o->to, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tests", &o->tests, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "slow", &o->slow, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tree", &o->tree, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "build", &o->build, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "tests-dir", &o->tests_dir, PARSE_OPT_NONEMPTY),
+		OPT_STRING_F(0, "series", &o->series, PARSE_OPT_NONEMPTY),
+		OPT_INT('j', NULL, &o->jobs, 1, INT_MAX),
+		OPT_SECONDS(0, "test-timeout", &o->test_timeout),
+		OPT_BOOL(0, "build-only", &o->build_only),
+		OPT_BOOL(0, "no-cache", &o->no_cache),
+		OPT_BOOL(0, "keep-logs", &o->keep_logs),
+		OPT_BOOL(0, "json", &o->json),
+		OPT_BOOL(0, "tap", &o->tap),
+		OPT_BOOL(0, "kvm", &o->kvm),
+		OPT_BOOL(0, "no-kvm", &o->no_kvm),
+		OPT_END(),
+	};
+	int n = cmd_parse_options(argc, argv, options, 0, cmd_check_usage);
 
-	for (i = 1; i < argc; i++) {
-		const char **str = NULL;
-		const char *name = NULL;
-
-		if ((v = cmd_opt(argc, argv, &i, "--from"))) {
-			str = &o->from;
-			name = "--from needs a commit";
-		} else if ((v = cmd_opt(argc, argv, &i, "--to"))) {
-			str = &o->to;
-			name = "--to needs a commit";
-		} else if ((v = cmd_opt(argc, argv, &i, "--tests"))) {
-			str = &o->tests;
-			name = "--tests needs fast, all, none or a list";
-		} else if ((v = cmd_opt(argc, argv, &i, "--slow"))) {
-			str = &o->slow;
-			name = "--slow needs a file";
-		} else if ((v = cmd_opt(argc, argv, &i, "--tree"))) {
-			str = &o->tree;
-			name = "--tree needs a directory";
-		} else if ((v = cmd_opt(argc, argv, &i, "--build"))) {
-			str = &o->build;
-			name = "--build needs a directory";
-		} else if ((v = cmd_opt(argc, argv, &i, "--tests-dir"))) {
-			str = &o->tests_dir;
-			name = "--tests-dir needs a directory";
-		} else if ((v = cmd_opt(argc, argv, &i, "--series"))) {
-			str = &o->series;
-			name = "--series needs a file";
-		} else if ((v = cmd_opt(argc, argv, &i, "-j"))) {
-			o->jobs = atoi(v);
-			if (o->jobs <= 0)
-				return usage_error(cmd_check_usage,
-						   "-j needs a positive number");
-		} else if ((v = cmd_opt(argc, argv, &i, "--test-timeout"))) {
-			char *end;
-
-			o->test_timeout = strtod(v, &end);
-			if (!*v || *end || o->test_timeout <= 0)
-				return usage_error(cmd_check_usage,
-						   "--test-timeout needs seconds");
-		} else if (!strcmp(argv[i], "--build-only")) {
-			o->build_only = true;
-		} else if (!strcmp(argv[i], "--no-cache")) {
-			o->no_cache = true;
-		} else if (!strcmp(argv[i], "--keep-logs")) {
-			o->keep_logs = true;
-		} else if (!strcmp(argv[i], "--json")) {
-			o->json = true;
-		} else if (!strcmp(argv[i], "--tap")) {
-			o->tap = true;
-		} else if (!strcmp(argv[i], "--kvm")) {
-			o->kvm = true;
-		} else if (!strcmp(argv[i], "--no-kvm")) {
-			o->no_kvm = true;
-		} else {
-			return usage_error(cmd_check_usage,
-					   "unknown argument '%s'", argv[i]);
-		}
-		if (str) {
-			if (!*v)
-				return usage_error(cmd_check_usage, "%s", name);
-			*str = v;
-		}
-	}
+	if (n < 0)
+		return cmd_parse_status(n);
+	if (n > 0)
+		return usage_error(cmd_check_usage, "unknown argument '%s'",
+				   argv[0]);
 	if (o->json && o->tap)
 		return usage_error(cmd_check_usage,
 				   "--json and --tap exclude each other");
@@ -174,7 +136,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 	if (o->kvm && o->no_kvm)
 		return usage_error(cmd_check_usage,
 				   "--kvm and --no-kvm exclude each other");
-	return 0;
+	return -1;
 }
 
 static int resolve(struct krepo *t, const char *spec, git_oid *out)
@@ -431,9 +393,8 @@ int cmd_check(int argc, char **argv)
 	double start = now_seconds();
 	int ret = 1;
 
-	cmd_handle_help(argc, argv, cmd_check_usage);
 	ret = parse_args(argc, argv, &o);
-	if (ret)
+	if (ret >= 0)
 		return ret;
 	ret = EXIT_TROUBLE;
 	tree = o.tree ? xstrdup(o.tree) : kbuild_default_tree();
