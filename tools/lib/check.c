@@ -667,7 +667,8 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		FILE *f;
 
 		/* Say in the log what is rebuilt for its warnings. */
-		if (n && (f = fopen(r->log, "a"))) {
+		f = n ? fopen(r->log, "a") : NULL;
+		if (f) {
 			fprintf(f, "### kseries check: %zu object%s rebuilt for their warnings: %.2000s%s\n",
 				n, n == 1 ? "" : "s", names.buf,
 				names.len > 2000 ? " ..." : "");

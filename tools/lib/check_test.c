@@ -121,6 +121,19 @@ static void test_key(void **state)
 }
 
 /* A row: tests as "name=P,name=S" with P S F T(imeout) C(rash) X x N. */
+/* A status letter of the fixtures: P S F T C X x, anything else not run. */
+static enum test_status status_of(char c)
+{
+	static const char letters[] = "PSFTCXx";
+	static const enum test_status st[] = {
+		TS_PASS, TS_SKIP, TS_FAIL, TS_TIMEOUT, TS_CRASH, TS_XPASS,
+		TS_XFAIL,
+	};
+	const char *p = c ? strchr(letters, c) : NULL;
+
+	return p ? st[p - letters] : TS_NOTRUN;
+}
+
 static struct check_row *add_row(struct check_report *rep,
 				 const char *subject, enum check_build b,
 				 int verdict, const char *tests)
@@ -152,16 +165,7 @@ static struct check_row *add_row(struct check_report *rep,
 		memset(t, 0, sizeof(*t));
 		t->name = xstrdup(tok);
 		t->secs = 1;
-		switch (eq[1]) {
-		case 'P': t->status = TS_PASS; break;
-		case 'S': t->status = TS_SKIP; break;
-		case 'F': t->status = TS_FAIL; break;
-		case 'T': t->status = TS_TIMEOUT; break;
-		case 'C': t->status = TS_CRASH; break;
-		case 'X': t->status = TS_XPASS; break;
-		case 'x': t->status = TS_XFAIL; break;
-		default: t->status = TS_NOTRUN; break;
-		}
+		t->status = status_of(eq[1]);
 		if (t->status == TS_FAIL)
 			t->output = xstrdup("==== Test Assertion Failure ====\nvalue 41, expected 42\n");
 	}
