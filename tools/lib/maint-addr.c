@@ -52,6 +52,24 @@ static char *quote(const char *s)
 	return sb_detach(&sb);
 }
 
+/*
+ * What parse_email and format_email of get_maintainer.pl both do to a
+ * name and an address: trim both, drop the name's quotes, and quote it
+ * again if RFC 822 wants it.
+ */
+static void tidy(char **name, char *address)
+{
+	char *n = *name;
+
+	mp_trim(n);
+	strip_quotes(n);
+	mp_trim(address);
+	if (must_quote(n)) {
+		*name = quote(n);
+		free(n);
+	}
+}
+
 void maint_parse_email(const char *s, char **name, char **address)
 {
 	size_t len = strlen(s);
@@ -68,15 +86,7 @@ void maint_parse_email(const char *s, char **name, char **address)
 		n = xstrdup("");
 		a = xstrdup("");
 	}
-	mp_trim(n);
-	strip_quotes(n);
-	mp_trim(a);
-	if (must_quote(n)) {
-		char *q = quote(n);
-
-		free(n);
-		n = q;
-	}
+	tidy(&n, a);
 	*name = n;
 	*address = a;
 }
@@ -85,15 +95,7 @@ char *maint_format_email(const char *name, const char *address)
 {
 	char *n = xstrdup(name), *a = xstrdup(address), *r;
 
-	mp_trim(n);
-	strip_quotes(n);
-	mp_trim(a);
-	if (must_quote(n)) {
-		char *q = quote(n);
-
-		free(n);
-		n = q;
-	}
+	tidy(&n, a);
 	if (!*n)
 		r = xstrdup(a);
 	else
