@@ -77,6 +77,7 @@ struct build_opts {
 	char **frags;
 	size_t nr_frags, alloc;
 	struct kbuild *kb;
+	struct distcc_opt distcc;
 	bool config_only;
 };
 
@@ -96,30 +97,6 @@ static int fragment_cb(const struct option *opt, const char *arg,
 	return 0;
 }
 
-/* --distcc HOSTS (checked now, a usage error if bad) and --no-distcc. */
-static int distcc_cb(const struct option *opt, const char *arg, bool unset,
-		     struct strbuf *err)
-{
-	struct kbuild *kb = opt->value;
-	struct strbuf why = STRBUF_INIT;
-	struct distcc_hosts h;
-
-	if (unset) {
-		kb->no_distcc = true;
-		kb->distcc = NULL;
-		return 0;
-	}
-	if (distcc_parse_hosts(arg, &h, &why)) {
-		sb_addf(err, "--distcc: %s", why.buf);
-		sb_release(&why);
-		return -1;
-	}
-	distcc_hosts_release(&h);
-	kb->distcc = arg;
-	kb->no_distcc = false;
-	return 0;
-}
-
 /* -1 to go on, else the exit status (0 after --help, 129 usage error). */
 static int parse_args(int argc, char **argv, struct build_opts *o)
 {
@@ -136,8 +113,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		OPT_BOOL(0, "config-only", &o->config_only),
 		OPT_BOOL(0, "no-headers", &no_headers),
 		OPT_BOOL(0, "no-ccache", &no_ccache),
-		OPT_CALLBACK_F(0, "distcc", kb, distcc_cb,
-			       PARSE_OPT_NEG | PARSE_OPT_NONEMPTY),
+		OPT_DISTCC(&o->distcc),
 		OPT_END(),
 	};
 	int n = cmd_parse_options(argc, argv, options, 0, cmd_build_usage);
@@ -149,6 +125,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 				   argv[0]);
 	kb->headers = !no_headers;
 	kb->ccache = !no_ccache;
+	kb->distcc = o->distcc.hosts;
+	kb->no_distcc = o->distcc.off;
 	return -1;
 }
 

@@ -23,7 +23,7 @@ const char cmd_check_usage[] =
 	"                     [--tree DIR] [--build DIR] [--tests-dir DIR]\n"
 	"                     [--series FILE] [-j N] [--test-timeout S]\n"
 	"                     [--no-cache] [--keep-logs] [--json | --tap]\n"
-	"                     [--kvm | --no-kvm]\n"
+	"                     [--kvm | --no-kvm] [--distcc HOSTS | --no-distcc]\n"
 	"\n"
 	"For each commit from the base to the tip, in order: an incremental\n"
 	"build (same O= directory, ccache), a boot in QEMU, and the selftests\n"
@@ -82,6 +82,10 @@ const char cmd_check_usage[] =
 	"                      comments), for 'make test'\n"
 	"    --kvm, --no-kvm   force the guest's accelerator (default: KVM\n"
 	"                      only where the guest can nest; see boot)\n"
+	"    --distcc HOSTS    send the compiles to distcc hosts, as 'kseries\n"
+	"                      build --distcc' does (default $DISTCC_HOSTS);\n"
+	"                      the decision is said once before the first\n"
+	"                      build; --no-distcc ignores $DISTCC_HOSTS\n"
 	"\n"
 	"Progress goes to stderr, a few lines a patch with times.\n"
 	"Exit status: 0 no patch flagged, 1 a patch flagged, 2 the check\n"
@@ -95,6 +99,7 @@ struct check_opts {
 	int jobs;
 	double test_timeout;
 	bool build_only, no_cache, keep_logs, json, tap, kvm, no_kvm;
+	struct distcc_opt distcc;
 };
 
 /* -1 to go on, else the exit status (0 after --help, 129 usage error). */
@@ -118,6 +123,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		OPT_BOOL(0, "tap", &o->tap),
 		OPT_BOOL(0, "kvm", &o->kvm),
 		OPT_BOOL(0, "no-kvm", &o->no_kvm),
+		OPT_DISTCC(&o->distcc),
 		OPT_END(),
 	};
 	int n = cmd_parse_options(argc, argv, options, 0, cmd_check_usage);
@@ -137,6 +143,28 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		return usage_error(cmd_check_usage,
 				   "--kvm and --no-kvm exclude each other");
 	return -1;
+}
+
+/*
+ * The distcc decision, said once before the first build (each build
+ * makes it again, so hosts that go down later are left out there).
+ */
+static int say_distcc(const struct check_ctx *c)
+{
+	struct kbuild kb = {
+		.jobs = c->jobs, .ccache = c->ccache,
+		.distcc = c->distcc, .no_distcc = c->no_distcc,
+	};
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
+
+	if (kbuild_distcc_setup(&kb, &err))
+		ret = error("%s", err.buf);
+	else if (kb.dist.line)
+		fprintf(stderr, "check: %s\n", kb.dist.line);
+	kbuild_release(&kb);
+	sb_release(&err);
+	return ret;
 }
 
 static int resolve(struct krepo *t, const char *spec, git_oid *out)
@@ -467,6 +495,8 @@ int cmd_check(int argc, char **argv)
 	ctx.keep_logs = o.keep_logs;
 	ctx.kvm = o.kvm;
 	ctx.no_kvm = o.no_kvm;
+	ctx.distcc = o.distcc.hosts;
+	ctx.no_distcc = o.distcc.off;
 	if (check_ctx_init(&ctx))
 		goto out;
 	if (!o.build_only) {
@@ -494,6 +524,8 @@ int cmd_check(int argc, char **argv)
 			plan.have_mid ? " at the first and last commit" : "",
 			plan.ends.nr_groups, plan.ends.nr_groups == 1 ? "" :
 			"s", ctx.toolchain);
+	if (say_distcc(&ctx))
+		goto out;
 	if (plan.have_mid)
 		fprintf(stderr, "check: %zu between: not the slow ones (%zu, %s)\n",
 			plan.mid.ts.nr, plan.ends.ts.nr - plan.mid.ts.nr,

@@ -40,7 +40,7 @@ FIX=${KSERIES_TEST_FIXTURE:-$REAL_CACHE/check-fixture}
 W=$FIX/src
 B=$FIX/build
 ST=$T/st
-N=38
+N=39
 
 plan $N
 
@@ -243,6 +243,14 @@ check "check after changing the last patch: only it is redone" \
 rc=$?
 check "check --from/--to --build-only: one patch, built, not booted" \
 	sh -c "[ $rc = 0 ] && grep -q '^0007 lib/bcd: fixture: do not panic' '$T/out4' && ! grep -q 'boot ok' '$T/err4' && grep -q 'no patch flagged: 1 patch builds' '$T/out4'"
+
+# --distcc: the decision is said once, before the first build; a host
+# that does not answer leaves the builds local, and the line says why.
+"$KSERIES" check $CK --from HEAD~3 --to HEAD~2 --build-only --no-cache \
+	--distcc 127.0.0.1:1 >"$T/out4d" 2>"$T/err4d"
+rc=$?
+check "check --distcc: said once, local when no host answers, still built" \
+	sh -c "[ $rc = 0 ] && [ \$(grep -c '^check: distcc fell back to local compiles' '$T/err4d') = 1 ] && grep -q 'no host answered: 127.0.0.1:1' '$T/err4d' && grep -q 'no patch flagged: 1 patch builds' '$T/out4d'"
 
 echo '/* local change */' >>"$W/lib/errseq.c"
 "$KSERIES" check $CK --to HEAD~8 >"$T/out5" 2>&1

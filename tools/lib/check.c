@@ -648,6 +648,8 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.ccache = c->ccache,
 		.target = "bzImage",
 		.sync_output = true,
+		.distcc = c->distcc,
+		.no_distcc = c->no_distcc,
 	};
 	struct strbuf log = STRBUF_INIT, errs = STRBUF_INIT;
 	double start = now_seconds();

@@ -106,6 +106,8 @@ struct check_ctx {
 	double test_timeout, boot_timeout;
 	bool keep_logs;			/* keep good commits' logs too */
 	bool kvm, no_kvm;		/* force KVM or TCG (accel.h) */
+	const char *distcc;		/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
+	bool no_distcc;			/* --no-distcc */
 
 	/* Filled by check_ctx_init() */
 	char inputs[65];		/* fragments, toolchain, options,

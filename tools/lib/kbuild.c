@@ -928,6 +928,29 @@ int kbuild_distcc_setup(struct kbuild *kb, struct strbuf *err)
 	return 0;
 }
 
+int parse_opt_distcc_cb(const struct option *opt, const char *arg,
+			bool unset, struct strbuf *err)
+{
+	struct distcc_opt *o = opt->value;
+	struct strbuf why = STRBUF_INIT;
+	struct distcc_hosts h;
+
+	if (unset) {
+		o->off = true;
+		o->hosts = NULL;
+		return 0;
+	}
+	if (distcc_parse_hosts(arg, &h, &why)) {
+		sb_addf(err, "--distcc: %s", why.buf);
+		sb_release(&why);
+		return -1;
+	}
+	distcc_hosts_release(&h);
+	o->hosts = arg;
+	o->off = false;
+	return 0;
+}
+
 void kbuild_release(struct kbuild *kb)
 {
 	kbuild_distcc_release(&kb->dist);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "parse-options.h"
 #include "util.h"
 
 /*
@@ -147,6 +148,20 @@ struct kbuild {
 	struct kbuild_distcc dist;	/* decided by the first phase run */
 	bool dist_decided;
 };
+
+/*
+ * --distcc HOSTS / --no-distcc of the commands that build (build, check):
+ * OPT_DISTCC(&opt) in their option table; the host list is checked
+ * while parsing (a bad one is a usage error).
+ */
+struct distcc_opt {
+	const char *hosts;	/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
+	bool off;		/* --no-distcc */
+};
+parse_opt_cb parse_opt_distcc_cb;
+#define OPT_DISTCC(v)							\
+	OPT_CALLBACK_F(0, "distcc", v, parse_opt_distcc_cb,		\
+		       PARSE_OPT_NEG | PARSE_OPT_NONEMPTY)
 
 /* The default tree and build directories: <cache>/src, <cache>/build. */
 char *kbuild_default_tree(void);
