@@ -223,13 +223,7 @@ echo 'echo stable' >>"$T/b2/linux-0.2/scripts/build.sh"
 echo 'int stable_fix;' >"$T/b2/linux-0.2/include/linux/stable.h"
 (cd "$T/b2" && tar cJf "$T/new.tar.xz" linux-0.2)
 cp "$T/proj/kernel-overlay/pin" "$T/old.pin"
-cat >"$T/proj/kernel-overlay/pin" <<EOF
-name = Linux 0.2
-url = file://$T/new.tar.xz
-tarball = new.tar.xz
-sha256 = $(sha256sum "$T/new.tar.xz" | cut -d' ' -f1)
-strip = linux-0.2
-EOF
+pin_text 0.2 new.tar.xz >"$T/proj/kernel-overlay/pin"
 echo "int by_hand_again;" >>"$src/arch/x86/kvm/xen.c"
 git -C "$src" commit -q -am "KVM: another commit made by hand"
 before="$(state; git -C "$src" rev-parse base)"

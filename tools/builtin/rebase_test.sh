@@ -50,14 +50,7 @@ mk_tar() {
 mk_tar 0.1 base.tar.xz
 mk_tar 0.2 new.tar.xz
 make_project
-cat >"$T/new.pin" <<EOF
-# the new base
-name = Linux 0.2
-url = file://$T/new.tar.xz
-tarball = new.tar.xz
-sha256 = $(sha256sum "$T/new.tar.xz" | cut -d' ' -f1)
-strip = linux-0.2
-EOF
+{ echo '# the new base'; pin_text 0.2 new.tar.xz; } >"$T/new.pin"
 ks apply
 check "the fixture base imports" rc_is 0
 

@@ -92,16 +92,22 @@ make_tarball() {
 	(cd "$T/build" && tar cJf "$T/base.tar.xz" linux-0.1)
 }
 
+# pin_text VERSION TARBALL: a pin of $T/TARBALL, whose top directory is
+# linux-VERSION.
+pin_text() {
+	cat <<EOF
+name = Linux $1
+url = file://$T/$2
+tarball = $2
+sha256 = $(sha256sum "$T/$2" | cut -d' ' -f1)
+strip = linux-$1
+EOF
+}
+
 # The project: kernel-overlay/pin naming base.tar.xz, empty series.
 make_project() {
 	mkdir -p "$T/proj/kernel-overlay" "$T/proj/patches"
-	cat >"$T/proj/kernel-overlay/pin" <<EOF
-name = Linux 0.1
-url = file://$T/base.tar.xz
-tarball = base.tar.xz
-sha256 = $(sha256sum "$T/base.tar.xz" | cut -d' ' -f1)
-strip = linux-0.1
-EOF
+	pin_text 0.1 base.tar.xz >"$T/proj/kernel-overlay/pin"
 	: >"$T/proj/series"
 }
 
