@@ -68,13 +68,17 @@ void add_from(struct strbuf *sb, const char *name, const char *email)
 }
 
 /*
- * The diffstat block as git format-patch writes it (lib/diffstat), from
- * libgit2's per-file line counts: libgit2's own layout is not git's.
+ * The diffstat block as git format-patch writes it (lib/diffstat: libgit2's
+ * own layout is not git's), then the diff. Each file's patch is made once,
+ * for its line counts and its text.
  */
-static int add_stat(git_diff *diff, struct strbuf *out)
+static int add_stat_and_diff(git_diff *diff, struct strbuf *out)
 {
 	size_t i, n = git_diff_num_deltas(diff), ctx, add, del;
+	struct strbuf body = STRBUF_INIT;
 	struct diffstat ds = { 0 };
+	git_buf buf = GIT_BUF_INIT;
+	int ret = -1;
 
 	for (i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -82,12 +86,14 @@ static int add_stat(git_diff *diff, struct strbuf *out)
 		git_patch *p = NULL;
 
 		if (git_patch_from_diff(&p, diff, i) ||
-		    git_patch_line_stats(&ctx, &add, &del, p)) {
+		    git_patch_line_stats(&ctx, &add, &del, p) ||
+		    git_patch_to_buf(&buf, p)) {
 			git_patch_free(p);
-			diffstat_release(&ds);
-			return -1;
+			goto out;
 		}
 		git_patch_free(p);
+		sb_add(&body, buf.ptr, buf.size);
+		git_buf_dispose(&buf);
 		diffstat_add(&ds,
 			     d->status == GIT_DELTA_ADDED ? NULL :
 			     d->old_file.path,
@@ -103,8 +109,14 @@ static int add_stat(git_diff *diff, struct strbuf *out)
 	}
 	diffstat_sort(&ds);
 	diffstat_format(&ds, 72, out);
+	sb_addch(out, '\n');
+	sb_add(out, body.buf, body.len);
+	ret = 0;
+out:
+	git_buf_dispose(&buf);
+	sb_release(&body);
 	diffstat_release(&ds);
-	return 0;
+	return ret;
 }
 
 static int add_diff(git_repository *repo, git_commit *c, struct strbuf *out)
@@ -114,7 +126,6 @@ static int add_diff(git_repository *repo, git_commit *c, struct strbuf *out)
 	git_diff_options opts;
 	git_diff_find_options fo;
 	git_diff *diff = NULL;
-	git_buf buf = GIT_BUF_INIT;
 	int ret = -1;
 
 	if (git_commit_parentcount(c) &&
@@ -129,19 +140,14 @@ static int add_diff(git_repository *repo, git_commit *c, struct strbuf *out)
 	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 	fo.flags = GIT_DIFF_FIND_RENAMES;
 	if (git_diff_tree_to_tree(&diff, repo, old, new, &opts) ||
-	    git_diff_find_similar(diff, &fo) || add_stat(diff, out))
+	    git_diff_find_similar(diff, &fo) || add_stat_and_diff(diff, out))
 		goto out;
-	sb_addch(out, '\n');
-	if (git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH))
-		goto out;
-	sb_add(out, buf.ptr, buf.size);
 	ret = 0;
 out:
 	if (ret)
 		error("cannot diff commit %s: %s",
 		      git_oid_tostr_s(git_commit_id(c)),
 		      git_error_last() ? git_error_last()->message : "?");
-	git_buf_dispose(&buf);
 	git_diff_free(diff);
 	git_tree_free(old);
 	git_tree_free(new);
