@@ -79,3 +79,45 @@ void json_key(struct strbuf *sb, const char *key)
 	json_str(sb, key);
 	sb_addch(sb, ':');
 }
+
+json_t *json_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct strbuf sb = STRBUF_INIT;
+	json_t *j;
+
+	while (p && *p) {
+		size_t n = *p < 0x80 ? 1 : utf8_len(p);
+
+		if (n) {
+			sb_add(&sb, p, n);
+			p += n;
+			continue;
+		}
+		/* Not UTF-8: the Latin-1 character, encoded in UTF-8. */
+		sb_addch(&sb, 0xc0 | (*p >> 6));
+		sb_addch(&sb, 0x80 | (*p & 0x3f));
+		p++;
+	}
+	j = json_stringn(sb.buf ? sb.buf : "", sb.len);
+	sb_release(&sb);
+	return j;
+}
+
+int json_set_text(json_t *obj, const char *key, const char *s)
+{
+	return json_object_set_new(obj, key, json_text(s));
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	sb_add(data, buf, size);
+	return 0;
+}
+
+int json_dump_sb(const json_t *j, struct strbuf *sb)
+{
+	return json_dump_callback(j, dump_cb, sb,
+				  JSON_COMPACT | JSON_ENCODE_ANY |
+				  JSON_REAL_PRECISION(6));
+}

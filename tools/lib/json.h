@@ -1,9 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Writing JSON for --json output: strings escaped per RFC 8259. */
+/*
+ * Writing JSON for --json output. Documents are built as jansson values
+ * (json_t) and written with json_dump_sb(); text that comes from outside
+ * (mail subjects, compiler messages, file names) goes in through
+ * json_text(), which always gives a valid JSON string: jansson itself
+ * accepts only UTF-8.
+ */
 #ifndef KSERIES_JSON_H
 #define KSERIES_JSON_H
 
+#include <jansson.h>
+
 #include "util.h"
+
+/*
+ * A new JSON string holding @s: well-formed UTF-8 is kept as it is; any
+ * other byte (text in Latin-1, say a mail subject) is read as the Latin-1
+ * character of that value. NULL is "". Returns NULL only if out of memory
+ * (jansson's setters take NULL as a failure, never a crash).
+ */
+json_t *json_text(const char *s);
+/* json_object_set_new(@obj, @key, json_text(@s)); 0 or -1. */
+int json_set_text(json_t *obj, const char *key, const char *s);
+/*
+ * Append @j to @sb, compact, keys in the order they were set, reals with
+ * up to 6 significant digits. Returns 0, or -1 if jansson could not write it.
+ */
+int json_dump_sb(const json_t *j, struct strbuf *sb);
 
 /*
  * Append @s as a JSON string, quoted and escaped, always valid JSON (and

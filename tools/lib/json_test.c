@@ -160,14 +160,27 @@ static size_t latin1_decode(const char *s, uint32_t *cp)
 	return n;
 }
 
-/* json_str(@s), checked valid and decoded into @cp. */
+/*
+ * json_str(@s), checked valid and decoded into @cp; json_text(@s) as
+ * jansson writes it must decode to the same characters.
+ */
 static size_t write_and_read(const char *s, uint32_t *cp)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t n;
+	uint32_t cp2[MAX_CP];
+	json_t *j;
+	size_t n, i;
 
 	json_str(&sb, s);
 	n = json_decode(sb.buf, cp);
+	sb_reset(&sb);
+	j = json_text(s);
+	assert_non_null(j);
+	assert_int_equal(json_dump_sb(j, &sb), 0);
+	json_decref(j);
+	assert_int_equal(json_decode(sb.buf, cp2), n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(cp2[i], cp[i]);
 	sb_release(&sb);
 	return n;
 }
