@@ -246,6 +246,9 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 	}
 	argv[argc++] = "-device";
 	argv[argc++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+	/* A PCI device no driver claims (vfio_noiommu_device_test). */
+	argv[argc++] = "-device";
+	argv[argc++] = "pci-testdev";
 	argv[argc++] = "-kernel";
 	argv[argc++] = o->kernel;
 	argv[argc++] = "-initrd";
