@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,9 @@ const char cmd_coverage_usage[] =
 	"back on a third serial port. gcov reads them; every line the series\n"
 	"adds is blamed (tip against base) to the patch that added it and\n"
 	"marked executed, not executed, not code, or no data (a C file not\n"
-	"built or not profiled here). A boot with lockdown= cannot read\n"
-	"debugfs: its tests do not count.\n"
+	"built or not profiled here). The work tree also gets\n"
+	"kernel-overlay/coverage/*.patch: gcov's data files read-only, which a\n"
+	"kernel locked down (lockdown=, or at run time) still lets be read.\n"
 	"\n"
 	"    --no-build        use the last coverage build as it is\n"
 	"    --no-boot         report from the last boots' gcov data\n"
@@ -206,6 +208,38 @@ static int mark_makefiles(struct cov_ctx *c)
 	return ret;
 }
 
+/*
+ * Apply each kernel-overlay/coverage patch file to the work tree, each once: the
+ * instrumentation's own changes (gcov's data files read-only, so that
+ * lockdown boots can send them), never part of the series.
+ */
+static int patch_worktree(struct cov_ctx *c)
+{
+	char *pat = project_path("kernel-overlay/coverage/*.patch");
+	glob_t g;
+	size_t i;
+	int ret = 0;
+
+	if (glob(pat, 0, NULL, &g)) {
+		free(pat);
+		return 0;
+	}
+	for (i = 0; i < g.gl_pathc && !ret; i++) {
+		const char *p = g.gl_pathv[i];
+		const char *applied[] = { "apply", "--check", "-R", p, NULL };
+		const char *apply[] = { "apply", p, NULL };
+
+		if (!git_run(c->wt, applied, true))
+			continue;
+		note("coverage: applying %s to the work tree", p);
+		if (git_run(c->wt, apply, false))
+			ret = error("%s does not apply to %s", p, c->wt);
+	}
+	globfree(&g);
+	free(pat);
+	return ret;
+}
+
 static int build_kernel(struct cov_ctx *c, const struct cov_opts *o)
 {
 	struct kbuild kb = {
@@ -309,7 +343,7 @@ static void record_boot(struct cov_ctx *c, size_t i, size_t nr,
 		c->boots_ok++;
 	if (data)
 		c->boots_data++;
-	if (vr->verdict != VV_OK || (!data && !strstr(append, "lockdown=")))
+	if (vr->verdict != VV_OK || !data)
 		c->problems = true;
 	if (vr->verdict != VV_OK || !data)
 		sb_addf(&c->boot_notes, "boot %zu (%s): %s%s%s\n",
@@ -773,6 +807,7 @@ int cmd_coverage(int argc, char **argv)
 	mkdir_p(c.outdir, 0755);
 	if (!o.no_build) {
 		if (prepare_worktree(&c, tree) || mark_makefiles(&c) ||
+		    patch_worktree(&c) ||
 		    build_kernel(&c, &o))
 			goto out;
 	} else if (!is_dir(c.wt)) {

@@ -8,9 +8,9 @@
 # built the coverage kernel once (KSERIES_CACHE of that run: the kernel
 # tree, selftests/, coverage/src and build-coverage), the real thing
 # with --no-build and two tests, smoke_test and the lockdown test (a
-# boot each, with ks.gcov): the guest's gcov data back from the first,
-# the second named as a boot whose tests do not count (debugfs is
-# locked down), the report in text, JSON and HTML; then --no-boot
+# boot each, with ks.gcov): the guest's gcov data back from both, the
+# lockdown boot's too (kernel-overlay/coverage/gcov-data-readonly.patch),
+# the report in text, JSON and HTML; then --no-boot
 # reports again from that data. About 40 s under TCG; the cache is only
 # read.
 
@@ -19,7 +19,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 C=${KSERIES_TEST_COVERAGE_CACHE:-}
 
-plan 26
+plan 29
 
 skip() {
 	test_nr=$((test_nr + 1))
@@ -64,6 +64,18 @@ ks apply
 mkdir -p "$T/proj/kernel-overlay/config" "$T/proj/kernel-overlay/coverage"
 echo 'CONFIG_X=y' >"$T/proj/kernel-overlay/config/a.config"
 cp "$top/kernel-overlay/coverage/gcov.config" "$T/proj/kernel-overlay/coverage/"
+# An instrumentation patch of the coverage work tree only (as
+# gcov-data-readonly.patch is for the real one).
+cat >"$T/proj/kernel-overlay/coverage/fixture.patch" <<'EOF'
+# comment lines before the diff are allowed
+diff --git a/scripts/build.sh b/scripts/build.sh
+--- a/scripts/build.sh
++++ b/scripts/build.sh
+@@ -1,2 +1,3 @@
+ #!/bin/sh
+ echo build
++echo coverage
+EOF
 src=$KSERIES_CACHE/src
 wt=$KSERIES_CACHE/coverage/src
 marks() {
@@ -79,8 +91,22 @@ check "fixture: arch/x86/kvm/Makefile there profiles the directory" \
 check "fixture: the kernel tree itself is untouched" \
 	sh -c "! grep -q GCOV '$src/arch/x86/kvm/Makefile' &&
 	       [ -z \"\$(git -C '$src' status --porcelain)\" ]"
+check "fixture: the coverage patch is applied to the work tree" \
+	sh -c "grep -q 'applying .*fixture.patch' '$T/out.txt' &&
+	       [ \"\$(grep -c '^echo coverage' '$wt/scripts/build.sh')\" = 1 ] &&
+	       ! grep -q coverage '$src/scripts/build.sh'"
 ks coverage --jobs 1
 check "fixture: a second run adds no second mark" [ "$(marks)" = 1 ]
+check "fixture: a second run applies the patch no second time" \
+	sh -c "! grep -q 'applying' '$T/out.txt' &&
+	       [ \"\$(grep -c '^echo coverage' '$wt/scripts/build.sh')\" = 1 ]"
+printf 'diff --git a/scripts/build.sh b/scripts/build.sh\n--- a/scripts/build.sh\n+++ b/scripts/build.sh\n@@ -1,2 +1,3 @@\n #!/bin/sh\n echo nothing\n+echo more\n' \
+	>"$T/proj/kernel-overlay/coverage/zz-bad.patch"
+ks coverage --jobs 1
+check "fixture: a coverage patch that does not apply stops it, named (2)" \
+	sh -c "[ $rc = 2 ] && grep -q 'zz-bad.patch does not apply' '$T/out.txt' &&
+	       ! grep -q 'make tinyconfig' '$T/out.txt'"
+rm "$T/proj/kernel-overlay/coverage/zz-bad.patch"
 rm -rf "$src/.git/worktrees"
 ks coverage --jobs 1
 check "fixture: a work tree its repository forgot is made again" \
@@ -93,7 +119,7 @@ if [ -z "$C" ] || [ ! -f "$C/build-coverage/arch/x86/boot/bzImage" ]; then
 		"real boot: JSON has patches and topics" \
 		"real boot: HTML highlights executed lines" \
 		"real boot: some added line executed" \
-		"real boot: the lockdown boot is named, without data" \
+		"real boot: the lockdown boot brings its gcov data too" \
 		"--no-boot: the same report from the kept data" \
 		"--no-boot: the normal build was not touched" \
 		"--no-boot without data: exit 2"; do
@@ -121,8 +147,9 @@ check "real boot: HTML highlights executed lines" \
 	grep -q '<span class="x">' "$R/coverage.html"
 check "real boot: some added line executed" \
 	sh -c "grep -q '\"total\":{\"added\":[1-9][0-9]*,\"executable\":[1-9][0-9]*,\"executed\":[1-9]' '$R/coverage.json'"
-check "real boot: the lockdown boot is named, without data" \
-	grep -q '^boot 2 (lockdown=integrity ks.gcov): ok, its tests do not count: ' "$T/real.txt"
+check "real boot: the lockdown boot brings its gcov data too" \
+	sh -c "! grep -q 'do not count' '$T/real.txt' &&
+	       [ \"\$(grep -o '\"gcov\":true' '$R/coverage.json' | wc -l)\" = 2 ]"
 KSERIES_CACHE="$C" ks coverage --no-build --no-boot
 grep '^total ' "$T/real.txt" >"$T/total.real"
 grep '^total ' "$T/out.txt" >"$T/total.again"
