@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "json.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 /*
  * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
  * overlong forms, no surrogates, nothing above U+10FFFF), or 0 if the
@@ -115,9 +119,29 @@ static int dump_cb(const char *buf, size_t size, void *data)
 	return 0;
 }
 
-int json_dump_sb(const json_t *j, struct strbuf *sb)
+int json_dump_sb_digits(const json_t *j, struct strbuf *sb, int digits)
 {
+	if (!j)
+		return -1;
 	return json_dump_callback(j, dump_cb, sb,
 				  JSON_COMPACT | JSON_ENCODE_ANY |
-				  JSON_REAL_PRECISION(6));
+				  JSON_REAL_PRECISION(digits));
+}
+
+int json_dump_sb(const json_t *j, struct strbuf *sb)
+{
+	return json_dump_sb_digits(j, sb, 6);
+}
+
+json_t *json_round(double v, int places)
+{
+	char buf[64];
+
+	if (!isfinite(v))
+		return json_null();
+	if (fabs(v) >= 1e15)	/* no decimals to round at this size */
+		return json_real(v);
+	/* What printf shows, read back: its rounding, not ours. */
+	snprintf(buf, sizeof(buf), "%.*f", places, v);
+	return json_real(strtod(buf, NULL));
 }
