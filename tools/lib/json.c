@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
@@ -144,4 +145,20 @@ json_t *json_round(double v, int places)
 	/* What printf shows, read back: its rounding, not ours. */
 	snprintf(buf, sizeof(buf), "%.*f", places, v);
 	return json_real(strtod(buf, NULL));
+}
+
+json_t *json_lines(const char *text)
+{
+	const char *p = text, *nl;
+	json_t *a = json_array();
+
+	for (; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		char *l;
+
+		nl = strchr(p, '\n');
+		l = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		json_array_append_new(a, json_text(l));
+		free(l);
+	}
+	return a;
 }

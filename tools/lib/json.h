@@ -23,6 +23,11 @@ json_t *json_text(const char *s);
 /* json_object_set_new(@obj, @key, json_text(@s)); 0 or -1. */
 int json_set_text(json_t *obj, const char *key, const char *s);
 /*
+ * The lines of @text, without their newlines, as an array of json_text()
+ * strings: "a\nb\n" and "a\nb" are ["a","b"]; NULL and "" are [].
+ */
+json_t *json_lines(const char *text);
+/*
  * A JSON real of @v rounded to @places decimals, the value printf's
  * "%.*f" shows (a report's "%.1f" seconds stay 12.3); null if @v is not
  * finite. Written exactly while it has at most the significant digits

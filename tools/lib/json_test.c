@@ -349,6 +349,15 @@ static void test_round(void **state)
 	sb_release(&sb);
 }
 
+static void test_lines(void **state)
+{
+	assert_dump(json_lines("a\nb\n"), 6, "[\"a\",\"b\"]");
+	assert_dump(json_lines("a\n\nb"), 6, "[\"a\",\"\",\"b\"]");
+	assert_dump(json_lines("caf\xe9\n"), 6, "[\"caf\xc3\xa9\"]");
+	assert_dump(json_lines(""), 6, "[]");
+	assert_dump(json_lines(NULL), 6, "[]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_ill_formed),
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_round),
+		cmocka_unit_test(test_lines),
 	};
 
 	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
