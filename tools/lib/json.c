@@ -109,6 +109,11 @@ json_t *json_text(const char *s)
 	return j;
 }
 
+json_t *json_text_or_null(const char *s)
+{
+	return s ? json_text(s) : json_null();
+}
+
 int json_set_text(json_t *obj, const char *key, const char *s)
 {
 	return json_object_set_new(obj, key, json_text(s));
@@ -161,4 +166,9 @@ json_t *json_lines(const char *text)
 		free(l);
 	}
 	return a;
+}
+
+json_t *json_secs(double secs)
+{
+	return secs < 0 ? json_null() : json_round(secs, 3);
 }

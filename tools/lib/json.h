@@ -22,6 +22,8 @@
 json_t *json_text(const char *s);
 /* json_object_set_new(@obj, @key, json_text(@s)); 0 or -1. */
 int json_set_text(json_t *obj, const char *key, const char *s);
+/* json_text(@s), or null if @s is NULL. */
+json_t *json_text_or_null(const char *s);
 /*
  * The lines of @text, without their newlines, as an array of json_text()
  * strings: "a\nb\n" and "a\nb" are ["a","b"]; NULL and "" are [].
@@ -34,6 +36,13 @@ json_t *json_lines(const char *text);
  * the writer keeps (6 for json_dump_sb()).
  */
 json_t *json_round(double v, int places);
+/*
+ * Seconds measured, as "%.3f" shows them (json_round(@secs, 3)); null if
+ * @secs is negative, the reports' "not measured". All digits are kept
+ * by json_dump_sb_digits(9) up to 999999.999 s, by json_dump_sb() only
+ * below 1000 s.
+ */
+json_t *json_secs(double secs);
 /*
  * Append @j to @sb, compact, keys in the order they were set, reals with
  * up to 6 significant digits. Returns 0, or -1 if jansson could not write it.

@@ -349,6 +349,20 @@ static void test_round(void **state)
 	sb_release(&sb);
 }
 
+static void test_or_null_and_secs(void **state)
+{
+	assert_dump(json_text_or_null(NULL), 6, "null");
+	assert_dump(json_text_or_null(""), 6, "\"\"");
+	assert_dump(json_text_or_null("\xe9"), 6, "\"\xc3\xa9\"");
+	assert_dump(json_secs(-1), 6, "null");
+	assert_dump(json_secs(-0.0001), 6, "null");
+	assert_dump(json_secs(0), 6, "0.0");
+	assert_dump(json_secs(1.23449), 6, "1.234");
+	assert_dump(json_secs(12.0004), 6, "12.0");
+	assert_dump(json_secs(3599.9996), 9, "3600.0");
+	assert_dump(json_secs(3599.9994), 9, "3599.999");
+}
+
 static void test_lines(void **state)
 {
 	assert_dump(json_lines("a\nb\n"), 6, "[\"a\",\"b\"]");
@@ -368,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_or_null_and_secs),
 	};
 
 	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
