@@ -384,46 +384,32 @@ static void write_json(const char *path, const char *first, size_t index,
 		       unsigned int builds, unsigned int boots, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	json_t *doc, *fb = json_null(), *steps = json_array();
 	size_t i;
 
-	sb_addstr(&sb, "{\"first_bad\":");
-	if (first) {
-		sb_addch(&sb, '{');
-		json_key(&sb, "commit");
-		json_str(&sb, first);
-		sb_addf(&sb, ",\"index\":%zu,", index);
-		json_key(&sb, "subject");
-		json_str(&sb, subject ? subject : "");
-		sb_addch(&sb, ',');
-		json_key(&sb, "patch");
-		if (patch)
-			json_str(&sb, patch);
-		else
-			sb_addstr(&sb, "null");
-		sb_addch(&sb, ',');
-		json_key(&sb, "evidence");
-		json_str(&sb, evidence ? evidence : "");
-		sb_addch(&sb, '}');
-	} else {
-		sb_addstr(&sb, "null");
-	}
-	sb_addf(&sb, ",\"commits\":%zu,\"build_steps\":%u,\"boot_steps\":%u,\"steps\":[",
-		n, builds, boots);
-	for (i = 0; i < nr; i++) {
-		sb_addstr(&sb, i ? ",{" : "{");
-		json_key(&sb, "commit");
-		json_str(&sb, s[i].commit);
-		sb_addf(&sb, ",\"exit\":%d,\"built\":%s,\"boots\":%u,\"retries\":%u,",
-			s[i].code, s[i].built ? "true" : "false", s[i].boots,
-			s[i].retries);
-		json_key(&sb, "verdict");
-		json_str(&sb, s[i].verdict);
-		sb_addch(&sb, ',');
-		json_key(&sb, "test");
-		json_str(&sb, s[i].test);
-		sb_addch(&sb, '}');
-	}
-	sb_addstr(&sb, "]}\n");
+	if (first)
+		fb = json_pack("{s:o,s:I,s:o,s:o,s:o}",
+			       "commit", json_text(first),
+			       "index", (json_int_t)index,
+			       "subject", json_text(subject),
+			       "patch", patch ? json_text(patch) : json_null(),
+			       "evidence", json_text(evidence));
+	for (i = 0; i < nr; i++)
+		json_array_append_new(steps,
+			json_pack("{s:o,s:i,s:b,s:I,s:I,s:o,s:o}",
+				  "commit", json_text(s[i].commit),
+				  "exit", s[i].code, "built", s[i].built,
+				  "boots", (json_int_t)s[i].boots,
+				  "retries", (json_int_t)s[i].retries,
+				  "verdict", json_text(s[i].verdict),
+				  "test", json_text(s[i].test)));
+	doc = json_pack("{s:o,s:I,s:I,s:I,s:o}", "first_bad", fb,
+			"commits", (json_int_t)n,
+			"build_steps", (json_int_t)builds,
+			"boot_steps", (json_int_t)boots, "steps", steps);
+	json_dump_sb(doc, &sb);
+	sb_addch(&sb, '\n');
+	json_decref(doc);
 	if (write_file_atomic(path, sb.buf, sb.len))
 		warning("cannot write %s: %s", path, strerror(errno));
 	sb_release(&sb);

@@ -151,22 +151,6 @@ static char *stamp(void)
 	return xasprintf("%s-%d", buf, (int)getpid());
 }
 
-static void json_num(struct strbuf *sb, double v)
-{
-	if (v < 0)
-		sb_addstr(sb, "null");
-	else
-		sb_addf(sb, "%.3f", v);
-}
-
-static void json_str_or_null(struct strbuf *sb, const char *s)
-{
-	if (s)
-		json_str(sb, s);
-	else
-		sb_addstr(sb, "null");
-}
-
 /* Whether @sig is the first field of a line of @baseline. */
 static bool in_baseline(const char *baseline, const char *sig)
 {
@@ -221,117 +205,76 @@ static unsigned int reports(struct strbuf *sb, const struct boot_run *b,
 }
 
 /* A boot's console evidence, as a JSON array. */
-static void json_evidence(struct strbuf *sb, const struct vm_result *v,
-			  const char *baseline)
+static json_t *json_evidence(const struct vm_result *v, const char *baseline)
 {
+	json_t *a = json_array();
 	size_t j;
 
-	sb_addch(sb, '[');
 	for (j = 0; j < v->console.nr; j++) {
 		const struct console_evidence *e = &v->console.ev[j];
+		json_t *o = json_pack("{s:s,s:I,s:o,s:o,s:o}",
+				"kind", console_kind_name(e->kind),
+				"line", (json_int_t)e->line,
+				"test", json_text_or_null(e->test),
+				"text", json_text(e->text),
+				"signature", json_text(e->sig));
 
-		if (j)
-			sb_addch(sb, ',');
-		sb_addch(sb, '{');
-		json_key(sb, "kind");
-		json_str(sb, console_kind_name(e->kind));
-		sb_addf(sb, ",\"line\":%u,", e->line);
-		json_key(sb, "test");
-		json_str_or_null(sb, e->test);
-		sb_addch(sb, ',');
-		json_key(sb, "text");
-		json_str(sb, e->text);
-		sb_addch(sb, ',');
-		json_key(sb, "signature");
-		json_str(sb, e->sig);
 		if (baseline)
-			sb_addf(sb, ",\"new\":%s",
-				in_baseline(baseline, e->sig) ?
-				"false" : "true");
-		sb_addch(sb, '}');
+			json_object_set_new(o, "new", json_boolean(
+					!in_baseline(baseline, e->sig)));
+		json_array_append_new(a, o);
 	}
-	sb_addch(sb, ']');
+	return a;
 }
 
 /* One boot, as a JSON object. */
-static void json_boot(struct strbuf *sb, const struct boot_run *b,
-		      const char *baseline)
+static json_t *json_boot(const struct boot_run *b, const char *baseline)
 {
 	const struct vm_result *v = &b->vm;
+	json_t *o = json_object();
 
-	sb_addch(sb, '{');
-	json_key(sb, "extra_cmdline");
-	json_str(sb, b->cmdline);
-	sb_addch(sb, ',');
-	json_key(sb, "cmdline");
-	json_str_or_null(sb, v->cmdline);
-	sb_addch(sb, ',');
-	json_key(sb, "verdict");
-	json_str(sb, vm_verdict_name(v->verdict));
-	sb_addch(sb, ',');
-	json_key(sb, "done");
-	sb_addstr(sb, v->run.done ? "true," : "false,");
-	json_key(sb, "kvm");
-	sb_addstr(sb, v->accel.accel == ACCEL_KVM ? "true," : "false,");
-	json_key(sb, "accel");
-	json_str(sb, accel_name(v->accel.accel));
-	sb_addch(sb, ',');
-	json_key(sb, "fallback");
-	json_str_or_null(sb, v->fallback);
-	sb_addch(sb, ',');
-	json_key(sb, "qemu_status");
-	sb_addf(sb, "%d,", v->qemu_status);
-	json_key(sb, "watchdog");
-	json_str_or_null(sb, v->watchdog);
-	sb_addch(sb, ',');
-	json_key(sb, "qemu_error");
-	json_str_or_null(sb, v->qemu_error);
-	sb_addch(sb, ',');
-	json_key(sb, "kernel_release");
-	json_str_or_null(sb, v->run.kernel);
-	sb_addch(sb, ',');
-	json_key(sb, "first_result_s");
-	json_num(sb, v->first_result);
-	sb_addch(sb, ',');
-	json_key(sb, "duration_s");
-	json_num(sb, v->duration);
-	sb_addch(sb, ',');
-	json_key(sb, "console_log");
-	json_str_or_null(sb, b->console_log);
-	sb_addch(sb, ',');
-	json_key(sb, "console_kept");
-	sb_addstr(sb, b->kept ? "true" : "false");
-	sb_addch(sb, ',');
-	json_key(sb, "evidence");
-	json_evidence(sb, v, baseline);
-	sb_addch(sb, '}');
+	json_set_text(o, "extra_cmdline", b->cmdline);
+	json_object_set_new(o, "cmdline", json_text_or_null(v->cmdline));
+	json_object_set_new(o, "verdict",
+			    json_string(vm_verdict_name(v->verdict)));
+	json_object_set_new(o, "done", json_boolean(v->run.done));
+	json_object_set_new(o, "kvm",
+			    json_boolean(v->accel.accel == ACCEL_KVM));
+	json_object_set_new(o, "accel",
+			    json_string(accel_name(v->accel.accel)));
+	json_object_set_new(o, "fallback", json_text_or_null(v->fallback));
+	json_object_set_new(o, "qemu_status", json_integer(v->qemu_status));
+	json_object_set_new(o, "watchdog", json_text_or_null(v->watchdog));
+	json_object_set_new(o, "qemu_error",
+			    json_text_or_null(v->qemu_error));
+	json_object_set_new(o, "kernel_release",
+			    json_text_or_null(v->run.kernel));
+	json_object_set_new(o, "first_result_s", json_secs(v->first_result));
+	json_object_set_new(o, "duration_s", json_secs(v->duration));
+	json_object_set_new(o, "console_log",
+			    json_text_or_null(b->console_log));
+	json_object_set_new(o, "console_kept", json_boolean(b->kept));
+	json_object_set_new(o, "evidence", json_evidence(v, baseline));
+	return o;
 }
 
 /* One test's result, as a JSON object. */
-static void json_test(struct strbuf *sb, const struct test_result *t)
+static json_t *json_test(const struct test_result *t)
 {
-	sb_addch(sb, '{');
-	json_key(sb, "name");
-	json_str(sb, t->name);
-	sb_addch(sb, ',');
-	json_key(sb, "status");
-	json_str(sb, test_status_name(t->status));
-	sb_addch(sb, ',');
-	json_key(sb, "time_s");
-	json_num(sb, t->secs);
-	sb_addch(sb, ',');
-	json_key(sb, "rc");
-	sb_addf(sb, "%d,", t->rc);
-	json_key(sb, "boot");
-	sb_addf(sb, "%u,", t->boot);
-	json_key(sb, "reason");
-	json_str_or_null(sb, t->reason);
-	sb_addch(sb, ',');
-	json_key(sb, "output");
-	json_str_or_null(sb, t->output);
-	sb_addch(sb, '}');
+	return json_pack("{s:o,s:s,s:o,s:i,s:I,s:o,s:o}",
+			 "name", json_text(t->name),
+			 "status", test_status_name(t->status),
+			 "time_s", json_secs(t->secs),
+			 "rc", t->rc,
+			 "boot", (json_int_t)t->boot,
+			 "reason", json_text_or_null(t->reason),
+			 "output", json_text_or_null(t->output));
 }
 
+/*
+ * The report: reals with 9 significant digits, so that "%.3f" seconds
+ * keep every digit up to 999999.999 s.
+ */
 static void write_json(struct strbuf *sb, const struct boot_opts *o,
 		       const char *baseline,
 		       const struct accel_choice *accel,
@@ -339,45 +282,32 @@ static void write_json(struct strbuf *sb, const struct boot_opts *o,
 		       const struct boot_run *b, size_t nr_boots,
 		       const struct test_result *t, size_t nr)
 {
+	json_t *doc, *counts, *boots = json_array(), *tests = json_array();
 	struct tap_counts c;
 	size_t i;
 
 	tap_count(t, nr, &c);
-	sb_addch(sb, '{');
-	json_key(sb, "verdict");
-	json_str(sb, vm_verdict_name(verdict));
-	sb_addch(sb, ',');
-	json_key(sb, "exit");
-	sb_addf(sb, "%d,", exit_code);
-	json_key(sb, "kernel");
-	json_str(sb, o->kernel);
-	sb_addch(sb, ',');
-	json_key(sb, "accel");
-	json_str(sb, accel_name(accel->accel));
-	sb_addch(sb, ',');
-	json_key(sb, "accel_reason");
-	json_str(sb, accel->why);
-	sb_addch(sb, ',');
-	json_key(sb, "counts");
-	sb_addf(sb, "{\"pass\":%u,\"skip\":%u,\"fail\":%u,\"xfail\":%u,"
-		"\"xpass\":%u,\"notrun\":%u},",
-		c.pass, c.skip, c.fail, c.xfail, c.xpass, c.notrun);
-	json_key(sb, "boots");
-	sb_addch(sb, '[');
-	for (i = 0; i < nr_boots; i++) {
-		if (i)
-			sb_addch(sb, ',');
-		json_boot(sb, &b[i], baseline);
-	}
-	sb_addstr(sb, "],");
-	json_key(sb, "tests");
-	sb_addch(sb, '[');
-	for (i = 0; i < nr; i++) {
-		if (i)
-			sb_addch(sb, ',');
-		json_test(sb, &t[i]);
-	}
-	sb_addstr(sb, "]}\n");
+	for (i = 0; i < nr_boots; i++)
+		json_array_append_new(boots, json_boot(&b[i], baseline));
+	for (i = 0; i < nr; i++)
+		json_array_append_new(tests, json_test(&t[i]));
+	counts = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
+			   "pass", (json_int_t)c.pass,
+			   "skip", (json_int_t)c.skip,
+			   "fail", (json_int_t)c.fail,
+			   "xfail", (json_int_t)c.xfail,
+			   "xpass", (json_int_t)c.xpass,
+			   "notrun", (json_int_t)c.notrun);
+	doc = json_pack("{s:s,s:i,s:o,s:s,s:o,s:o,s:o,s:o}",
+			"verdict", vm_verdict_name(verdict),
+			"exit", exit_code,
+			"kernel", json_text(o->kernel),
+			"accel", accel_name(accel->accel),
+			"accel_reason", json_text(accel->why),
+			"counts", counts, "boots", boots, "tests", tests);
+	json_dump_sb_digits(doc, sb, 9);
+	sb_addch(sb, '\n');
+	json_decref(doc);
 }
 
 static void print_quoted(FILE *f, const char *text, const char *prefix)

@@ -81,7 +81,7 @@ struct cov_ctx {
 	double build_secs, config_secs, boot_secs, report_secs;
 	unsigned int compiled;
 	unsigned int boots, boots_ok, boots_data;
-	struct strbuf boots_json;
+	json_t *boots_json;		/* array, or NULL if not booted */
 	struct strbuf boot_notes;	/* for the text report */
 	bool problems;
 };
@@ -354,22 +354,12 @@ static void record_boot(struct cov_ctx *c, size_t i, size_t nr,
 		i + 1, nr, vm_verdict_name(vr->verdict), vr->duration,
 		data ? "gcov data received" : "no gcov data: ",
 		data ? "" : why);
-	if (i)
-		sb_addch(&c->boots_json, ',');
-	sb_addstr(&c->boots_json, "{");
-	json_key(&c->boots_json, "cmdline");
-	json_str(&c->boots_json, append);
-	sb_addch(&c->boots_json, ',');
-	json_key(&c->boots_json, "verdict");
-	json_str(&c->boots_json, vm_verdict_name(vr->verdict));
-	sb_addf(&c->boots_json, ",\"tests\":%zu,\"duration_s\":%.1f,",
-		g->nr, vr->duration);
-	json_key(&c->boots_json, "gcov");
-	if (data)
-		sb_addstr(&c->boots_json, "true");
-	else
-		json_str(&c->boots_json, why);
-	sb_addch(&c->boots_json, '}');
+	json_array_append_new(c->boots_json, json_pack("{s:o,s:s,s:I,s:o,s:o}",
+			"cmdline", json_text(append),
+			"verdict", vm_verdict_name(vr->verdict),
+			"tests", (json_int_t)g->nr,
+			"duration_s", json_round(vr->duration, 1),
+			"gcov", data ? json_true() : json_text(why)));
 }
 
 /* Boot @i of @nr: group @g's tests with ks.gcov, then its gcov data. */
@@ -468,12 +458,11 @@ static int run_boots(struct cov_ctx *c, const struct cov_opts *o)
 		testset_drop_listed(&ts, &known, true);
 	}
 	nr_groups = testset_group(&ts, &groups);
-	sb_addch(&c->boots_json, '[');
+	c->boots_json = json_array();
 	for (i = 0; i < nr_groups; i++)
 		if (boot_group(c, o, &ts, &groups[i], i, nr_groups, kernel,
 			       init, gdir, logs))
 			goto out;
-	sb_addch(&c->boots_json, ']');
 	ret = 0;
 out:
 	c->boot_secs = now_seconds() - start;
@@ -676,7 +665,8 @@ static int report(struct cov_ctx *c, const struct cov_opts *o,
 	struct cov_added_set added = { 0 };
 	struct cov_report r;
 	struct strbuf txt = STRBUF_INIT, js = STRBUF_INIT, html = STRBUF_INIT;
-	struct strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT;
+	json_t *meta;
 	char **names = xcalloc(c->s.nr + 1, sizeof(char *));
 	char **topics = xcalloc(c->s.nr + 1, sizeof(char *));
 	char hex[GIT_OID_HEXSZ + 1], *title;
@@ -716,13 +706,14 @@ static int report(struct cov_ctx *c, const struct cov_opts *o,
 	if (!o->no_boot)
 		sb_addf(&txt, "boots %.0f s, ", c->boot_secs);
 	sb_addf(&txt, "report %.1f s\n", c->report_secs);
-	json_key(&meta, "tip");
-	json_str(&meta, hex);
-	sb_addf(&meta, ",\"build_s\":%.1f,\"compiled\":%u,\"boot_s\":%.1f,"
-		"\"report_s\":%.1f,\"boots\":%s", c->build_secs, c->compiled,
-		c->boot_secs, c->report_secs,
-		c->boots_json.len ? c->boots_json.buf : "null");
-	cov_report_json(&js, &r, meta.buf);
+	meta = json_pack("{s:s,s:o,s:I,s:o,s:o,s:O?}", "tip", hex,
+			 "build_s", json_round(c->build_secs, 1),
+			 "compiled", (json_int_t)c->compiled,
+			 "boot_s", json_round(c->boot_secs, 1),
+			 "report_s", json_round(c->report_secs, 1),
+			 "boots", c->boots_json);
+	cov_report_json(&js, &r, meta);
+	json_decref(meta);
 	title = xasprintf("Patch coverage of the series at %.12s", hex);
 	cov_report_html(&html, &r, &added, title);
 	free(title);
@@ -750,7 +741,6 @@ out:
 	sb_release(&txt);
 	sb_release(&js);
 	sb_release(&html);
-	sb_release(&meta);
 	sb_release(&err);
 	free(names);
 	free(topics);
@@ -788,7 +778,7 @@ int cmd_coverage(int argc, char **argv)
 {
 	struct cov_opts o = { .test_timeout = 300, .kvm = -1 };
 	struct cov_ctx c = {
-		.boots_json = STRBUF_INIT, .boot_notes = STRBUF_INIT
+		.boot_notes = STRBUF_INIT
 	};
 	struct cov_data d = { 0 };
 	char *tree = NULL;
@@ -821,7 +811,7 @@ int cmd_coverage(int argc, char **argv)
 	ret = c.problems ? 1 : 0;
 out:
 	cov_data_release(&d);
-	sb_release(&c.boots_json);
+	json_decref(c.boots_json);
 	sb_release(&c.boot_notes);
 	free_strv(c.changed, c.nr_changed);
 	if (c.names)

@@ -241,31 +241,25 @@ static void print_counts(const char *what, size_t n, size_t w)
 	putchar('\n');
 }
 
-static void json_findings(struct strbuf *js, const struct lint_report *r,
-			  const char *patch)
+/* The findings about @patch (NULL: about the series), as an array. */
+static json_t *json_findings(const struct lint_report *r, const char *patch)
 {
-	bool first = true;
+	json_t *a = json_array();
 	size_t i;
 
-	sb_addch(js, '[');
 	for (i = 0; i < r->nr; i++) {
 		const struct lint_finding *f = &r->v[i];
 
 		if ((patch && (!f->patch || strcmp(f->patch, patch))) ||
 		    (!patch && f->patch))
 			continue;
-		if (!first)
-			sb_addch(js, ',');
-		first = false;
-		sb_addch(js, '{');
-		json_key(js, "check");
-		json_str(js, lint_check_name(f->check));
-		sb_addf(js, ",\"line\":%d,", f->line);
-		json_key(js, "message");
-		json_str(js, f->msg);
-		sb_addf(js, ",\"warning\":%s}", f->warning ? "true" : "false");
+		json_array_append_new(a, json_pack("{s:s,s:i,s:o,s:b}",
+				"check", lint_check_name(f->check),
+				"line", f->line,
+				"message", json_text(f->msg),
+				"warning", f->warning));
 	}
-	sb_addch(js, ']');
+	return a;
 }
 
 /* -1 to go on, else the exit status (0 after --help, 129 usage error). */
@@ -370,25 +364,21 @@ static void report_json(const struct lint_report *r, char **names, size_t nr,
 			size_t problems)
 {
 	struct strbuf js = STRBUF_INIT;
+	json_t *doc, *patches = json_array();
 	size_t i;
 
-	sb_addstr(&js, "{\"patches\":[");
-	for (i = 0; i < nr; i++) {
-		if (i)
-			sb_addch(&js, ',');
-		sb_addch(&js, '{');
-		json_key(&js, "patch");
-		json_str(&js, names[i]);
-		sb_addch(&js, ',');
-		json_key(&js, "findings");
-		json_findings(&js, r, names[i]);
-		sb_addch(&js, '}');
-	}
-	sb_addstr(&js, "],");
-	json_key(&js, "series");
-	json_findings(&js, r, NULL);
-	sb_addf(&js, ",\"problems\":%zu,\"warnings\":%zu,\"ok\":%s}\n",
-		problems, r->nr - problems, problems ? "false" : "true");
+	for (i = 0; i < nr; i++)
+		json_array_append_new(patches, json_pack("{s:o,s:o}",
+				"patch", json_text(names[i]),
+				"findings", json_findings(r, names[i])));
+	doc = json_pack("{s:o,s:o,s:I,s:I,s:b}", "patches", patches,
+			"series", json_findings(r, NULL),
+			"problems", (json_int_t)problems,
+			"warnings", (json_int_t)(r->nr - problems),
+			"ok", !problems);
+	json_dump_sb(doc, &js);
+	sb_addch(&js, '\n');
+	json_decref(doc);
 	fputs(js.buf, stdout);
 	sb_release(&js);
 }

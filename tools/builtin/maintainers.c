@@ -69,57 +69,30 @@ static void print_human(const char *name, const struct maint_list *l,
 	}
 }
 
-static void add_json(struct strbuf *js, const char *name,
-		     const struct maint_list *l)
+/* One patch's entry of --json: {"patch", "to", "cc", "addresses"}. */
+static json_t *patch_json(const char *name, const struct maint_list *l)
 {
+	json_t *o = json_object(), *to = json_array(), *cc = json_array();
+	json_t *addrs = json_array();
 	size_t i;
-	int pass;
 
-	sb_addch(js, '{');
-	json_key(js, "patch");
-	json_str(js, name);
-	for (pass = 0; pass < 2; pass++) {
-		bool first = true;
-
-		sb_addch(js, ',');
-		json_key(js, pass ? "cc" : "to");
-		sb_addch(js, '[');
-		for (i = 0; i < l->nr; i++) {
-			if (maint_role_is_to(l->v[i].role) == !!pass)
-				continue;
-			if (!first)
-				sb_addch(js, ',');
-			first = false;
-			json_str(js, l->v[i].addr);
-		}
-		sb_addch(js, ']');
-	}
-	sb_addch(js, ',');
-	json_key(js, "addresses");
-	sb_addch(js, '[');
 	for (i = 0; i < l->nr; i++) {
 		const struct maint_addr *a = &l->v[i];
 
-		if (i)
-			sb_addch(js, ',');
-		sb_addch(js, '{');
-		json_key(js, "address");
-		json_str(js, a->addr);
-		sb_addch(js, ',');
-		json_key(js, "role");
-		json_str(js, maint_role_name(a->role));
-		sb_addch(js, ',');
-		json_key(js, "section");
-		if (a->section)
-			json_str(js, a->section);
-		else
-			sb_addstr(js, "null");
-		sb_addch(js, ',');
-		json_key(js, "status");
-		json_str(js, a->status);
-		sb_addch(js, '}');
+		json_array_append_new(maint_role_is_to(a->role) ? to : cc,
+				      json_text(a->addr));
+		json_array_append_new(addrs, json_pack("{s:o,s:s,s:o,s:o}",
+				"address", json_text(a->addr),
+				"role", maint_role_name(a->role),
+				"section", a->section ? json_text(a->section) :
+							json_null(),
+				"status", json_text(a->status)));
 	}
-	sb_addstr(js, "]}");
+	json_set_text(o, "patch", name);
+	json_object_set_new(o, "to", to);
+	json_object_set_new(o, "cc", cc);
+	json_object_set_new(o, "addresses", addrs);
+	return o;
 }
 
 enum format { HUMAN, PLAIN, JSON };
@@ -195,10 +168,10 @@ static int report(struct maintainers *m, struct krepo *t, char **patches,
 {
 	struct strbuf js = STRBUF_INIT;
 	struct maint_list all = { 0 };
+	json_t *arr = json_array();
 	size_t i;
 	int ret = 1;
 
-	sb_addstr(&js, "{\"patches\":[");
 	for (i = 0; i < nr; i++) {
 		struct strbuf text = STRBUF_INIT;
 		struct maint_list l = { 0 };
@@ -214,22 +187,26 @@ static int report(struct maintainers *m, struct krepo *t, char **patches,
 				putchar('\n');
 			print_human(patches[i], &l, roles);
 		} else if (format == JSON) {
-			if (i)
-				sb_addch(&js, ',');
-			add_json(&js, patches[i], &l);
+			json_array_append_new(arr, patch_json(patches[i], &l));
 		}
 		maint_list_union(&all, &l);
 		maint_list_release(&l);
 		sb_release(&text);
 	}
-	sb_addstr(&js, "]}\n");
-	if (format == JSON)
+	if (format == JSON) {
+		json_t *doc = json_pack("{s:O}", "patches", arr);
+
+		json_dump_sb(doc, &js);
+		json_decref(doc);
+		sb_addch(&js, '\n');
 		fputs(js.buf, stdout);
-	else if (format == PLAIN)
+	} else if (format == PLAIN) {
 		for (i = 0; i < all.nr; i++)
 			printf("%s\n", all.v[i].addr);
+	}
 	ret = 0;
 out:
+	json_decref(arr);
 	maint_list_release(&all);
 	sb_release(&js);
 	return ret;

@@ -194,38 +194,20 @@ static void print_stop_json(const struct rb_state *st)
 {
 	const struct rb_entry *e = &st->e[st->next];
 	struct strbuf sb = STRBUF_INIT;
-	const char *p, *nl;
+	json_t *doc, *done = json_array();
 	size_t i;
 
-	sb_addstr(&sb, "{");
-	json_key(&sb, "stopped");
-	json_str(&sb, e->name);
-	sb_addf(&sb, ", \"index\": %zu, \"of\": %zu, ", st->next + 1, st->nr);
-	json_key(&sb, "conflicts");
-	sb_addstr(&sb, "[");
-	for (p = e->detail; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
-		char *line;
-
-		nl = strchr(p, '\n');
-		line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-		if (p != e->detail)
-			sb_addstr(&sb, ", ");
-		json_str(&sb, line);
-		free(line);
-	}
-	sb_addstr(&sb, "], ");
-	json_key(&sb, "done");
-	sb_addstr(&sb, "[");
-	for (i = 0; i < st->next; i++) {
-		sb_addstr(&sb, i ? ", {" : "{");
-		json_key(&sb, "name");
-		json_str(&sb, st->e[i].name);
-		sb_addstr(&sb, ", ");
-		json_key(&sb, "status");
-		json_str(&sb, rb_status_name(st->e[i].status));
-		sb_addstr(&sb, "}");
-	}
-	sb_addstr(&sb, "]}\n");
+	for (i = 0; i < st->next; i++)
+		json_array_append_new(done, json_pack("{s:o,s:s}",
+				"name", json_text(st->e[i].name),
+				"status", rb_status_name(st->e[i].status)));
+	doc = json_pack("{s:o,s:I,s:I,s:o,s:o}", "stopped", json_text(e->name),
+			"index", (json_int_t)st->next + 1,
+			"of", (json_int_t)st->nr,
+			"conflicts", json_lines(e->detail), "done", done);
+	json_dump_sb(doc, &sb);
+	sb_addch(&sb, '\n');
+	json_decref(doc);
 	fputs(sb.buf, stdout);
 	fflush(stdout);
 	sb_release(&sb);

@@ -73,23 +73,26 @@ static int parse_args(int argc, char **argv, struct status_opts *o)
 static void report_not_imported(struct strbuf *o, const struct pin *pin,
 				const struct series *s, bool json)
 {
+	json_t *doc, *patches;
 	size_t i;
 
-	if (json) {
-		sb_addstr(o, "{\"base\":{\"name\":");
-		json_str(o, pin->name);
-		sb_addstr(o, ",\"imported\":false},\"patches\":[");
-		for (i = 0; i < s->nr; i++) {
-			sb_addstr(o, i ? ",{\"file\":" : "{\"file\":");
-			json_str(o, s->entries[i].name);
-			sb_addstr(o, ",\"state\":\"not applied\"}");
-		}
-		sb_addstr(o, "]}\n");
-	} else {
+	if (!json) {
 		sb_addf(o, "base:    %s (not imported yet: run 'kseries apply')\n",
 			pin->name);
 		sb_addf(o, "series:  %zu patches, none applied\n", s->nr);
+		return;
 	}
+	patches = json_array();
+	for (i = 0; i < s->nr; i++)
+		json_array_append_new(patches, json_pack("{s:o,s:s}",
+				"file", json_text(s->entries[i].name),
+				"state", "not applied"));
+	doc = json_pack("{s:{s:o,s:b},s:o}",
+			"base", "name", json_text(pin->name), "imported", 0,
+			"patches", patches);
+	json_dump_sb(doc, o);
+	sb_addch(o, '\n');
+	json_decref(doc);
 }
 
 /* What status found in the tree, for the report. */
@@ -119,40 +122,41 @@ static const char *patch_state(const struct status_state *ss, size_t i)
 	return "not applied";
 }
 
-/* Every patch's state; returns how many are applied. */
-static size_t report_patches(struct strbuf *o, const struct status_state *ss,
-			     bool json)
+/*
+ * Every patch's state, into @arr if not NULL (JSON), else as text into
+ * @o; returns how many are applied.
+ */
+static size_t report_patches(struct strbuf *o, json_t *arr,
+			     const struct status_state *ss)
 {
 	size_t i, applied = 0;
 
 	for (i = 0; i < ss->s->nr; i++) {
 		const char *state = patch_state(ss, i);
+		json_t *p;
 
 		if (!strcmp(state, "applied"))
 			applied++;
-		if (!json) {
+		if (!arr) {
 			sb_addf(o, "  %-15s %s\n", state,
 				ss->s->entries[i].name);
 			continue;
 		}
-		sb_addstr(o, i ? ",{\"file\":" : "{\"file\":");
-		json_str(o, ss->s->entries[i].name);
-		sb_addstr(o, ",\"subject\":");
-		json_str(o, ss->patches[i]->subject);
-		sb_addstr(o, ",\"state\":");
-		json_str(o, state);
-		if (i < ss->nchain) {
-			sb_addstr(o, ",\"commit\":");
-			json_str(o, git_oid_tostr_s(&ss->chain[i]));
-		}
-		sb_addch(o, '}');
+		p = json_object();
+		json_set_text(p, "file", ss->s->entries[i].name);
+		json_set_text(p, "subject", ss->patches[i]->subject);
+		json_object_set_new(p, "state", json_string(state));
+		if (i < ss->nchain)
+			json_object_set_new(p, "commit", json_string(
+					git_oid_tostr_s(&ss->chain[i])));
+		json_array_append_new(arr, p);
 	}
 	return applied;
 }
 
-/* The commits on the branch past the series. */
-static void report_extra(struct strbuf *o, struct krepo *t,
-			 const struct status_state *ss, bool json)
+/* The commits on the branch past the series, into @arr if not NULL. */
+static void report_extra(struct strbuf *o, json_t *arr, struct krepo *t,
+			 const struct status_state *ss)
 {
 	size_t i, nr = ss->s->nr;
 
@@ -162,23 +166,20 @@ static void report_extra(struct strbuf *o, struct krepo *t,
 
 		if (!git_commit_lookup(&c, t->repo, &ss->chain[i]))
 			subj = git_commit_summary(c);
-		if (json) {
-			sb_addstr(o, i > nr ? ",{\"commit\":" : "{\"commit\":");
-			json_str(o, git_oid_tostr_s(&ss->chain[i]));
-			sb_addstr(o, ",\"subject\":");
-			json_str(o, subj);
-			sb_addch(o, '}');
-		} else {
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:s,s:o}",
+					"commit", git_oid_tostr_s(&ss->chain[i]),
+					"subject", json_text(subj)));
+		else
 			sb_addf(o, "  %-15s %.12s %s\n", "not exported",
 				git_oid_tostr_s(&ss->chain[i]), subj);
-		}
 		git_commit_free(c);
 	}
 }
 
-/* The local changes in the work tree (the first 50 for people). */
-static void report_changes(struct strbuf *o, const struct status_state *ss,
-			   bool json)
+/* The local changes in the work tree: into @arr, or the first 50 as text. */
+static void report_changes(struct strbuf *o, json_t *arr,
+			   const struct status_state *ss)
 {
 	size_t i;
 
@@ -189,19 +190,41 @@ static void report_changes(struct strbuf *o, const struct status_state *ss,
 		const char *path = d ? (d->new_file.path ? d->new_file.path :
 					d->old_file.path) : "?";
 
-		if (json) {
-			sb_addstr(o, i ? ",{\"path\":" : "{\"path\":");
-			json_str(o, path);
-			sb_addstr(o, ",\"state\":");
-			json_str(o, status_name(e->status));
-			sb_addch(o, '}');
-		} else if (i < 50) {
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:o,s:s}",
+					"path", json_text(path),
+					"state", status_name(e->status)));
+		else if (i < 50)
 			sb_addf(o, "  %-10s %s\n", status_name(e->status),
 				path);
-		} else if (i == 50) {
+		else if (i == 50)
 			sb_addf(o, "  ... and %zu more\n", ss->nst - 50);
-		}
 	}
+}
+
+static void report_json(struct strbuf *o, struct krepo *t,
+			const struct pin *pin, const struct status_state *ss)
+{
+	json_t *doc, *patches = json_array(), *extra = json_array();
+	json_t *changes = json_array();
+	size_t applied;
+
+	applied = report_patches(o, patches, ss);
+	report_extra(o, extra, t, ss);
+	report_changes(o, changes, ss);
+	doc = json_pack("{s:{s:o,s:b,s:s,s:s},s:s,s:s,s:o,s:o,s:I,s:I,s:b,s:o}",
+			"base", "name", json_text(pin->name), "imported", 1,
+			"tag", TREE_TAG,
+			"commit", git_oid_tostr_s(&t->base),
+			"branch", TREE_BRANCH,
+			"head", git_oid_tostr_s(&ss->tip),
+			"patches", patches, "extra_commits", extra,
+			"applied", (json_int_t)applied,
+			"total", (json_int_t)ss->s->nr,
+			"dirty", ss->nst != 0, "changes", changes);
+	json_dump_sb(doc, o);
+	sb_addch(o, '\n');
+	json_decref(doc);
 }
 
 static void report(struct strbuf *o, struct krepo *t, const struct pin *pin,
@@ -210,39 +233,21 @@ static void report(struct strbuf *o, struct krepo *t, const struct pin *pin,
 	size_t applied, nr = ss->s->nr;
 
 	if (json) {
-		sb_addstr(o, "{\"base\":{\"name\":");
-		json_str(o, pin->name);
-		sb_addstr(o, ",\"imported\":true,\"tag\":\"" TREE_TAG
-			  "\",\"commit\":");
-		json_str(o, git_oid_tostr_s(&t->base));
-		sb_addstr(o, "},\"branch\":\"" TREE_BRANCH "\",\"head\":");
-		json_str(o, git_oid_tostr_s(&ss->tip));
-		sb_addstr(o, ",\"patches\":[");
-	} else {
-		sb_addf(o, "base:    %s (tag %s, commit %.12s)\n", pin->name,
-			TREE_TAG, git_oid_tostr_s(&t->base));
-		sb_addf(o, "tree:    %s, branch %s at %.12s\n", t->dir,
-			TREE_BRANCH, git_oid_tostr_s(&ss->tip));
+		report_json(o, t, pin, ss);
+		return;
 	}
-	applied = report_patches(o, ss, json);
-	if (json)
-		sb_addstr(o, "],\"extra_commits\":[");
-	report_extra(o, t, ss, json);
-	if (json) {
-		sb_addf(o, "],\"applied\":%zu,\"total\":%zu,\"dirty\":%s,\"changes\":[",
-			applied, nr, ss->nst ? "true" : "false");
-	} else {
-		sb_addf(o, "series:  %zu of %zu patches applied", applied, nr);
-		if (ss->nchain > nr)
-			sb_addf(o, ", %zu commits not exported",
-				ss->nchain - nr);
-		sb_addch(o, '\n');
-		sb_addf(o, "work tree: %s\n", ss->nst ? "local changes:" :
-			"clean");
-	}
-	report_changes(o, ss, json);
-	if (json)
-		sb_addstr(o, "]}\n");
+	sb_addf(o, "base:    %s (tag %s, commit %.12s)\n", pin->name,
+		TREE_TAG, git_oid_tostr_s(&t->base));
+	sb_addf(o, "tree:    %s, branch %s at %.12s\n", t->dir,
+		TREE_BRANCH, git_oid_tostr_s(&ss->tip));
+	applied = report_patches(o, NULL, ss);
+	report_extra(o, NULL, t, ss);
+	sb_addf(o, "series:  %zu of %zu patches applied", applied, nr);
+	if (ss->nchain > nr)
+		sb_addf(o, ", %zu commits not exported", ss->nchain - nr);
+	sb_addch(o, '\n');
+	sb_addf(o, "work tree: %s\n", ss->nst ? "local changes:" : "clean");
+	report_changes(o, NULL, ss);
 }
 
 /* Read the branch, what apply would make, and the work tree's state. */

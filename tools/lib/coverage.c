@@ -1026,68 +1026,61 @@ void cov_report_text(struct strbuf *out, const struct cov_report *r)
 		  "by the selftests; NODATA: in C files not built or not profiled here.\n");
 }
 
-static void json_stat(struct strbuf *out, const struct cov_stat *st)
+/* The counts of @st, as members of @o. */
+static void json_stat(json_t *o, const struct cov_stat *st)
 {
 	double pc = cov_percent(st);
+	json_t *never = json_array();
 	size_t i;
 
-	sb_addf(out, "\"added\":%zu,\"executable\":%zu,\"executed\":%zu,"
-		"\"not_code\":%zu,\"no_data\":%zu,\"percent\":",
-		st->added, st->executable, st->executed, st->not_code,
-		st->no_data);
-	if (pc < 0)
-		sb_addstr(out, "null");
-	else
-		sb_addf(out, "%.1f", pc);
-	sb_addstr(out, ",\"never_entered\":[");
-	for (i = 0; i < st->nr_never; i++) {
-		if (i)
-			sb_addch(out, ',');
-		json_str(out, st->never[i]);
-	}
-	sb_addch(out, ']');
+	json_object_set_new(o, "added", json_integer(st->added));
+	json_object_set_new(o, "executable", json_integer(st->executable));
+	json_object_set_new(o, "executed", json_integer(st->executed));
+	json_object_set_new(o, "not_code", json_integer(st->not_code));
+	json_object_set_new(o, "no_data", json_integer(st->no_data));
+	json_object_set_new(o, "percent",
+			    pc < 0 ? json_null() : json_round(pc, 1));
+	for (i = 0; i < st->nr_never; i++)
+		json_array_append_new(never, json_text(st->never[i]));
+	json_object_set_new(o, "never_entered", never);
 }
 
 void cov_report_json(struct strbuf *out, const struct cov_report *r,
-		     const char *meta)
+		     const json_t *meta)
 {
+	json_t *doc = meta ? json_deep_copy(meta) : json_object();
+	json_t *patches = json_array(), *topics = json_array();
+	json_t *total = json_object();
 	size_t i;
 
-	sb_addch(out, '{');
-	if (meta && *meta)
-		sb_addf(out, "%s,", meta);
-	sb_addstr(out, "\"patches\":[");
 	for (i = 0; i < r->nr_patches; i++) {
 		const struct cov_patch *p = &r->patches[i];
+		json_t *o = json_pack("{s:I,s:o,s:o}",
+				"index", (json_int_t)i + 1,
+				"name", json_text(p->name),
+				"topic", p->topic ? json_text(p->topic) :
+						    json_null());
 
-		sb_addf(out, "%s{\"index\":%zu,", i ? "," : "", i + 1);
-		json_key(out, "name");
-		json_str(out, p->name);
-		sb_addch(out, ',');
-		json_key(out, "topic");
-		if (p->topic)
-			json_str(out, p->topic);
-		else
-			sb_addstr(out, "null");
-		sb_addch(out, ',');
-		json_stat(out, &p->st);
-		sb_addch(out, '}');
+		json_stat(o, &p->st);
+		json_array_append_new(patches, o);
 	}
-	sb_addstr(out, "],\"topics\":[");
 	for (i = 0; i < r->nr_topics; i++) {
 		const struct cov_topic *t = &r->topics[i];
+		json_t *o = json_pack("{s:o,s:I,s:I}",
+				"name", json_text(t->name),
+				"first", (json_int_t)t->first + 1,
+				"patches", (json_int_t)t->nr);
 
-		sb_addf(out, "%s{", i ? "," : "");
-		json_key(out, "name");
-		json_str(out, t->name);
-		sb_addf(out, ",\"first\":%zu,\"patches\":%zu,", t->first + 1,
-			t->nr);
-		json_stat(out, &t->st);
-		sb_addch(out, '}');
+		json_stat(o, &t->st);
+		json_array_append_new(topics, o);
 	}
-	sb_addstr(out, "],\"total\":{");
-	json_stat(out, &r->total);
-	sb_addstr(out, "}}\n");
+	json_stat(total, &r->total);
+	json_object_set_new(doc, "patches", patches);
+	json_object_set_new(doc, "topics", topics);
+	json_object_set_new(doc, "total", total);
+	json_dump_sb(doc, out);
+	sb_addch(out, '\n');
+	json_decref(doc);
 }
 
 static void html_esc(struct strbuf *out, const char *s)

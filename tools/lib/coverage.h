@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
 #include "util.h"
 
 /* What gcov says about one source file (merged over units and boots). */
@@ -179,10 +180,14 @@ void cov_report_build(struct cov_report *r, const struct cov_added_set *s,
 		      char *const *topics, size_t nr);
 void cov_report_release(struct cov_report *r);
 
-/* Writers. @meta: extra JSON members ("\"k\":v,...") or NULL. */
+/*
+ * Writers. cov_report_json() writes one object and a newline: the
+ * members of @meta (an object, or NULL) first, then patches, topics and
+ * total.
+ */
 void cov_report_text(struct strbuf *out, const struct cov_report *r);
 void cov_report_json(struct strbuf *out, const struct cov_report *r,
-		     const char *meta);
+		     const json_t *meta);
 void cov_report_html(struct strbuf *out, const struct cov_report *r,
 		     const struct cov_added_set *s, const char *title);
 

@@ -294,6 +294,7 @@ static void test_report(void **state)
 	struct cov_added_set s = { 0 };
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
 	struct cov_report r;
+	json_t *meta;
 	char *names[] = { "0001-a.patch", "0002-b.patch", "0003-c.patch" };
 	char *topics[] = { "t1", "t1", "t2" };
 
@@ -344,7 +345,9 @@ static void test_report(void **state)
 	assert_non_null(strstr(out.buf, "50.0%"));
 	assert_non_null(strstr(out.buf, "never entered: never\n"));
 	sb_reset(&out);
-	cov_report_json(&out, &r, "\"tip\":\"abc\"");
+	meta = json_pack("{s:s}", "tip", "abc");
+	cov_report_json(&out, &r, meta);
+	json_decref(meta);
 	assert_true(starts_with(out.buf, "{\"tip\":\"abc\",\"patches\":[{\"index\":1,"));
 	assert_non_null(strstr(out.buf, "\"executable\":2,\"executed\":1,\"not_code\":1,\"no_data\":0,\"percent\":50.0,\"never_entered\":[\"never\"]"));
 	assert_non_null(strstr(out.buf, "\"percent\":null"));
@@ -362,6 +365,67 @@ static void test_report(void **state)
 	sb_release(&err);
 }
 
+/* The JSON report read back: order, types, rounding, Latin-1 names. */
+static void test_report_json(void **state)
+{
+	char *never[] = { "f\xfcnf", "ok" };
+	struct cov_patch p[2] = {
+		{ .name = "0001-caf\xe9.patch", .topic = NULL,
+		  .st = { .added = 4, .executable = 3, .executed = 2,
+			  .never = never, .nr_never = 2 } },
+		{ .name = "0002-b.patch", .topic = "t",
+		  .st = { .added = 1, .not_code = 1 } },
+	};
+	struct cov_topic t = { .name = "t", .first = 1, .nr = 1,
+			       .st = p[1].st };
+	struct cov_report r = { .patches = p, .nr_patches = 2,
+				.topics = &t, .nr_topics = 1,
+				.total = { .added = 5, .executable = 3,
+					   .executed = 2 } };
+	struct strbuf out = STRBUF_INIT;
+	json_t *meta = json_pack("{s:s,s:n}", "tip", "abc", "boots");
+	json_t *doc, *o;
+	const char *key;
+	const char *want[] = { "tip", "boots", "patches", "topics", "total" };
+	size_t i = 0;
+
+	cov_report_json(&out, &r, meta);
+	json_decref(meta);
+	assert_true(out.len && out.buf[out.len - 1] == '\n');
+	doc = json_loads(out.buf, 0, NULL);
+	assert_non_null(doc);
+	json_object_foreach(doc, key, o)
+		assert_string_equal(key, want[i++]);
+	assert_int_equal(i, ARRAY_SIZE(want));
+	o = json_array_get(json_object_get(doc, "patches"), 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "index")), 1);
+	assert_string_equal(json_string_value(json_object_get(o, "name")),
+			    "0001-caf\xc3\xa9.patch");
+	assert_true(json_is_null(json_object_get(o, "topic")));
+	assert_true(json_is_real(json_object_get(o, "percent")));
+	assert_non_null(strstr(out.buf, "\"percent\":66.7,"));
+	assert_string_equal(json_string_value(json_array_get(
+		json_object_get(o, "never_entered"), 0)), "f\xc3\xbcnf");
+	o = json_array_get(json_object_get(doc, "patches"), 1);
+	assert_string_equal(json_string_value(json_object_get(o, "topic")),
+			    "t");
+	assert_true(json_is_null(json_object_get(o, "percent")));
+	o = json_array_get(json_object_get(doc, "topics"), 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "first")), 2);
+	assert_int_equal(json_integer_value(json_object_get(o, "patches")), 1);
+	o = json_object_get(doc, "total");
+	assert_int_equal(json_integer_value(json_object_get(o, "added")), 5);
+	assert_int_equal(json_array_size(json_object_get(o, "never_entered")),
+			 0);
+	json_decref(doc);
+
+	/* No meta: the report alone. */
+	sb_reset(&out);
+	cov_report_json(&out, &r, NULL);
+	assert_true(starts_with(out.buf, "{\"patches\":[{\"index\":1,"));
+	sb_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_profile_marks),
 		cmocka_unit_test(test_blame),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_report_json),
 	};
 
 	return cmocka_run_group_tests_name("coverage", tests, NULL, NULL);

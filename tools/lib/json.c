@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "json.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 /*
  * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
  * overlong forms, no surrogates, nothing above U+10FFFF), or 0 if the
@@ -104,6 +109,11 @@ json_t *json_text(const char *s)
 	return j;
 }
 
+json_t *json_text_or_null(const char *s)
+{
+	return s ? json_text(s) : json_null();
+}
+
 int json_set_text(json_t *obj, const char *key, const char *s)
 {
 	return json_object_set_new(obj, key, json_text(s));
@@ -115,9 +125,50 @@ static int dump_cb(const char *buf, size_t size, void *data)
 	return 0;
 }
 
-int json_dump_sb(const json_t *j, struct strbuf *sb)
+int json_dump_sb_digits(const json_t *j, struct strbuf *sb, int digits)
 {
+	if (!j)
+		return -1;
 	return json_dump_callback(j, dump_cb, sb,
 				  JSON_COMPACT | JSON_ENCODE_ANY |
-				  JSON_REAL_PRECISION(6));
+				  JSON_REAL_PRECISION(digits));
+}
+
+int json_dump_sb(const json_t *j, struct strbuf *sb)
+{
+	return json_dump_sb_digits(j, sb, 6);
+}
+
+json_t *json_round(double v, int places)
+{
+	char buf[64];
+
+	if (!isfinite(v))
+		return json_null();
+	if (fabs(v) >= 1e15)	/* no decimals to round at this size */
+		return json_real(v);
+	/* What printf shows, read back: its rounding, not ours. */
+	snprintf(buf, sizeof(buf), "%.*f", places, v);
+	return json_real(strtod(buf, NULL));
+}
+
+json_t *json_lines(const char *text)
+{
+	const char *p = text, *nl;
+	json_t *a = json_array();
+
+	for (; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		char *l;
+
+		nl = strchr(p, '\n');
+		l = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		json_array_append_new(a, json_text(l));
+		free(l);
+	}
+	return a;
+}
+
+json_t *json_secs(double secs)
+{
+	return secs < 0 ? json_null() : json_round(secs, 3);
 }

@@ -7,6 +7,7 @@
  * and any other byte as the Latin-1 character of its value.
  */
 #include <locale.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -305,6 +306,72 @@ static void test_mixed(void **state)
 		   want2, ARRAY_SIZE(want2));
 }
 
+/* @j written by json_dump_sb_digits(@digits) is @want; @j is released. */
+static void assert_dump(json_t *j, int digits, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_non_null(j);
+	assert_int_equal(json_dump_sb_digits(j, &sb, digits), 0);
+	assert_string_equal(sb.buf, want);
+	json_decref(j);
+	sb_release(&sb);
+}
+
+static void test_round(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *o;
+
+	/* As printf("%.1f") and ("%.3f") would have written them. */
+	assert_dump(json_round(12.34, 1), 6, "12.3");
+	assert_dump(json_round(0.05, 1), 6, "0.1");
+	assert_dump(json_round(100.0, 1), 6, "100.0");
+	assert_dump(json_round(0.0, 1), 6, "0.0");
+	assert_dump(json_round(2.0004, 3), 6, "2.0");
+	assert_dump(json_round(1.23456, 3), 6, "1.235");
+	assert_dump(json_round(99999.96, 1), 6, "100000.0");
+	/* Past 6 digits only a wider writer keeps them all. */
+	assert_dump(json_round(1234.5678, 3), 6, "1234.57");
+	assert_dump(json_round(1234.5678, 3), 9, "1234.568");
+	assert_dump(json_round(86399.9991, 3), 9, "86399.999");
+	assert_dump(json_round(1e20, 1), 6, "1e20");
+	assert_dump(json_round(NAN, 1), 6, "null");
+	assert_dump(json_round(-INFINITY, 3), 6, "null");
+
+	/* Keys in the order set, compact; NULL is an error, not a crash. */
+	o = json_pack("{s:i,s:o,s:n}", "b", 1, "a", json_round(0.25, 1),
+		      "c");
+	assert_int_equal(json_dump_sb(o, &sb), 0);
+	assert_string_equal(sb.buf, "{\"b\":1,\"a\":0.2,\"c\":null}");
+	json_decref(o);
+	assert_int_equal(json_dump_sb(NULL, &sb), -1);
+	sb_release(&sb);
+}
+
+static void test_or_null_and_secs(void **state)
+{
+	assert_dump(json_text_or_null(NULL), 6, "null");
+	assert_dump(json_text_or_null(""), 6, "\"\"");
+	assert_dump(json_text_or_null("\xe9"), 6, "\"\xc3\xa9\"");
+	assert_dump(json_secs(-1), 6, "null");
+	assert_dump(json_secs(-0.0001), 6, "null");
+	assert_dump(json_secs(0), 6, "0.0");
+	assert_dump(json_secs(1.23449), 6, "1.234");
+	assert_dump(json_secs(12.0004), 6, "12.0");
+	assert_dump(json_secs(3599.9996), 9, "3600.0");
+	assert_dump(json_secs(3599.9994), 9, "3599.999");
+}
+
+static void test_lines(void **state)
+{
+	assert_dump(json_lines("a\nb\n"), 6, "[\"a\",\"b\"]");
+	assert_dump(json_lines("a\n\nb"), 6, "[\"a\",\"\",\"b\"]");
+	assert_dump(json_lines("caf\xe9\n"), 6, "[\"caf\xc3\xa9\"]");
+	assert_dump(json_lines(""), 6, "[]");
+	assert_dump(json_lines(NULL), 6, "[]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +380,9 @@ int main(void)
 		cmocka_unit_test(test_latin1_subject),
 		cmocka_unit_test(test_ill_formed),
 		cmocka_unit_test(test_mixed),
+		cmocka_unit_test(test_round),
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_or_null_and_secs),
 	};
 
 	if (!setlocale(LC_CTYPE, "C.UTF-8")) {

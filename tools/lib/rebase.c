@@ -1403,37 +1403,33 @@ static void indent(struct strbuf *sb, const char *text, const char *pre)
 	}
 }
 
-static void json_lines(struct strbuf *sb, const char *text)
+/* The end of range-diff's JSON: counts by status, and how many changed. */
+static void json_counts(json_t *doc, const size_t *count, size_t changed)
 {
-	const char *p = text, *nl;
-	bool first = true;
+	json_t *c = json_object();
+	size_t i;
 
-	sb_addch(sb, '[');
-	for (; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
-		char *l;
-
-		nl = strchr(p, '\n');
-		l = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-		if (!first)
-			sb_addstr(sb, ", ");
-		json_str(sb, l);
-		free(l);
-		first = false;
-	}
-	sb_addch(sb, ']');
+	for (i = RB_CLEAN; i <= RB_SKIPPED; i++)
+		json_object_set_new(c, rb_status_name(i),
+				    json_integer(count[i]));
+	json_object_set_new(doc, "counts", c);
+	json_object_set_new(doc, "changed", json_integer(changed));
 }
 
-/* ", "key": "value" (no comma before the first field of an object). */
-static void jfield(struct strbuf *sb, const char *key, const char *v,
-		   bool quote)
+/* The range-diff's header line before @text. */
+static void range_diff_head(struct strbuf *text, const struct rb_state *st,
+			    const size_t *count, size_t changed)
 {
-	if (sb->len && sb->buf[sb->len - 1] != '{')
-		sb_addstr(sb, ", ");
-	json_key(sb, key);
-	if (quote)
-		json_str(sb, v);
-	else
-		sb_addstr(sb, v);
+	struct strbuf head = STRBUF_INIT;
+
+	sb_addf(&head, "range-diff %s -> %s: %zu patches: %zu clean, %zu moved, %zu merged, %zu already in the base, %zu conflicts, %zu skipped; %zu changed beyond line numbers\n",
+		st->old_name, st->new_name, st->nr, count[RB_CLEAN],
+		count[RB_MOVED], count[RB_MERGED], count[RB_ALREADY],
+		count[RB_CONFLICT], count[RB_SKIPPED], changed);
+	sb_addstr(&head, sb_str(text));
+	sb_reset(text);
+	sb_addstr(text, head.buf);
+	sb_release(&head);
 }
 
 int rb_range_diff(struct krepo *t, const struct rb_state *st,
@@ -1442,17 +1438,16 @@ int rb_range_diff(struct krepo *t, const struct rb_state *st,
 {
 	size_t count[RB_SKIPPED + 1] = { 0 }, i, changed = 0;
 	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+	json_t *doc, *patches = json_array();
 
 	for (i = 0; i < st->nr; i++)
 		count[st->e[i].status]++;
 	git_oid_tostr(a, sizeof(a), &st->old_base);
 	git_oid_tostr(b, sizeof(b), &st->new_base);
-	sb_addstr(json, "{");
-	jfield(json, "from", st->old_name, true);
-	jfield(json, "to", st->new_name, true);
-	jfield(json, "old_base", a, true);
-	jfield(json, "new_base", b, true);
-	jfield(json, "patches", "[", false);
+	doc = json_pack("{s:o,s:o,s:s,s:s,s:O}",
+			"from", json_text(st->old_name),
+			"to", json_text(st->new_name),
+			"old_base", a, "new_base", b, "patches", patches);
 	for (i = 0; i < st->nr; i++) {
 		const struct rb_entry *e = &st->e[i];
 		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
@@ -1461,17 +1456,21 @@ int rb_range_diff(struct krepo *t, const struct rb_state *st,
 		bool diff = false;
 
 		if (!dropped) {
+			const char *why = NULL;
+
 			if (normalized(t->repo, &e->old_commit, &x) ||
-			    normalized(t->repo, &e->new_commit, &y)) {
-				sb_release(&x);
-				sb_release(&y);
-				return lg2_fail(err, "cannot format the patches");
-			}
-			diff = strcmp(sb_str(&x), sb_str(&y)) != 0;
-			if (diff && interdiff(sb_str(&x), sb_str(&y), &d)) {
-				sb_release(&x);
-				sb_release(&y);
-				return lg2_fail(err, "cannot compare the patches");
+			    normalized(t->repo, &e->new_commit, &y))
+				why = "cannot format the patches";
+			diff = !why && strcmp(sb_str(&x), sb_str(&y)) != 0;
+			if (diff && interdiff(sb_str(&x), sb_str(&y), &d))
+				why = "cannot compare the patches";
+			sb_release(&x);
+			sb_release(&y);
+			if (why) {
+				sb_release(&d);
+				json_decref(patches);
+				json_decref(doc);
+				return lg2_fail(err, why);
 			}
 			changed += diff;
 		}
@@ -1481,43 +1480,20 @@ int rb_range_diff(struct krepo *t, const struct rb_state *st,
 		indent(text, e->detail, "       ");
 		if (diff)
 			indent(text, d.buf, "     | ");
-		if (i)
-			sb_addstr(json, ", ");
-		sb_addstr(json, "{");
-		jfield(json, "name", e->name, true);
-		jfield(json, "status", rb_status_name(e->status), true);
-		jfield(json, "dropped", dropped ? "true" : "false", false);
-		jfield(json, "changed", diff ? "true" : "false", false);
-		jfield(json, "detail", "", false);
-		json_lines(json, e->detail);
-		jfield(json, "interdiff", "", false);
-		json_lines(json, d.buf);
-		sb_addstr(json, "}");
-		sb_release(&x);
-		sb_release(&y);
+		json_array_append_new(patches,
+			json_pack("{s:o,s:s,s:b,s:b,s:o,s:o}",
+				  "name", json_text(e->name),
+				  "status", rb_status_name(e->status),
+				  "dropped", dropped, "changed", diff,
+				  "detail", json_lines(e->detail),
+				  "interdiff", json_lines(d.buf)));
 		sb_release(&d);
 	}
-	sb_addstr(json, "], ");
-	json_key(json, "counts");
-	sb_addstr(json, "{");
-	for (i = RB_CLEAN; i <= RB_SKIPPED; i++) {
-		if (i > RB_CLEAN)
-			sb_addstr(json, ", ");
-		json_key(json, rb_status_name(i));
-		sb_addf(json, "%zu", count[i]);
-	}
-	sb_addf(json, "}, \"changed\": %zu}\n", changed);
-	{
-		struct strbuf head = STRBUF_INIT;
-
-		sb_addf(&head, "range-diff %s -> %s: %zu patches: %zu clean, %zu moved, %zu merged, %zu already in the base, %zu conflicts, %zu skipped; %zu changed beyond line numbers\n",
-			st->old_name, st->new_name, st->nr, count[RB_CLEAN],
-			count[RB_MOVED], count[RB_MERGED], count[RB_ALREADY],
-			count[RB_CONFLICT], count[RB_SKIPPED], changed);
-		sb_addstr(&head, sb_str(text));
-		sb_reset(text);
-		sb_addstr(text, head.buf);
-		sb_release(&head);
-	}
+	json_decref(patches);
+	json_counts(doc, count, changed);
+	json_dump_sb(doc, json);
+	sb_addch(json, '\n');
+	json_decref(doc);
+	range_diff_head(text, st, count, changed);
 	return 0;
 }

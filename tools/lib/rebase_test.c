@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fetch.h"
+#include "json.h"
 #include "patch.h"
 #include "rebase.h"
 #include "tree.h"
@@ -405,6 +406,88 @@ static void test_pin_from_index(void **state)
 	sb_release(&err);
 }
 
+/*
+ * range-diff's JSON read back: a patch replayed with its hunks moved
+ * (changed: the hunk header's function line is now "eight") and one
+ * dropped, named in Latin-1.
+ */
+static void test_range_diff_json(void **state)
+{
+	struct fixture *f = *state;
+	struct patch *p = mk(
+		"diff --git a/d/a.c b/d/a.c\n--- a/d/a.c\n+++ b/d/a.c\n"
+		"@@ -11,3 +11,3 @@\n 11\n-12\n+twelve\n 13\n");
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf js = STRBUF_INIT;
+	struct apply_result ar;
+	struct rb_result r;
+	struct rb_state st = { 0 };
+	struct rb_entry e[2] = { 0 };
+	json_t *doc, *o, *c;
+
+	assert_int_equal(krepo_apply(&f->t, &f->t.base, &p, 1, &ar), 0);
+	assert_int_equal(rb_replay(&f->t, &f->newbase, &ar.commits[0], p,
+				   "new base", &r, &err), 0);
+	assert_int_equal(r.status, RB_MOVED);
+	e[0].name = "0001-a.patch";
+	e[0].status = RB_MOVED;
+	e[0].old_commit = ar.commits[0];
+	e[0].new_commit = r.commit;
+	e[0].detail = "d/a.c: hunk 1 +2\n";
+	e[1].name = "0002-caf\xe9.patch";
+	e[1].status = RB_ALREADY;
+	e[1].detail = "x.c: line\none \xabtwo\xbb";
+	st.old_name = "Linux 0.1";
+	st.new_name = "Linux 0.2";
+	st.old_base = f->t.base;
+	st.new_base = f->newbase;
+	st.e = e;
+	st.nr = 2;
+	assert_int_equal(rb_range_diff(&f->t, &st, &text, &js, &err), 0);
+	assert_true(starts_with(js.buf, "{\"from\":\"Linux 0.1\",\"to\":\"Linux 0.2\","));
+	assert_true(js.buf[js.len - 1] == '\n');
+	doc = json_loads(js.buf, 0, NULL);
+	assert_non_null(doc);
+	assert_int_equal(json_object_size(doc), 7);
+	assert_int_equal(json_integer_value(json_object_get(doc, "changed")),
+			 1);
+	o = json_array_get(json_object_get(doc, "patches"), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "status")),
+			    "moved");
+	assert_true(json_is_false(json_object_get(o, "dropped")));
+	assert_true(json_is_true(json_object_get(o, "changed")));
+	assert_string_equal(json_string_value(json_array_get(
+		json_object_get(o, "detail"), 0)), "d/a.c: hunk 1 +2");
+	assert_int_equal(json_array_size(json_object_get(o, "detail")), 1);
+	c = json_object_get(o, "interdiff");
+	assert_string_equal(json_string_value(json_array_get(c, 0)),
+			    "@@ -1,7 +1,7 @@");
+	assert_string_equal(json_string_value(json_array_get(c, 4)), "-@@");
+	assert_string_equal(json_string_value(json_array_get(c, 5)),
+			    "+@@ eight");
+	o = json_array_get(json_object_get(doc, "patches"), 1);
+	assert_string_equal(json_string_value(json_object_get(o, "name")),
+			    "0002-caf\xc3\xa9.patch");
+	assert_true(json_is_true(json_object_get(o, "dropped")));
+	assert_true(json_is_false(json_object_get(o, "changed")));
+	assert_int_equal(json_array_size(json_object_get(o, "interdiff")), 0);
+	assert_string_equal(json_string_value(json_array_get(
+		json_object_get(o, "detail"), 1)), "one \xc2\xabtwo\xc2\xbb");
+	c = json_object_get(doc, "counts");
+	assert_int_equal(json_object_size(c), RB_SKIPPED - RB_CLEAN + 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "moved")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "already")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "clean")), 0);
+	assert_true(starts_with(text.buf, "range-diff Linux 0.1 -> Linux 0.2: 2 patches: 0 clean, 1 moved, 0 merged, 1 already in the base, 0 conflicts, 0 skipped; 1 changed"));
+	json_decref(doc);
+	rb_result_release(&r);
+	apply_result_release(&ar);
+	drop(p);
+	sb_release(&err);
+	sb_release(&text);
+	sb_release(&js);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +504,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_truncated, setup,
 						teardown),
 		cmocka_unit_test(test_pin_from_index),
+		cmocka_unit_test_setup_teardown(test_range_diff_json, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
