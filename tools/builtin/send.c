@@ -15,6 +15,7 @@
 #include "lib/kernel.h"
 #include "lib/mail.h"
 #include "lib/maintainers.h"
+#include "lib/mbox.h"
 #include "lib/pin.h"
 #include "lib/tree.h"
 

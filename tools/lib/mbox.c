@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "patch.h"
+#include "mailhdr.h"
 
 /* ---- headers ------------------------------------------------------ */
 
@@ -447,15 +447,15 @@ static bool is_header_line(const char *s, size_t n)
 	return fl > 0;
 }
 
-static int add_message(struct mbox *mb, const char *s, size_t n, long line,
-		       struct strbuf *err)
+/*
+ * Copy @n bytes at @s to @out, quoting (mboxrd: one more '>' before any
+ * ">*From " line) or unquoting (one '>' less).
+ */
+static void mboxrd_lines(struct strbuf *out, const char *s, size_t n,
+			 bool quote)
 {
-	struct strbuf text = STRBUF_INIT;
 	const char *p = s, *end = s + n;
-	struct mail *m;
-	int ret;
 
-	/* undo mboxrd quoting: ">From " and ">>From " lose one '>' */
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *next = nl ? nl + 1 : end;
@@ -463,11 +463,26 @@ static int add_message(struct mbox *mb, const char *s, size_t n, long line,
 
 		while (q < next && *q == '>')
 			q++;
-		if (q > p && next - q >= 5 && !strncmp(q, "From ", 5))
-			p++;
-		sb_add(&text, p, next - p);
+		if (next - q >= 5 && !strncmp(q, "From ", 5)) {
+			if (quote)
+				sb_addch(out, '>');
+			else if (q > p)
+				p++;
+		}
+		sb_add(out, p, next - p);
 		p = next;
 	}
+}
+
+static int add_message(struct mbox *mb, const char *s, size_t n, long line,
+		       struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct mail *m;
+	int ret;
+
+	/* undo mboxrd quoting: ">From " and ">>From " lose one '>' */
+	mboxrd_lines(&text, s, n, false);
 	/* the blank line that separates messages is the mbox's */
 	if (text.len >= 2 && text.buf[text.len - 1] == '\n' &&
 	    text.buf[text.len - 2] == '\n')
@@ -571,97 +586,15 @@ void mbox_release(struct mbox *mb)
 	memset(mb, 0, sizeof(*mb));
 }
 
-/* ---- subjects ----------------------------------------------------- */
-
-static void tag_word(struct subject_info *si, const char *w, size_t n,
-		     struct strbuf *project)
+void mail_mbox_append(struct strbuf *mbox, const char *msg, size_t len,
+		      int64_t time)
 {
-	size_t i;
-
-	if (n == 5 && !strncasecmp(w, "PATCH", 5)) {
-		si->patch = true;
-		return;
-	}
-	if (n == 3 && !strncasecmp(w, "RFC", 3)) {
-		si->rfc = si->patch = true;
-		return;
-	}
-	if (n == 6 && !strncasecmp(w, "RESEND", 6)) {
-		si->resend = true;
-		return;
-	}
-	if (n >= 2 && n < 8 && (w[0] == 'v' || w[0] == 'V')) {
-		for (i = 1; i < n && isdigit((unsigned char)w[i]); i++)
-			;
-		if (i == n) {
-			si->version = atoi(w + 1);
-			return;
-		}
-	}
-	{
-		const char *slash = memchr(w, '/', n);
-
-		if (slash && slash > w && slash + 1 < w + n && n < 16) {
-			for (i = 0; i < n; i++)
-				if (w + i != slash &&
-				    !isdigit((unsigned char)w[i]))
-					break;
-			if (i == n) {
-				/* patchwork's "[v2,1/2]" has no PATCH */
-				si->patch = true;
-				si->index = atoi(w);
-				si->total = atoi(slash + 1);
-				return;
-			}
-		}
-	}
-	if (project->len)
-		sb_addch(project, ' ');
-	sb_add(project, w, n);
-}
-
-void subject_parse(const char *subject, struct subject_info *si)
-{
-	struct strbuf project = STRBUF_INIT;
-	const char *s = subject;
-
-	memset(si, 0, sizeof(si[0]));
-	si->version = 1;
-	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!strncasecmp(s, "re:", 3)) {
-			si->reply = true;
-			s += 3;
-			continue;
-		}
-		if (*s == '[') {
-			const char *close = strchr(s, ']'), *w;
-
-			if (!close)
-				break;
-			for (w = s + 1; w < close;) {
-				const char *e = w;
-
-				while (e < close && *e != ',' &&
-				       !isspace((unsigned char)*e))
-					e++;
-				if (e > w)
-					tag_word(si, w, e - w, &project);
-				w = e + 1;
-			}
-			s = close + 1;
-			continue;
-		}
-		break;
-	}
-	si->project = sb_detach(&project);
-	si->title = clean_subject(subject);
-}
-
-void subject_release(struct subject_info *si)
-{
-	free(si->project);
-	free(si->title);
-	memset(si, 0, sizeof(*si));
+	/* the postmark has the ctime() form of the date (UTC) */
+	sb_addstr(mbox, "From kseries ");
+	mailhdr_add_date(mbox, time, 0, MAILHDR_DATE_CTIME);
+	sb_addch(mbox, '\n');
+	mboxrd_lines(mbox, msg, len, true);
+	if (len && msg[len - 1] != '\n')
+		sb_addch(mbox, '\n');
+	sb_addch(mbox, '\n');
 }

@@ -4,6 +4,8 @@
  */
 #include "patch.h"
 
+#include "mailhdr.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,248 +51,6 @@ static bool line_starts(const char *line, size_t len, const char *s)
 	return len >= n && !memcmp(line, s, n);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static void add_latin1(struct strbuf *sb, const unsigned char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < 0x80) {
-			sb_addch(sb, s[i]);
-		} else {
-			sb_addch(sb, 0xc0 | (s[i] >> 6));
-			sb_addch(sb, 0x80 | (s[i] & 0x3f));
-		}
-	}
-}
-
-/* Decode one encoded word "=?cs?E?text?=" at @s; return its length or 0. */
-static size_t decode_word(struct strbuf *out, const char *s, const char *end)
-{
-	const char *q1, *q2, *q3, *stop;
-	struct strbuf raw = STRBUF_INIT;
-	bool latin1;
-
-	if (end - s < 8 || s[0] != '=' || s[1] != '?')
-		return 0;
-	q1 = memchr(s + 2, '?', end - s - 2);
-	if (!q1 || end - q1 < 4 || q1[2] != '?')
-		return 0;
-	q2 = q1 + 2;
-	q3 = NULL;
-	for (stop = q2 + 1; stop + 1 < end; stop++) {
-		if (stop[0] == '?' && stop[1] == '=') {
-			q3 = stop;
-			break;
-		}
-	}
-	if (!q3)
-		return 0;
-	latin1 = (q1 - s - 2 == 10 && !strncasecmp(s + 2, "iso-8859-1", 10)) ||
-		 (q1 - s - 2 == 12 && !strncasecmp(s + 2, "windows-1252", 12));
-	if (q1[1] == 'q' || q1[1] == 'Q') {
-		const char *p;
-
-		for (p = q2 + 1; p < q3; p++) {
-			if (*p == '_') {
-				sb_addch(&raw, ' ');
-			} else if (*p == '=' && q3 - p >= 3 &&
-				   hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-				sb_addch(&raw, hexval(p[1]) * 16 + hexval(p[2]));
-				p += 2;
-			} else {
-				sb_addch(&raw, *p);
-			}
-		}
-	} else if (q1[1] == 'b' || q1[1] == 'B') {
-		base64_decode(&raw, q2 + 1, q3 - q2 - 1, false, NULL);
-	} else {
-		return 0;
-	}
-	if (latin1)
-		add_latin1(out, (const unsigned char *)sb_str(&raw), raw.len);
-	else
-		sb_add(out, sb_str(&raw), raw.len);
-	sb_release(&raw);
-	return q3 + 2 - s;
-}
-
-char *mail_decode_header(const char *s, size_t len)
-{
-	struct strbuf out = STRBUF_INIT;
-	const char *p = s, *end = s + len;
-	bool last_encoded = false;
-
-	while (p < end) {
-		size_t n = decode_word(&out, p, end);
-
-		if (n) {
-			p += n;
-			last_encoded = true;
-			continue;
-		}
-		if (last_encoded && (*p == ' ' || *p == '\t')) {
-			/* whitespace between two encoded words vanishes */
-			const char *q = p;
-
-			while (q < end && (*q == ' ' || *q == '\t'))
-				q++;
-			if (q < end && q + 1 < end && q[0] == '=' &&
-			    q[1] == '?') {
-				struct strbuf probe = STRBUF_INIT;
-
-				if (decode_word(&probe, q, end)) {
-					sb_release(&probe);
-					p = q;
-					continue;
-				}
-				sb_release(&probe);
-			}
-		}
-		last_encoded = false;
-		sb_addch(&out, *p++);
-	}
-	return sb_detach(&out);
-}
-
-char *clean_subject(const char *s)
-{
-	struct strbuf out = STRBUF_INIT;
-	bool space = false;
-
-	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!strncasecmp(s, "re:", 3)) {
-			s += 3;
-			continue;
-		}
-		if (*s == '[') {
-			const char *close = strchr(s, ']');
-
-			if (close) {
-				s = close + 1;
-				continue;
-			}
-		}
-		break;
-	}
-	for (; *s; s++) {
-		if (isspace((unsigned char)*s)) {
-			space = true;
-			continue;
-		}
-		if (space && out.len)
-			sb_addch(&out, ' ');
-		space = false;
-		sb_addch(&out, *s);
-	}
-	return sb_detach(&out);
-}
-
-static const char *const months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-};
-static const char *const wdays[] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
-};
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-int parse_mail_date(const char *s, int64_t *time, int *tz_minutes)
-{
-	int day, year, hh, mm, ss = 0, mon, n = 0, tz;
-	char mname[4], sign;
-	const char *p = s;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	if (isalpha((unsigned char)*p)) {	/* optional weekday */
-		while (isalpha((unsigned char)*p))
-			p++;
-		if (*p == ',')
-			p++;
-	}
-	if (sscanf(p, "%d %3s %d %d:%d%n", &day, mname, &year, &hh, &mm,
-		   &n) != 5)
-		return -1;
-	p += n;
-	if (*p == ':') {
-		if (sscanf(p, ":%d%n", &ss, &n) != 1)
-			return -1;
-		p += n;
-	}
-	for (mon = 0; mon < 12; mon++)
-		if (!strcasecmp(mname, months[mon]))
-			break;
-	if (mon == 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
-		return -1;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (sscanf(p, "%c%4d", &sign, &tz) != 2 || (sign != '+' && sign != '-'))
-		return -1;
-	tz = (tz / 100) * 60 + tz % 100;
-	if (sign == '-')
-		tz = -tz;
-	*time = days_from_civil(year, mon + 1, day) * 86400 + hh * 3600 +
-		mm * 60 + ss - (int64_t)tz * 60;
-	*tz_minutes = tz;
-	return 0;
-}
-
-void format_mail_date(struct strbuf *sb, int64_t time, int tz_minutes)
-{
-	int64_t local = time + (int64_t)tz_minutes * 60;
-	int64_t days = local / 86400, secs = local % 86400;
-	int y, m, d, tz = tz_minutes < 0 ? -tz_minutes : tz_minutes;
-
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	sb_addf(sb, "%s, %d %s %d %02d:%02d:%02d %c%02d%02d",
-		wdays[((days % 7) + 11) % 7], d, months[m - 1], y,
-		(int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-		tz_minutes < 0 ? '-' : '+', tz / 60, tz % 60);
-}
-
 /* Split "Name <email>" (or a bare address). */
 static void parse_from(struct patch *p, const char *v)
 {
@@ -310,19 +70,7 @@ static void parse_from(struct patch *p, const char *v)
 		e--;
 	while (v < e && isspace((unsigned char)*v))
 		v++;
-	if (e - v >= 2 && *v == '"' && e[-1] == '"') {
-		/* A quoted name: drop the quotes and the backslashes. */
-		struct strbuf sb = STRBUF_INIT;
-
-		for (v++, e--; v < e; v++) {
-			if (*v == '\\' && v + 1 < e)
-				v++;
-			sb_addch(&sb, *v);
-		}
-		p->author_name = sb_detach(&sb);
-		return;
-	}
-	p->author_name = xstrndup(v, e - v);
+	p->author_name = mailhdr_unquote(v, e - v);
 }
 
 /* Unquote a C-style quoted path ("a/x\tb") or copy it up to a tab. */
@@ -703,27 +451,6 @@ static void read_headers(struct lines *l, struct strbuf *from,
 	}
 }
 
-static void decode_qp(struct strbuf *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] != '=') {
-			sb_addch(out, s[i]);
-		} else if (i + 1 < n && s[i + 1] == '\n') {
-			i++;
-		} else if (i + 2 < n && s[i + 1] == '\r' && s[i + 2] == '\n') {
-			i += 2;
-		} else if (i + 2 < n && hexval(s[i + 1]) >= 0 &&
-			   hexval(s[i + 2]) >= 0) {
-			sb_addch(out, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else {
-			sb_addch(out, s[i]);
-		}
-	}
-}
-
 /* The message body ends at "---" or where the diff starts. */
 static bool ends_message(const char *line, size_t len)
 {
@@ -796,7 +523,7 @@ int patch_parse(struct patch *p, const char *name, const char *buf,
 		if (!strcasecmp(cte.buf, "base64"))
 			base64_decode(&decoded, l.p, l.end - l.p, false, NULL);
 		else
-			decode_qp(&decoded, l.p, l.end - l.p);
+			mail_decode_qp(&decoded, l.p, l.end - l.p);
 		text = xmalloc(hdr + decoded.len + 1);
 		memcpy(text, p->text, hdr);
 		memcpy(text + hdr, sb_str(&decoded), decoded.len + 1);
@@ -895,21 +622,6 @@ void patch_release(struct patch *p)
 	free(p->body);
 	free(p->text);
 	memset(p, 0, sizeof(*p));
-}
-
-void mail_decode_qp(struct strbuf *out, const char *s, size_t n)
-{
-	decode_qp(out, s, n);
-}
-
-void mail_decode_base64(struct strbuf *out, const char *s, size_t n)
-{
-	base64_decode(out, s, n, false, NULL);
-}
-
-void mail_latin1_to_utf8(struct strbuf *out, const char *s, size_t n)
-{
-	add_latin1(out, (const unsigned char *)s, n);
 }
 
 char *patch_message(const struct patch *p)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail.h"
+#include "fmtpatch.h"
 
 /* Subject tags of projects whose patches are not kernel patches. */
 static const char *const foreign_projects[] = {
