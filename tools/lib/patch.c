@@ -258,136 +258,155 @@ static void guess_git_paths(const char *s, size_t len, char **a, char **b)
 	}
 }
 
+/* What the header lines of one file diff say about its paths. */
+struct diff_paths {
+	char *gita, *gitb;	/* from "diff --git", when they can be told */
+	char *minus, *plus;	/* "---" and "+++" (NULL: /dev/null) */
+	bool have_minus, have_plus;
+};
+
+static char *parse_path_str(const char *v)
+{
+	return parse_path(v, strlen(v));
+}
+
+/* One extended header line @s of a file diff; false if it is none. */
+static bool parse_ext_header(struct file_patch *fp, struct diff_paths *dp,
+			     const char *s)
+{
+	const char *v;
+
+	if (skip_prefix(s, "new file mode ", &v)) {
+		fp->is_new = true;
+		fp->new_mode = parse_mode(v);
+	} else if (skip_prefix(s, "deleted file mode ", &v)) {
+		fp->is_delete = true;
+		fp->old_mode = parse_mode(v);
+	} else if (skip_prefix(s, "old mode ", &v)) {
+		fp->old_mode = parse_mode(v);
+	} else if (skip_prefix(s, "new mode ", &v)) {
+		fp->new_mode = parse_mode(v);
+	} else if (skip_prefix(s, "rename from ", &v) ||
+		   skip_prefix(s, "copy from ", &v)) {
+		fp->is_rename |= s[0] == 'r';
+		fp->is_copy |= s[0] == 'c';
+		free(fp->old_path);
+		fp->old_path = parse_path_str(v);
+	} else if (skip_prefix(s, "rename to ", &v) ||
+		   skip_prefix(s, "copy to ", &v)) {
+		free(fp->new_path);
+		fp->new_path = parse_path_str(v);
+	} else if (skip_prefix(s, "index ", &v)) {
+		const char *sp = strchr(v, ' ');
+
+		if (sp && !fp->old_mode && !fp->new_mode)
+			fp->old_mode = fp->new_mode = parse_mode(sp + 1);
+	} else if (skip_prefix(s, "--- ", &v)) {
+		dp->have_minus = true;
+		free(dp->minus);	/* a repeated line: the last counts */
+		dp->minus = strip_side(parse_path_str(v));
+	} else if (skip_prefix(s, "+++ ", &v)) {
+		dp->have_plus = true;
+		free(dp->plus);
+		dp->plus = strip_side(parse_path_str(v));
+	} else if (starts_with(s, "Binary files ") ||
+		   starts_with(s, "GIT binary patch")) {
+		fp->is_binary = true;
+	} else if (skip_prefix(s, "similarity index ", &v)) {
+		fp->similarity = atoi(v);
+	} else if (!starts_with(s, "dissimilarity index ")) {
+		return false;	/* "dissimilarity" is informational */
+	}
+	return true;
+}
+
+/* The file's paths from what its header lines said. */
+static int settle_paths(struct patch *p, struct file_patch *fp,
+			struct diff_paths *dp, int line_no,
+			struct strbuf *err)
+{
+	if (fp->is_binary)
+		return fail(err, p, fp->line_no,
+			    "binary diffs are not supported (%s)",
+			    dp->gitb ? dp->gitb : "unknown file");
+	if (dp->have_minus != dp->have_plus)
+		return fail(err, p, line_no,
+			    "'---' and '+++' lines must come in pairs");
+	if (dp->have_minus) {
+		if (!fp->is_rename && !fp->is_copy) {
+			free(fp->old_path);
+			free(fp->new_path);
+			fp->old_path = dp->minus;
+			fp->new_path = dp->plus;
+			dp->minus = dp->plus = NULL;
+		}
+	} else if (!fp->is_rename && !fp->is_copy) {
+		/* mode change, empty new file or pure deletion */
+		free(fp->old_path);	/* a stray "rename to"/"copy to" */
+		free(fp->new_path);
+		fp->old_path = fp->is_new ? NULL :
+			       xstrdup(dp->gita ? dp->gita : "");
+		fp->new_path = fp->is_delete ? NULL :
+			       xstrdup(dp->gitb ? dp->gitb : "");
+		if (!dp->gita)
+			return fail(err, p, fp->line_no,
+				    "cannot tell the file name from 'diff --git' line");
+	}
+	if (!fp->old_path && !fp->is_new)
+		fp->is_new = true;
+	if (!fp->new_path && !fp->is_delete)
+		fp->is_delete = true;
+	if (fp->is_new && fp->old_path)
+		return fail(err, p, fp->line_no,
+			    "a new file must come from /dev/null");
+	if (!fp->new_mode && !fp->is_delete)
+		fp->new_mode = fp->old_mode;
+	return 0;
+}
+
 static int parse_file(struct patch *p, struct lines *l, const char *line,
 		      size_t len, struct strbuf *err)
 {
 	struct file_patch *fp;
-	char *gita = NULL, *gitb = NULL;
-	char *minus = NULL, *plus = NULL;
-	bool have_minus = false, have_plus = false;
+	struct diff_paths dp = { 0 };
 	int ret = 0;
 
 	ALLOC_GROW(p->files, p->nr_files + 1, p->alloc_files);
 	fp = &p->files[p->nr_files++];
 	memset(fp, 0, sizeof(*fp));
 	fp->line_no = l->no;
-	guess_git_paths(line + 11, len - 11, &gita, &gitb);
+	guess_git_paths(line + 11, len - 11, &dp.gita, &dp.gitb);
 
 	/* Extended headers */
 	while (peek_line(l, &line, &len)) {
-		const char *v;
 		char *tmp;
+		bool ok;
 
 		if (line_starts(line, len, "diff --git ") ||
 		    line_starts(line, len, "@@ ") || line_is(line, len, "-- "))
 			break;
 		next_line(l, &line, &len);
 		tmp = xstrndup(line, len);
-		if (skip_prefix(tmp, "new file mode ", &v)) {
-			fp->is_new = true;
-			fp->new_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "deleted file mode ", &v)) {
-			fp->is_delete = true;
-			fp->old_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "old mode ", &v)) {
-			fp->old_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "new mode ", &v)) {
-			fp->new_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "rename from ", &v)) {
-			fp->is_rename = true;
-			free(fp->old_path);
-			fp->old_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "rename to ", &v)) {
-			free(fp->new_path);
-			fp->new_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "copy from ", &v)) {
-			fp->is_copy = true;
-			free(fp->old_path);
-			fp->old_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "copy to ", &v)) {
-			free(fp->new_path);
-			fp->new_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "index ", &v)) {
-			const char *sp = strchr(v, ' ');
-
-			if (sp && !fp->old_mode && !fp->new_mode)
-				fp->old_mode = fp->new_mode = parse_mode(sp + 1);
-		} else if (skip_prefix(tmp, "--- ", &v)) {
-			have_minus = true;
-			free(minus);	/* a repeated line: the last counts */
-			minus = strip_side(parse_path(v, strlen(v)));
-		} else if (skip_prefix(tmp, "+++ ", &v)) {
-			have_plus = true;
-			free(plus);
-			plus = strip_side(parse_path(v, strlen(v)));
-		} else if (starts_with(tmp, "Binary files ") ||
-			   starts_with(tmp, "GIT binary patch")) {
-			fp->is_binary = true;
-		} else if (skip_prefix(tmp, "similarity index ", &v)) {
-			fp->similarity = atoi(v);
-		} else if (starts_with(tmp, "dissimilarity index ")) {
-			/* informational */
-		} else if (!fp->is_binary) {
+		ok = parse_ext_header(fp, &dp, tmp) || fp->is_binary;
+		if (!ok)
 			ret = fail(err, p, l->no,
 				   "unexpected line in the header of a file diff: '%s'",
 				   tmp);
-			free(tmp);
-			goto out;
-		}
 		free(tmp);
-	}
-	if (fp->is_binary) {
-		ret = fail(err, p, fp->line_no,
-			   "binary diffs are not supported (%s)",
-			   gitb ? gitb : "unknown file");
-		goto out;
-	}
-	if (have_minus != have_plus) {
-		ret = fail(err, p, l->no, "'---' and '+++' lines must come in pairs");
-		goto out;
-	}
-	if (have_minus) {
-		if (!fp->is_rename && !fp->is_copy) {
-			free(fp->old_path);
-			free(fp->new_path);
-			fp->old_path = minus;
-			fp->new_path = plus;
-			minus = plus = NULL;
-		}
-	} else if (!fp->is_rename && !fp->is_copy) {
-		/* mode change, empty new file or pure deletion */
-		free(fp->old_path);	/* a stray "rename to"/"copy to" */
-		free(fp->new_path);
-		fp->old_path = fp->is_new ? NULL : xstrdup(gita ? gita : "");
-		fp->new_path = fp->is_delete ? NULL : xstrdup(gitb ? gitb : "");
-		if (!gita) {
-			ret = fail(err, p, fp->line_no,
-				   "cannot tell the file name from 'diff --git' line");
+		if (!ok)
 			goto out;
-		}
 	}
-	if (!fp->old_path && !fp->is_new)
-		fp->is_new = true;
-	if (!fp->new_path && !fp->is_delete)
-		fp->is_delete = true;
-	if (fp->is_new && fp->old_path) {
-		ret = fail(err, p, fp->line_no, "a new file must come from /dev/null");
-		goto out;
-	}
-	if (!fp->new_mode && !fp->is_delete)
-		fp->new_mode = fp->old_mode;
-
-	while (peek_line(l, &line, &len) && line_starts(line, len, "@@ ")) {
+	ret = settle_paths(p, fp, &dp, l->no, err);
+	while (!ret && peek_line(l, &line, &len) &&
+	       line_starts(line, len, "@@ ")) {
 		next_line(l, &line, &len);
 		ret = parse_hunk(p, fp, l, line, len, err);
-		if (ret)
-			goto out;
 	}
 out:
-	free(gita);
-	free(gitb);
-	free(minus);
-	free(plus);
+	free(dp.gita);
+	free(dp.gitb);
+	free(dp.minus);
+	free(dp.plus);
 	return ret;
 }
 
