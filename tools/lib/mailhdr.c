@@ -13,6 +13,23 @@
 #define Q_OPEN		"=?UTF-8?q?"
 #define RFC822_SPECIALS	"()<>@,;:\\\".[]"
 
+/* ---- header lines ------------------------------------------------ */
+
+size_t mailhdr_field_name_len(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = line[i];
+
+		if (c == ':')
+			return i;
+		if (c <= 32 || c >= 127)
+			return 0;
+	}
+	return 0;
+}
+
 /* ---- RFC 2047: writing -------------------------------------------- */
 
 bool mailhdr_is_ascii(const char *s, size_t n)

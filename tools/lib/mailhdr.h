@@ -2,6 +2,7 @@
 /*
  * Mail headers, read and written: the one place for
  *
+ *  - header lines: what a field name is;
  *  - RFC 2047 encoded words: mail_decode_header() reads "Q" and "B" words
  *    (UTF-8, ISO-8859-1, windows-1252) into UTF-8; mailhdr_add_text()
  *    writes them as `git format-patch` does (MAILHDR_TEXT for a Subject,
@@ -27,6 +28,12 @@
 #include <stdint.h>
 
 #include "util.h"
+
+/*
+ * The length of the RFC 5322 field name (printable ASCII but ':' and
+ * space) that starts @line and ends at its ':'; 0 if there is none.
+ */
+size_t mailhdr_field_name_len(const char *line, size_t len);
 
 /* ---- RFC 2047 ----------------------------------------------------- */
 

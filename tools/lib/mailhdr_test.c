@@ -150,6 +150,16 @@ static void test_dates(void **state)
 	assert_int_equal(tz, 60);
 }
 
+static void test_field_name(void **state)
+{
+	assert_int_equal(mailhdr_field_name_len("Message-ID: <x>", 15), 10);
+	assert_int_equal(mailhdr_field_name_len("X-y:", 4), 3);
+	assert_int_equal(mailhdr_field_name_len("Not a: header", 13), 0);
+	assert_int_equal(mailhdr_field_name_len(":x", 2), 0);
+	assert_int_equal(mailhdr_field_name_len("Caf\xc3\xa9: x", 8), 0);
+	assert_int_equal(mailhdr_field_name_len("Subject", 7), 0);
+}
+
 static void test_subject(void **state)
 {
 	struct subject_info si;
@@ -180,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_field_name),
 		cmocka_unit_test(test_subject),
 	};
 
