@@ -171,17 +171,16 @@ int format_patch(git_repository *repo, git_commit *c, struct strbuf *out)
 	const git_signature *a = git_commit_author(c);
 	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 	struct strbuf diff = STRBUF_INIT;
-	int ret = -1;
+	int ret;
 
 	split_message(git_commit_message(c), &subject, &body);
-	if (add_diff(repo, c, &diff))
-		goto out;
-	sb_addstr(&diff, "-- \n" FMTPATCH_SIGNATURE "\n\n");
-	patch_file_format(out, a->name, a->email, a->when.time,
-			  a->when.offset, sb_str(&subject), sb_str(&body),
-			  sb_str(&diff));
-	ret = 0;
-out:
+	ret = add_diff(repo, c, &diff);
+	if (!ret) {
+		sb_addstr(&diff, "-- \n" FMTPATCH_SIGNATURE "\n\n");
+		patch_file_format(out, a->name, a->email, a->when.time,
+				  a->when.offset, sb_str(&subject),
+				  sb_str(&body), sb_str(&diff));
+	}
 	sb_release(&subject);
 	sb_release(&body);
 	sb_release(&diff);

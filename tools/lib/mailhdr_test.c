@@ -165,6 +165,9 @@ static void test_subject(void **state)
 	struct subject_info si;
 	char *s;
 
+	s = clean_subject("[PATCH 1/2] [RFC] a  b");
+	assert_string_equal(s, "a b");
+	free(s);
 	subject_parse(" Re:  [PATCH v2,3/5]\t[x] KVM:  y\tz ", &si);
 	assert_true(si.reply);
 	assert_true(si.patch);
@@ -178,9 +181,6 @@ static void test_subject(void **state)
 	assert_false(si.patch);
 	assert_string_equal(si.title, "[unclosed x");
 	subject_release(&si);
-	s = clean_subject("[PATCH 1/2] [RFC] a  b");
-	assert_string_equal(s, "a b");
-	free(s);
 }
 
 int main(void)
