@@ -5,6 +5,8 @@
  * numbers in the subject ("[PATCH] subject"), a diffstat, full-context
  * git diff with 12-digit index lines and a fixed signature. The same
  * commit always gives the same bytes, whatever else is in the series.
+ * patch_file_format() is the one writer of patch files: import and send
+ * (lib/thread.c) write the patches of a mailbox with it too.
  */
 #ifndef KSERIES_FMTPATCH_H
 #define KSERIES_FMTPATCH_H

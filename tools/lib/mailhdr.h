@@ -6,7 +6,8 @@
  *  - RFC 2047 encoded words: mail_decode_header() reads "Q" and "B" words
  *    (UTF-8, ISO-8859-1, windows-1252) into UTF-8; mailhdr_add_text()
  *    writes them as `git format-patch` does (MAILHDR_TEXT for a Subject,
- *    MAILHDR_PHRASE for the name in an address), one encoder for all;
+ *    MAILHDR_PHRASE for the name in an address), one encoder for all,
+ *    with `kseries export`'s older form as a third mode;
  *  - the body transfer encodings a mail may use (quoted-printable,
  *    base64) and ISO-8859-1 text, decoded;
  *  - addresses: "Name <email>" written with the name quoted (RFC 822
@@ -16,9 +17,11 @@
  *  - subjects: subject_parse() reads "Re: [PATCH v2 3/5] title" into its
  *    tags and title.
  *
- * Callers: lib/patch.c and lib/mbox.c read with it, lib/mail.c and
- * lib/fmtpatch.c write with it, lib/maint-addr.c quotes with it.
- * Nothing here allocates a value the caller does not free.
+ * Callers: lib/patch.c and lib/mbox-msg.c read with it, lib/mail.c and
+ * lib/fmtpatch.c write with it, lib/maint-addr.c quotes with it; header
+ * and mailbox syntax (folding, MIME, postmarks) stays with those
+ * readers. A function that returns a string returns it malloc'd, for
+ * the caller to free; text is UTF-8 in and out.
  */
 #ifndef KSERIES_MAILHDR_H
 #define KSERIES_MAILHDR_H
