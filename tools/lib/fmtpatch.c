@@ -34,9 +34,7 @@ void patch_file_format(struct strbuf *out, const char *author_name,
 	sb_addch(out, '\n');
 	if (!mailhdr_is_ascii(body, strlen(body)) ||
 	    !mailhdr_is_ascii(rest, strlen(rest)))
-		sb_addstr(out, "MIME-Version: 1.0\n"
-			  "Content-Type: text/plain; charset=UTF-8\n"
-			  "Content-Transfer-Encoding: 8bit\n");
+		sb_addstr(out, MAILHDR_MIME_UTF8);
 	sb_addch(out, '\n');
 	if (*body) {
 		sb_addstr(out, body);

@@ -68,6 +68,11 @@ void mailhdr_add_text(struct strbuf *out, const char *s, size_t len,
 /* Decode RFC 2047 encoded words in a header value into UTF-8. */
 char *mail_decode_header(const char *s, size_t len);
 
+/* The headers of a message whose text is UTF-8, 8 bits, as git writes. */
+#define MAILHDR_MIME_UTF8	"MIME-Version: 1.0\n" \
+				"Content-Type: text/plain; charset=UTF-8\n" \
+				"Content-Transfer-Encoding: 8bit\n"
+
 /* Body transfer encodings: append the decoded bytes to @out. */
 void mail_decode_qp(struct strbuf *out, const char *s, size_t n);
 void mail_decode_base64(struct strbuf *out, const char *s, size_t n);
