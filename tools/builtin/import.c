@@ -12,7 +12,6 @@
 #include "lib/cmd.h"
 #include "lib/tree.h"
 #include "lib/fmtpatch.h"
-#include "lib/mail.h"
 #include "lib/mbox.h"
 #include "lib/series.h"
 #include "lib/thread.h"

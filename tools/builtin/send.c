@@ -14,7 +14,9 @@
 #include "lib/fmtpatch.h"
 #include "lib/kernel.h"
 #include "lib/mail.h"
+#include "lib/mailhdr.h"
 #include "lib/maintainers.h"
+#include "lib/mbox.h"
 #include "lib/pin.h"
 #include "lib/tree.h"
 
@@ -311,9 +313,7 @@ static void compose(struct strbuf *out, const struct posting *po, int k,
 	if (mime && *mime)
 		sb_addstr(out, mime);
 	else
-		sb_addstr(out, "MIME-Version: 1.0\n"
-			  "Content-Type: text/plain; charset=UTF-8\n"
-			  "Content-Transfer-Encoding: 8bit\n");
+		sb_addstr(out, MAILHDR_MIME_UTF8);
 	sb_addch(out, '\n');
 	sb_addstr(out, body);
 	free(tag);

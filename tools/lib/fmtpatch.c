@@ -7,64 +7,42 @@
 #include <string.h>
 
 #include "diffstat.h"
-#include "patch.h"
-
-static bool is_ascii(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return false;
-	return true;
-}
+#include "mailhdr.h"
 
 void add_header_text(struct strbuf *sb, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	if (is_ascii(s, len)) {
-		sb_add(sb, s, len);
-		return;
-	}
-	sb_addstr(sb, "=?UTF-8?q?");
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		/* RFC 2047 5(3): what may stand in a phrase. */
-		if (c == ' ') {
-			sb_addch(sb, '_');
-		} else if (!isalnum(c) && !strchr("!*+-/", c)) {
-			sb_addch(sb, '=');
-			sb_addch(sb, hex[c >> 4]);
-			sb_addch(sb, hex[c & 15]);
-		} else {
-			sb_addch(sb, c);
-		}
-	}
-	sb_addstr(sb, "?=");
+	mailhdr_add_text(sb, s, len, MAILHDR_EXPORT);
 }
 
-/* "Name <email>", quoting the name if it has RFC 822 specials. */
 void add_from(struct strbuf *sb, const char *name, const char *email)
 {
-	size_t len = strlen(name);
+	mailhdr_add_address(sb, name, email, MAILHDR_EXPORT);
+}
 
-	if (is_ascii(name, len) && strpbrk(name, "()<>[]:;@\\,.\"")) {
-		const char *p;
-
-		sb_addch(sb, '"');
-		for (p = name; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sb_addch(sb, '\\');
-			sb_addch(sb, *p);
-		}
-		sb_addch(sb, '"');
-	} else {
-		add_header_text(sb, name, len);
+void patch_file_format(struct strbuf *out, const char *author_name,
+		       const char *author_email, int64_t time,
+		       int tz_minutes, const char *subject, const char *body,
+		       const char *rest)
+{
+	sb_addstr(out, "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n");
+	sb_addstr(out, "From: ");
+	add_from(out, author_name, author_email);
+	sb_addstr(out, "\nDate: ");
+	format_mail_date(out, time, tz_minutes);
+	sb_addstr(out, "\nSubject: [PATCH] ");
+	add_header_text(out, subject, strlen(subject));
+	sb_addch(out, '\n');
+	if (!mailhdr_is_ascii(body, strlen(body)) ||
+	    !mailhdr_is_ascii(rest, strlen(rest)))
+		sb_addstr(out, MAILHDR_MIME_UTF8);
+	sb_addch(out, '\n');
+	if (*body) {
+		sb_addstr(out, body);
+		if (!ends_with(body, "\n"))
+			sb_addch(out, '\n');
 	}
-	sb_addf(sb, " <%s>", email);
+	sb_addstr(out, "---\n");
+	sb_addstr(out, rest);
 }
 
 /*
@@ -191,34 +169,16 @@ int format_patch(git_repository *repo, git_commit *c, struct strbuf *out)
 	const git_signature *a = git_commit_author(c);
 	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 	struct strbuf diff = STRBUF_INIT;
-	int ret = -1;
+	int ret;
 
 	split_message(git_commit_message(c), &subject, &body);
-	if (add_diff(repo, c, &diff))
-		goto out;
-	sb_addstr(out, "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n");
-	sb_addstr(out, "From: ");
-	add_from(out, a->name, a->email);
-	sb_addstr(out, "\nDate: ");
-	format_mail_date(out, a->when.time, a->when.offset);
-	sb_addstr(out, "\nSubject: [PATCH] ");
-	add_header_text(out, subject.buf ? subject.buf : "", subject.len);
-	sb_addch(out, '\n');
-	if (!is_ascii(sb_str(&body), body.len) ||
-	    !is_ascii(sb_str(&diff), diff.len))
-		sb_addstr(out, "MIME-Version: 1.0\n"
-			  "Content-Type: text/plain; charset=UTF-8\n"
-			  "Content-Transfer-Encoding: 8bit\n");
-	sb_addch(out, '\n');
-	if (body.len) {
-		sb_add(out, body.buf, body.len);
-		sb_addch(out, '\n');
+	ret = add_diff(repo, c, &diff);
+	if (!ret) {
+		sb_addstr(&diff, "-- \n" FMTPATCH_SIGNATURE "\n\n");
+		patch_file_format(out, a->name, a->email, a->when.time,
+				  a->when.offset, sb_str(&subject),
+				  sb_str(&body), sb_str(&diff));
 	}
-	sb_addstr(out, "---\n");
-	sb_add(out, sb_str(&diff), diff.len);
-	sb_addstr(out, "-- \n" FMTPATCH_SIGNATURE "\n\n");
-	ret = 0;
-out:
 	sb_release(&subject);
 	sb_release(&body);
 	sb_release(&diff);

@@ -5,9 +5,13 @@
  * numbers in the subject ("[PATCH] subject"), a diffstat, full-context
  * git diff with 12-digit index lines and a fixed signature. The same
  * commit always gives the same bytes, whatever else is in the series.
+ * patch_file_format() is the one writer of patch files: import and send
+ * (lib/thread.c) write the patches of a mailbox with it too.
  */
 #ifndef KSERIES_FMTPATCH_H
 #define KSERIES_FMTPATCH_H
+
+#include <stdint.h>
 
 #include <git2.h>
 
@@ -25,9 +29,23 @@ int format_patch(git_repository *repo, git_commit *commit,
  */
 char *patch_file_name(unsigned int nr, const char *subject);
 
-/* Append "Name <email>", quoting or RFC 2047-encoding the name. */
+/*
+ * The one patch-file writer, for export (format_patch()), import and
+ * send (lib/thread.c): zero-id postmark, From, Date, "Subject: [PATCH]
+ * subject" (+ MIME headers for a non-ASCII message), the message @body,
+ * "---" and @rest (diffstat, diff, signature). The file name comes from
+ * patch_file_name().
+ */
+void patch_file_format(struct strbuf *out, const char *author_name,
+		       const char *author_email, int64_t time,
+		       int tz_minutes, const char *subject, const char *body,
+		       const char *rest);
+
+/*
+ * Append "Name <email>", quoting or RFC 2047-encoding the name, and @s
+ * as RFC 2047 words if it needs them: lib/mailhdr.c's MAILHDR_EXPORT.
+ */
 void add_from(struct strbuf *sb, const char *name, const char *email);
-/* Append @s as an RFC 2047 header value if it needs it, else as is. */
 void add_header_text(struct strbuf *sb, const char *s, size_t len);
 
 #endif

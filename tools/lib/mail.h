@@ -2,8 +2,10 @@
 /*
  * Writing mails the way `git format-patch` and `git send-email` do:
  * non-ASCII text as RFC 2047 "Q" words (split where git splits them),
- * addresses quoted where needed, Message-Ids and threading, mboxrd
- * mailboxes and patch files.
+ * addresses quoted where needed, Message-Ids and threading. The
+ * encoding itself is lib/mailhdr.c's; mboxrd mailboxes are written by
+ * mail_mbox_append() (lib/mbox.h), patch files by patch_file_format()
+ * (lib/fmtpatch.h).
  */
 #ifndef KSERIES_MAIL_H
 #define KSERIES_MAIL_H
@@ -37,23 +39,5 @@ bool mail_is_ascii(const char *s);
  */
 char *mail_make_msgid(const char *seed, int nr, const char *from_email,
 		      int64_t time);
-
-/*
- * Append message @msg to mailbox @mbox: a "From " postmark line, the
- * message with ">From " quoting (mboxrd) and a blank line.
- */
-void mail_mbox_append(struct strbuf *mbox, const char *msg, size_t len,
-		      int64_t time);
-
-/*
- * A patch file as `kseries export` writes it (lib/fmtpatch.c): zero-id
- * postmark, From, Date, "Subject: [PATCH] subject" (+ MIME headers for
- * a non-ASCII message), the message @body, "---" and @rest (diffstat,
- * diff, signature). The file name comes from patch_file_name().
- */
-void patch_file_format(struct strbuf *out, const char *author_name,
-		       const char *author_email, int64_t time,
-		       int tz_minutes, const char *subject, const char *body,
-		       const char *rest);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "fmtpatch.h"
 #include "mail.h"
 #include "mbox.h"
 

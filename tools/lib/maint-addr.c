@@ -4,6 +4,8 @@
  */
 #include "maint-addr.h"
 
+#include "mailhdr.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,15 +42,8 @@ static void strip_quotes(char *s)
 static char *quote(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
 
-	sb_addch(&sb, '"');
-	for (i = 0; s[i]; i++) {
-		if (s[i] == '"' && (i == 0 || s[i - 1] != '\\'))
-			sb_addch(&sb, '\\');
-		sb_addch(&sb, s[i]);
-	}
-	sb_addch(&sb, '"');
+	mailhdr_add_quoted(&sb, s, true);
 	return sb_detach(&sb);
 }
 

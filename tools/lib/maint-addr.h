@@ -20,8 +20,9 @@
  * header as git does (quotes only for RFC 822 specials, escaping '"'
  * and '\', RFC 2047 for non-ASCII), this one prints what the script
  * prints (quotes around anything but letters, digits, '_', ' ' and '-',
- * non-ASCII included, '"' escaped unless it already is). lib/mail.c
- * encodes these addresses when a mail is written.
+ * non-ASCII included, '"' escaped unless it already is). Both quote with
+ * lib/mailhdr.c's mailhdr_add_quoted(); lib/mail.c encodes these
+ * addresses when a mail is written.
  */
 #ifndef KSERIES_MAINT_ADDR_H
 #define KSERIES_MAINT_ADDR_H

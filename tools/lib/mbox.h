@@ -4,7 +4,8 @@
  * mboxrd, or the patchwork form that leaves "From " lines in bodies
  * unquoted), a single message, RFC 5322 headers with folding and RFC 2047
  * words, and MIME bodies (quoted-printable, base64, multipart with a
- * text/plain part).
+ * text/plain part); mboxrd mailboxes written. Subjects are parsed by
+ * subject_parse() (lib/mailhdr.h, included here).
  */
 #ifndef KSERIES_MBOX_H
 #define KSERIES_MBOX_H
@@ -13,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mailhdr.h"
 #include "util.h"
 
 struct mail_header {
@@ -71,20 +73,10 @@ size_t mail_msgids(const char *value, char ***ids);
 char *mail_describe(const struct mail *m);
 
 /*
- * What a subject's tags say: "Re: [kvm-unit-tests PATCH v2 3/7] x: y"
- * is a reply to patch 3 of 7 of version 2 for project "kvm-unit-tests".
+ * Append message @msg to mailbox @mbox: a "From " postmark line, the
+ * message with ">From " quoting (mboxrd) and a blank line.
  */
-struct subject_info {
-	bool reply;		/* "Re:" */
-	bool patch;		/* a PATCH or RFC tag, or "k/N" */
-	bool rfc, resend;
-	int version;		/* 1 without "vN" */
-	int index, total;	/* 0, 0 without "k/N" */
-	char *project;		/* the tags' other words ("" if none) */
-	char *title;		/* without "Re:" and the tags */
-};
-
-void subject_parse(const char *subject, struct subject_info *si);
-void subject_release(struct subject_info *si);
+void mail_mbox_append(struct strbuf *mbox, const char *msg, size_t len,
+		      int64_t time);
 
 #endif

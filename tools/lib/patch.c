@@ -1,295 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parse `git format-patch` mails: headers, message and the git diff.
+ * Parse `git format-patch` mails: headers and message here, each file's
+ * diff in lib/patch-diff.c.
  */
 #include "patch.h"
 
 #include <ctype.h>
-#include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A cursor over the lines of a buffer. */
-struct lines {
-	const char *p, *end;
-	int no;			/* number of the line last returned */
-};
-
-/* Return the next line, without its newline; false at the end. */
-static bool next_line(struct lines *l, const char **line, size_t *len)
-{
-	const char *nl;
-
-	if (l->p >= l->end)
-		return false;
-	nl = memchr(l->p, '\n', l->end - l->p);
-	*line = l->p;
-	*len = (nl ? nl : l->end) - l->p;
-	l->p = nl ? nl + 1 : l->end;
-	l->no++;
-	return true;
-}
-
-static bool peek_line(const struct lines *l, const char **line, size_t *len)
-{
-	struct lines c = *l;
-
-	return next_line(&c, line, len);
-}
-
-static bool line_is(const char *line, size_t len, const char *s)
-{
-	return strlen(s) == len && !memcmp(line, s, len);
-}
-
-static bool line_starts(const char *line, size_t len, const char *s)
-{
-	size_t n = strlen(s);
-
-	return len >= n && !memcmp(line, s, n);
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static void add_latin1(struct strbuf *sb, const unsigned char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < 0x80) {
-			sb_addch(sb, s[i]);
-		} else {
-			sb_addch(sb, 0xc0 | (s[i] >> 6));
-			sb_addch(sb, 0x80 | (s[i] & 0x3f));
-		}
-	}
-}
-
-/* Decode one encoded word "=?cs?E?text?=" at @s; return its length or 0. */
-static size_t decode_word(struct strbuf *out, const char *s, const char *end)
-{
-	const char *q1, *q2, *q3, *stop;
-	struct strbuf raw = STRBUF_INIT;
-	bool latin1;
-
-	if (end - s < 8 || s[0] != '=' || s[1] != '?')
-		return 0;
-	q1 = memchr(s + 2, '?', end - s - 2);
-	if (!q1 || end - q1 < 4 || q1[2] != '?')
-		return 0;
-	q2 = q1 + 2;
-	q3 = NULL;
-	for (stop = q2 + 1; stop + 1 < end; stop++) {
-		if (stop[0] == '?' && stop[1] == '=') {
-			q3 = stop;
-			break;
-		}
-	}
-	if (!q3)
-		return 0;
-	latin1 = (q1 - s - 2 == 10 && !strncasecmp(s + 2, "iso-8859-1", 10)) ||
-		 (q1 - s - 2 == 12 && !strncasecmp(s + 2, "windows-1252", 12));
-	if (q1[1] == 'q' || q1[1] == 'Q') {
-		const char *p;
-
-		for (p = q2 + 1; p < q3; p++) {
-			if (*p == '_') {
-				sb_addch(&raw, ' ');
-			} else if (*p == '=' && q3 - p >= 3 &&
-				   hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-				sb_addch(&raw, hexval(p[1]) * 16 + hexval(p[2]));
-				p += 2;
-			} else {
-				sb_addch(&raw, *p);
-			}
-		}
-	} else if (q1[1] == 'b' || q1[1] == 'B') {
-		base64_decode(&raw, q2 + 1, q3 - q2 - 1, false, NULL);
-	} else {
-		return 0;
-	}
-	if (latin1)
-		add_latin1(out, (const unsigned char *)sb_str(&raw), raw.len);
-	else
-		sb_add(out, sb_str(&raw), raw.len);
-	sb_release(&raw);
-	return q3 + 2 - s;
-}
-
-char *mail_decode_header(const char *s, size_t len)
-{
-	struct strbuf out = STRBUF_INIT;
-	const char *p = s, *end = s + len;
-	bool last_encoded = false;
-
-	while (p < end) {
-		size_t n = decode_word(&out, p, end);
-
-		if (n) {
-			p += n;
-			last_encoded = true;
-			continue;
-		}
-		if (last_encoded && (*p == ' ' || *p == '\t')) {
-			/* whitespace between two encoded words vanishes */
-			const char *q = p;
-
-			while (q < end && (*q == ' ' || *q == '\t'))
-				q++;
-			if (q < end && q + 1 < end && q[0] == '=' &&
-			    q[1] == '?') {
-				struct strbuf probe = STRBUF_INIT;
-
-				if (decode_word(&probe, q, end)) {
-					sb_release(&probe);
-					p = q;
-					continue;
-				}
-				sb_release(&probe);
-			}
-		}
-		last_encoded = false;
-		sb_addch(&out, *p++);
-	}
-	return sb_detach(&out);
-}
-
-char *clean_subject(const char *s)
-{
-	struct strbuf out = STRBUF_INIT;
-	bool space = false;
-
-	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!strncasecmp(s, "re:", 3)) {
-			s += 3;
-			continue;
-		}
-		if (*s == '[') {
-			const char *close = strchr(s, ']');
-
-			if (close) {
-				s = close + 1;
-				continue;
-			}
-		}
-		break;
-	}
-	for (; *s; s++) {
-		if (isspace((unsigned char)*s)) {
-			space = true;
-			continue;
-		}
-		if (space && out.len)
-			sb_addch(&out, ' ');
-		space = false;
-		sb_addch(&out, *s);
-	}
-	return sb_detach(&out);
-}
-
-static const char *const months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-};
-static const char *const wdays[] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
-};
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-int parse_mail_date(const char *s, int64_t *time, int *tz_minutes)
-{
-	int day, year, hh, mm, ss = 0, mon, n = 0, tz;
-	char mname[4], sign;
-	const char *p = s;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	if (isalpha((unsigned char)*p)) {	/* optional weekday */
-		while (isalpha((unsigned char)*p))
-			p++;
-		if (*p == ',')
-			p++;
-	}
-	if (sscanf(p, "%d %3s %d %d:%d%n", &day, mname, &year, &hh, &mm,
-		   &n) != 5)
-		return -1;
-	p += n;
-	if (*p == ':') {
-		if (sscanf(p, ":%d%n", &ss, &n) != 1)
-			return -1;
-		p += n;
-	}
-	for (mon = 0; mon < 12; mon++)
-		if (!strcasecmp(mname, months[mon]))
-			break;
-	if (mon == 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
-		return -1;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (sscanf(p, "%c%4d", &sign, &tz) != 2 || (sign != '+' && sign != '-'))
-		return -1;
-	tz = (tz / 100) * 60 + tz % 100;
-	if (sign == '-')
-		tz = -tz;
-	*time = days_from_civil(year, mon + 1, day) * 86400 + hh * 3600 +
-		mm * 60 + ss - (int64_t)tz * 60;
-	*tz_minutes = tz;
-	return 0;
-}
-
-void format_mail_date(struct strbuf *sb, int64_t time, int tz_minutes)
-{
-	int64_t local = time + (int64_t)tz_minutes * 60;
-	int64_t days = local / 86400, secs = local % 86400;
-	int y, m, d, tz = tz_minutes < 0 ? -tz_minutes : tz_minutes;
-
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	sb_addf(sb, "%s, %d %s %d %02d:%02d:%02d %c%02d%02d",
-		wdays[((days % 7) + 11) % 7], d, months[m - 1], y,
-		(int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-		tz_minutes < 0 ? '-' : '+', tz / 60, tz % 60);
-}
+#include "mailhdr.h"
+#include "patch-lines.h"
 
 /* Split "Name <email>" (or a bare address). */
 static void parse_from(struct patch *p, const char *v)
@@ -310,80 +32,11 @@ static void parse_from(struct patch *p, const char *v)
 		e--;
 	while (v < e && isspace((unsigned char)*v))
 		v++;
-	if (e - v >= 2 && *v == '"' && e[-1] == '"') {
-		/* A quoted name: drop the quotes and the backslashes. */
-		struct strbuf sb = STRBUF_INIT;
-
-		for (v++, e--; v < e; v++) {
-			if (*v == '\\' && v + 1 < e)
-				v++;
-			sb_addch(&sb, *v);
-		}
-		p->author_name = sb_detach(&sb);
-		return;
-	}
-	p->author_name = xstrndup(v, e - v);
+	p->author_name = mailhdr_unquote(v, e - v);
 }
 
-/* Unquote a C-style quoted path ("a/x\tb") or copy it up to a tab. */
-static char *parse_path(const char *s, size_t len)
-{
-	static const char from[] = "ntabfrv", to[] = "\n\t\a\b\f\r\v";
-	struct strbuf sb = STRBUF_INIT;
-	const char *e;
-	size_t i;
-
-	if (len && s[0] == '"') {
-		for (i = 1; i < len && s[i] != '"'; i++) {
-			if (s[i] != '\\' || i + 1 >= len) {
-				sb_addch(&sb, s[i]);
-				continue;
-			}
-			i++;
-			e = s[i] ? strchr(from, s[i]) : NULL;
-			if (e) {
-				sb_addch(&sb, to[e - from]);
-			} else if (s[i] >= '0' && s[i] <= '3' && i + 2 < len) {
-				sb_addch(&sb, (s[i] - '0') * 64 +
-					 (s[i + 1] - '0') * 8 + (s[i + 2] - '0'));
-				i += 2;
-			} else {
-				sb_addch(&sb, s[i]);
-			}
-		}
-		return sb_detach(&sb);
-	}
-	for (i = 0; i < len && s[i] != '\t'; i++)
-		;
-	while (i > 0 && s[i - 1] == ' ')
-		i--;
-	return xstrndup(s, i);
-}
-
-/* "a/foo" -> "foo"; "/dev/null" -> NULL. */
-static char *strip_side(char *path)
-{
-	char *r;
-
-	if (!path)
-		return NULL;
-	if (!strcmp(path, "/dev/null")) {
-		free(path);
-		return NULL;
-	}
-	if ((path[0] == 'a' || path[0] == 'b') && path[1] == '/') {
-		r = xstrdup(path + 2);
-		free(path);
-		return r;
-	}
-	return path;
-}
-
-static int fail(struct strbuf *err, const struct patch *p, int line,
-		const char *fmt, ...) __printf(4, 5);
-
-static int fail(struct strbuf *err, const struct patch *p, int line,
-		const char *fmt, ...)
+int patch_fail(struct strbuf *err, const struct patch *p, int line,
+	       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -394,253 +47,6 @@ static int fail(struct strbuf *err, const struct patch *p, int line,
 	sb_vaddf(err, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static int parse_range(const char **s, long *start, long *count)
-{
-	char *end;
-
-	*start = strtol(*s, &end, 10);
-	if (end == *s)
-		return -1;
-	*s = end;
-	*count = 1;
-	if (**s == ',') {
-		(*s)++;
-		*count = strtol(*s, &end, 10);
-		if (end == *s)
-			return -1;
-		*s = end;
-	}
-	return 0;
-}
-
-static int parse_hunk(struct patch *p, struct file_patch *fp, struct lines *l,
-		      const char *line, size_t len, struct strbuf *err)
-{
-	char *hdr = xstrndup(line, len);
-	/* past "@@ -"; a bare "@@ " has nothing there */
-	const char *s = hdr + (len > 4 ? 4 : len), *close;
-	long old_left, new_left;
-	struct hunk *h;
-
-	ALLOC_GROW(fp->hunks, fp->nr_hunks + 1, fp->alloc_hunks);
-	h = &fp->hunks[fp->nr_hunks++];
-	memset(h, 0, sizeof(*h));
-	h->line_no = l->no;
-	if (len <= 4 || parse_range(&s, &h->old_start, &h->old_count) ||
-	    *s++ != ' ' ||
-	    *s++ != '+' || parse_range(&s, &h->new_start, &h->new_count) ||
-	    strncmp(s, " @@", 3)) {
-		free(hdr);
-		return fail(err, p, l->no, "malformed hunk header '%.*s'",
-			    (int)len, line);
-	}
-	close = s + 3;
-	if (*close == ' ')
-		close++;
-	h->section = xstrdup(close);
-	free(hdr);
-	old_left = h->old_count;
-	new_left = h->new_count;
-	while (old_left > 0 || new_left > 0) {
-		struct hunk_line *hl;
-		char kind;
-
-		if (!next_line(l, &line, &len))
-			return fail(err, p, l->no,
-				    "patch ends inside a hunk (%ld old and %ld new lines missing)",
-				    old_left, new_left);
-		kind = len ? line[0] : ' ';
-		if (kind == '\\') {
-			if (!h->nr)
-				return fail(err, p, l->no,
-					    "'\\' line before any hunk line");
-			h->lines[h->nr - 1].no_eol = true;
-			continue;
-		}
-		if (kind != ' ' && kind != '-' && kind != '+')
-			return fail(err, p, l->no,
-				    "unexpected line in hunk (expected ' ', '-' or '+'): '%.*s'",
-				    (int)(len > 60 ? 60 : len), line);
-		if ((kind != '+' && old_left <= 0) ||
-		    (kind != '-' && new_left <= 0))
-			return fail(err, p, l->no,
-				    "hunk has more lines than its header @@ -%ld,%ld +%ld,%ld @@ says",
-				    h->old_start, h->old_count, h->new_start,
-				    h->new_count);
-		if (kind != '+')
-			old_left--;
-		if (kind != '-')
-			new_left--;
-		ALLOC_GROW(h->lines, h->nr + 1, h->alloc);
-		hl = &h->lines[h->nr++];
-		hl->kind = kind;
-		hl->no_eol = false;
-		hl->text = len ? line + 1 : line;
-		hl->len = len ? len - 1 : 0;
-	}
-	/* A trailing "\ No newline" after the last counted line. */
-	if (peek_line(l, &line, &len) && len && line[0] == '\\') {
-		next_line(l, &line, &len);
-		h->lines[h->nr - 1].no_eol = true;
-	}
-	return 0;
-}
-
-static unsigned int parse_mode(const char *s)
-{
-	return (unsigned int)strtoul(s, NULL, 8);
-}
-
-/* Parse "diff --git a/X b/Y": only used when no other line names a path. */
-static void guess_git_paths(const char *s, size_t len, char **a, char **b)
-{
-	size_t half;
-
-	*a = *b = NULL;
-	if (len < 7 || s[0] == '"')
-		return;
-	/* "a/X b/X": the two halves are equal when there is no rename. */
-	half = (len - 1) / 2;
-	if (len % 2 == 1 && s[half] == ' ' &&
-	    !memcmp(s + 2, s + half + 3, half - 2)) {
-		*a = xstrndup(s + 2, half - 2);
-		*b = xstrndup(s + half + 3, half - 2);
-	}
-}
-
-static int parse_file(struct patch *p, struct lines *l, const char *line,
-		      size_t len, struct strbuf *err)
-{
-	struct file_patch *fp;
-	char *gita = NULL, *gitb = NULL;
-	char *minus = NULL, *plus = NULL;
-	bool have_minus = false, have_plus = false;
-	int ret = 0;
-
-	ALLOC_GROW(p->files, p->nr_files + 1, p->alloc_files);
-	fp = &p->files[p->nr_files++];
-	memset(fp, 0, sizeof(*fp));
-	fp->line_no = l->no;
-	guess_git_paths(line + 11, len - 11, &gita, &gitb);
-
-	/* Extended headers */
-	while (peek_line(l, &line, &len)) {
-		const char *v;
-		char *tmp;
-
-		if (line_starts(line, len, "diff --git ") ||
-		    line_starts(line, len, "@@ ") || line_is(line, len, "-- "))
-			break;
-		next_line(l, &line, &len);
-		tmp = xstrndup(line, len);
-		if (skip_prefix(tmp, "new file mode ", &v)) {
-			fp->is_new = true;
-			fp->new_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "deleted file mode ", &v)) {
-			fp->is_delete = true;
-			fp->old_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "old mode ", &v)) {
-			fp->old_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "new mode ", &v)) {
-			fp->new_mode = parse_mode(v);
-		} else if (skip_prefix(tmp, "rename from ", &v)) {
-			fp->is_rename = true;
-			free(fp->old_path);
-			fp->old_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "rename to ", &v)) {
-			free(fp->new_path);
-			fp->new_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "copy from ", &v)) {
-			fp->is_copy = true;
-			free(fp->old_path);
-			fp->old_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "copy to ", &v)) {
-			free(fp->new_path);
-			fp->new_path = parse_path(v, strlen(v));
-		} else if (skip_prefix(tmp, "index ", &v)) {
-			const char *sp = strchr(v, ' ');
-
-			if (sp && !fp->old_mode && !fp->new_mode)
-				fp->old_mode = fp->new_mode = parse_mode(sp + 1);
-		} else if (skip_prefix(tmp, "--- ", &v)) {
-			have_minus = true;
-			free(minus);	/* a repeated line: the last counts */
-			minus = strip_side(parse_path(v, strlen(v)));
-		} else if (skip_prefix(tmp, "+++ ", &v)) {
-			have_plus = true;
-			free(plus);
-			plus = strip_side(parse_path(v, strlen(v)));
-		} else if (starts_with(tmp, "Binary files ") ||
-			   starts_with(tmp, "GIT binary patch")) {
-			fp->is_binary = true;
-		} else if (skip_prefix(tmp, "similarity index ", &v)) {
-			fp->similarity = atoi(v);
-		} else if (starts_with(tmp, "dissimilarity index ")) {
-			/* informational */
-		} else if (!fp->is_binary) {
-			ret = fail(err, p, l->no,
-				   "unexpected line in the header of a file diff: '%s'",
-				   tmp);
-			free(tmp);
-			goto out;
-		}
-		free(tmp);
-	}
-	if (fp->is_binary) {
-		ret = fail(err, p, fp->line_no,
-			   "binary diffs are not supported (%s)",
-			   gitb ? gitb : "unknown file");
-		goto out;
-	}
-	if (have_minus != have_plus) {
-		ret = fail(err, p, l->no, "'---' and '+++' lines must come in pairs");
-		goto out;
-	}
-	if (have_minus) {
-		if (!fp->is_rename && !fp->is_copy) {
-			free(fp->old_path);
-			free(fp->new_path);
-			fp->old_path = minus;
-			fp->new_path = plus;
-			minus = plus = NULL;
-		}
-	} else if (!fp->is_rename && !fp->is_copy) {
-		/* mode change, empty new file or pure deletion */
-		free(fp->old_path);	/* a stray "rename to"/"copy to" */
-		free(fp->new_path);
-		fp->old_path = fp->is_new ? NULL : xstrdup(gita ? gita : "");
-		fp->new_path = fp->is_delete ? NULL : xstrdup(gitb ? gitb : "");
-		if (!gita) {
-			ret = fail(err, p, fp->line_no,
-				   "cannot tell the file name from 'diff --git' line");
-			goto out;
-		}
-	}
-	if (!fp->old_path && !fp->is_new)
-		fp->is_new = true;
-	if (!fp->new_path && !fp->is_delete)
-		fp->is_delete = true;
-	if (fp->is_new && fp->old_path) {
-		ret = fail(err, p, fp->line_no, "a new file must come from /dev/null");
-		goto out;
-	}
-	if (!fp->new_mode && !fp->is_delete)
-		fp->new_mode = fp->old_mode;
-
-	while (peek_line(l, &line, &len) && line_starts(line, len, "@@ ")) {
-		next_line(l, &line, &len);
-		ret = parse_hunk(p, fp, l, line, len, err);
-		if (ret)
-			goto out;
-	}
-out:
-	free(gita);
-	free(gitb);
-	free(minus);
-	free(plus);
-	return ret;
 }
 
 static bool is_header_line(const char *line, size_t len)
@@ -703,27 +109,6 @@ static void read_headers(struct lines *l, struct strbuf *from,
 	}
 }
 
-static void decode_qp(struct strbuf *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] != '=') {
-			sb_addch(out, s[i]);
-		} else if (i + 1 < n && s[i + 1] == '\n') {
-			i++;
-		} else if (i + 2 < n && s[i + 1] == '\r' && s[i + 2] == '\n') {
-			i += 2;
-		} else if (i + 2 < n && hexval(s[i + 1]) >= 0 &&
-			   hexval(s[i + 2]) >= 0) {
-			sb_addch(out, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else {
-			sb_addch(out, s[i]);
-		}
-	}
-}
-
 /* The message body ends at "---" or where the diff starts. */
 static bool ends_message(const char *line, size_t len)
 {
@@ -782,8 +167,8 @@ int patch_parse(struct patch *p, const char *name, const char *buf,
 		next_line(&l, &line, &n);
 	read_headers(&l, &from, &date, &subject, &cte);
 	if (!from.len || !subject.len) {
-		fail(err, p, 1, "not a git format-patch mail: missing %s header",
-		     !from.len ? "From:" : "Subject:");
+		patch_fail(err, p, 1, "not a git format-patch mail: missing %s header",
+			   !from.len ? "From:" : "Subject:");
 		goto out;
 	}
 
@@ -796,7 +181,7 @@ int patch_parse(struct patch *p, const char *name, const char *buf,
 		if (!strcasecmp(cte.buf, "base64"))
 			base64_decode(&decoded, l.p, l.end - l.p, false, NULL);
 		else
-			decode_qp(&decoded, l.p, l.end - l.p);
+			mail_decode_qp(&decoded, l.p, l.end - l.p);
 		text = xmalloc(hdr + decoded.len + 1);
 		memcpy(text, p->text, hdr);
 		memcpy(text + hdr, sb_str(&decoded), decoded.len + 1);
@@ -823,8 +208,8 @@ int patch_parse(struct patch *p, const char *name, const char *buf,
 		free(v);
 	}
 	if (!date.len || parse_mail_date(date.buf, &p->time, &p->tz_minutes)) {
-		fail(err, p, 1, "missing or malformed Date: header '%s'",
-		     sb_str(&date));
+		patch_fail(err, p, 1, "missing or malformed Date: header '%s'",
+			   sb_str(&date));
 		goto out;
 	}
 
@@ -844,20 +229,20 @@ int patch_parse(struct patch *p, const char *name, const char *buf,
 		next_line(&l, &line, &n);
 	while (next_line(&l, &line, &n)) {
 		if (line_starts(line, n, "diff --git ")) {
-			if (parse_file(p, &l, line, n, err))
+			if (patch_parse_file(p, &l, line, n, err))
 				goto out;
 			continue;
 		}
 		if (line_is(line, n, "-- "))
 			break;	/* signature */
 		if (n && line[0] != '\r') {
-			fail(err, p, l.no, "unexpected text between file diffs: '%.*s'",
-			     (int)(n > 60 ? 60 : n), line);
+			patch_fail(err, p, l.no, "unexpected text between file diffs: '%.*s'",
+				   (int)(n > 60 ? 60 : n), line);
 			goto out;
 		}
 	}
 	if (!p->nr_files) {
-		fail(err, p, l.no, "no 'diff --git' in the patch");
+		patch_fail(err, p, l.no, "no 'diff --git' in the patch");
 		goto out;
 	}
 	ret = 0;
@@ -895,21 +280,6 @@ void patch_release(struct patch *p)
 	free(p->body);
 	free(p->text);
 	memset(p, 0, sizeof(*p));
-}
-
-void mail_decode_qp(struct strbuf *out, const char *s, size_t n)
-{
-	decode_qp(out, s, n);
-}
-
-void mail_decode_base64(struct strbuf *out, const char *s, size_t n)
-{
-	base64_decode(out, s, n, false, NULL);
-}
-
-void mail_latin1_to_utf8(struct strbuf *out, const char *s, size_t n)
-{
-	add_latin1(out, (const unsigned char *)s, n);
 }
 
 char *patch_message(const struct patch *p)

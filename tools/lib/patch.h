@@ -2,6 +2,8 @@
 /*
  * A patch as `git format-patch` writes it: mail headers (author, date,
  * subject), the commit message, and a git diff of one or more files.
+ * The header values are decoded by lib/mailhdr.c (included here for the
+ * callers of parse_mail_date(), clean_subject() and the decoders).
  */
 #ifndef KSERIES_PATCH_H
 #define KSERIES_PATCH_H
@@ -10,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mailhdr.h"
 #include "util.h"
 
 struct hunk_line {
@@ -62,20 +65,5 @@ void patch_release(struct patch *p);
 
 /* The commit message: subject, blank line, body. Ends with a newline. */
 char *patch_message(const struct patch *p);
-
-/* Parse an RFC 2822 date ("Mon, 2 Jan 2006 15:04:05 -0700"). */
-int parse_mail_date(const char *s, int64_t *time, int *tz_minutes);
-/* Format like `git format-patch` does. */
-void format_mail_date(struct strbuf *sb, int64_t time, int tz_minutes);
-
-/* Decode RFC 2047 encoded words in a header value into UTF-8. */
-char *mail_decode_header(const char *s, size_t len);
-/* Body transfer encodings: append the decoded bytes to @out. */
-void mail_decode_qp(struct strbuf *out, const char *s, size_t n);
-void mail_decode_base64(struct strbuf *out, const char *s, size_t n);
-/* ISO-8859-1 bytes as UTF-8. */
-void mail_latin1_to_utf8(struct strbuf *out, const char *s, size_t n);
-/* Strip "Re:" and leading "[...]" groups from a subject, like git am. */
-char *clean_subject(const char *s);
 
 #endif

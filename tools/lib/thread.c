@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail.h"
+#include "fmtpatch.h"
 
 /* Subject tags of projects whose patches are not kernel patches. */
 static const char *const foreign_projects[] = {
@@ -330,24 +330,14 @@ static int mail_time(const struct mail *m, int64_t *t)
 	return d ? parse_mail_date(d, t, &tz) : -1;
 }
 
-int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
-		       void *data, struct thread_series *s,
-		       struct strbuf *err)
+/* Read the subjects, ids and dates; tell patches and cover letters. */
+static int classify(const struct mbox *mb, struct info *in,
+		    struct strbuf *err)
 {
-	struct info *in = xcalloc(mb->nr ? mb->nr : 1, sizeof(*in));
-	int *selected = xcalloc(mb->nr ? mb->nr : 1, sizeof(*selected));
-	ssize_t *pick = NULL;
-	int version = 0, total = 0, other_versions = 0;
-	int64_t newest = 0;
-	size_t i, k, missing = 0, nr_trailers = 0;
-	struct strbuf bad = STRBUF_INIT;
-	int ret = -1;
+	size_t i;
 
-	memset(s, 0, sizeof(*s));
-	if (!is_kernel_path)
-		is_kernel_path = thread_kernel_path_guess;
 	for (i = 0; i < mb->nr; i++) {
-		char *subj = mail_get_decoded(&mb->mails[i], "Subject");
+		char *subj = mail_get_decoded(&mb->mails[i], "Subject"), *d;
 
 		in[i].m = &mb->mails[i];
 		subject_parse(subj ? subj : "", &in[i].si);
@@ -361,16 +351,23 @@ int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
 		} else if (has_diff(in[i].m)) {
 			in[i].is_patch = true;
 		} else {
-			char *d = mail_describe(in[i].m);
-
+			d = mail_describe(in[i].m);
 			sb_addf(err, "malformed patch mail: %s has no diff", d);
 			free(d);
-			goto out;
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	/* the newest version; its newest posting if it came twice */
-	for (i = 0; i < mb->nr; i++) {
+/* The newest version (its newest posting if it came twice): 0 if none. */
+static int newest_version(const struct info *in, size_t nr, int *total)
+{
+	int version = 0;
+	int64_t newest = 0;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
 		const struct subject_info *si = &in[i].si;
 
 		if (!in[i].is_patch && !in[i].is_cover)
@@ -379,17 +376,23 @@ int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
 		    (si->version == version && in[i].time >= newest)) {
 			version = si->version;
 			newest = in[i].time;
-			total = si->total ? si->total : 1;
+			*total = si->total ? si->total : 1;
 		}
 	}
-	if (!version) {
-		sb_addf(err, "no patches in the mailbox (no mail has a [PATCH] subject and a diff)");
-		goto out;
-	}
-	pick = xmalloc((total + 1) * sizeof(*pick));
+	return version;
+}
+
+/* pick[k]: the mail of patch k of @version (0: the cover), or -1. */
+static ssize_t *pick_mails(const struct info *in, size_t nr, int version,
+			   int total, struct thread_series *s)
+{
+	ssize_t *pick = xmalloc((total + 1) * sizeof(*pick));
+	int other_versions = 0;
+	size_t i, k;
+
 	for (k = 0; k <= (size_t)total; k++)
 		pick[k] = -1;
-	for (i = 0; i < mb->nr; i++) {
+	for (i = 0; i < nr; i++) {
 		const struct subject_info *si = &in[i].si;
 		int idx = si->total ? si->index : 1;
 
@@ -401,41 +404,125 @@ int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
 			continue;
 		}
 		if (pick[idx] >= 0) {
-			const struct info *old = &in[pick[idx]];
-
 			add_note(s, xasprintf("v%d %d/%d was posted twice; using the newer mail",
-					  version, idx, total));
-			if (old->time > in[i].time)
+					      version, idx, total));
+			if (in[pick[idx]].time > in[i].time)
 				continue;
 		}
 		pick[idx] = i;
 	}
 	if (other_versions)
 		add_note(s, xasprintf("left aside %d patch mail(s) of other versions or postings",
-				  other_versions));
+				      other_versions));
+	return pick;
+}
 
-	/* a series for another project? */
+/* Refuse a series tagged for another project, or one that lacks a patch. */
+static int check_picked(const struct info *in, const ssize_t *pick,
+			int version, int total, struct strbuf *err)
+{
+	struct strbuf bad = STRBUF_INIT;
+	size_t k, missing = 0;
+	char *which;
+
 	for (k = 0; k <= (size_t)total; k++) {
-		char *which;
-
 		if (pick[k] < 0 || !foreign_tag(in[pick[k]].si.project, &which))
 			continue;
 		sb_addf(err, "not a kernel series: the subject tag '%s' marks patches for another project ('%s')",
 			which, mail_get(in[pick[k]].m, "Subject"));
 		free(which);
-		goto out;
+		return -1;
 	}
-
-	for (k = 1; k <= (size_t)total; k++) {
-		if (pick[k] >= 0)
-			continue;
-		sb_addf(&bad, "%s%zu", missing++ ? ", " : "", k);
-	}
-	if (missing) {
+	for (k = 1; k <= (size_t)total; k++)
+		if (pick[k] < 0)
+			sb_addf(&bad, "%s%zu", missing++ ? ", " : "", k);
+	if (missing)
 		sb_addf(err, "incomplete series: v%d lacks patch%s %s of %d; nothing imported",
 			version, missing > 1 ? "es" : "", bad.buf, total);
+	sb_release(&bad);
+	return missing ? -1 : 0;
+}
+
+/* Refuse patches to paths that are not the kernel's. */
+static int check_paths(const struct thread_series *s,
+		       thread_path_fn is_kernel_path, void *data,
+		       struct strbuf *err)
+{
+	struct strbuf bad = STRBUF_INIT;
+	size_t i, k;
+	int ret;
+
+	for (k = 0; k < (size_t)s->total; k++) {
+		const struct patch *p = &s->patches[k].patch;
+
+		for (i = 0; i < p->nr_files; i++) {
+			const char *path = p->files[i].new_path ?
+				p->files[i].new_path : p->files[i].old_path;
+
+			if (path && !is_kernel_path(data, path))
+				sb_addf(&bad, "%s%s", bad.len ? ", " : "", path);
+		}
+	}
+	if (bad.len)
+		sb_addf(err, "not a kernel series: %s %s not in the Linux tree",
+			bad.buf, strchr(bad.buf, ',') ? "are" : "is");
+	ret = bad.len ? -1 : 0;
+	sb_release(&bad);
+	return ret;
+}
+
+/* Review trailers from the replies, in mailbox order. */
+static void collect_trailers(const struct info *in, size_t nr,
+			     const int *selected, struct thread_series *s)
+{
+	size_t i, j, k, nt;
+	char **t;
+	int target;
+
+	for (i = 0; i < nr; i++) {
+		if (selected[i] || in[i].is_patch || in[i].is_cover)
+			continue;
+		target = reply_target(in, nr, i, selected, 0);
+		if (!target)
+			continue;
+		nt = thread_trailers(in[i].m->body, &t);
+		for (j = 0; j < nt; j++) {
+			if (target < 0) {
+				for (k = 0; k < (size_t)s->total; k++)
+					add_trailer(&s->patches[k], t[j]);
+			} else {
+				add_trailer(&s->patches[target - 1], t[j]);
+			}
+			free(t[j]);
+		}
+		free(t);
+	}
+}
+
+int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
+		       void *data, struct thread_series *s,
+		       struct strbuf *err)
+{
+	struct info *in = xcalloc(mb->nr ? mb->nr : 1, sizeof(*in));
+	int *selected = xcalloc(mb->nr ? mb->nr : 1, sizeof(*selected));
+	ssize_t *pick = NULL;
+	int version, total = 0;
+	size_t i, k;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	if (!is_kernel_path)
+		is_kernel_path = thread_kernel_path_guess;
+	if (classify(mb, in, err))
+		goto out;
+	version = newest_version(in, mb->nr, &total);
+	if (!version) {
+		sb_addf(err, "no patches in the mailbox (no mail has a [PATCH] subject and a diff)");
 		goto out;
 	}
+	pick = pick_mails(in, mb->nr, version, total, s);
+	if (check_picked(in, pick, version, total, err))
+		goto out;
 
 	s->version = version;
 	s->total = total;
@@ -452,50 +539,9 @@ int thread_find_series(const struct mbox *mb, thread_path_fn is_kernel_path,
 	} else {
 		s->title = xstrdup(s->patches[0].patch.subject);
 	}
-
-	/* kernel paths only */
-	sb_reset(&bad);
-	for (k = 0; k < (size_t)total; k++) {
-		const struct patch *p = &s->patches[k].patch;
-
-		for (i = 0; i < p->nr_files; i++) {
-			const char *path = p->files[i].new_path ?
-				p->files[i].new_path : p->files[i].old_path;
-
-			if (path && !is_kernel_path(data, path))
-				sb_addf(&bad, "%s%s", bad.len ? ", " : "", path);
-		}
-	}
-	if (bad.len) {
-		sb_addf(err, "not a kernel series: %s %s not in the Linux tree",
-			bad.buf, strchr(bad.buf, ',') ? "are" : "is");
+	if (check_paths(s, is_kernel_path, data, err))
 		goto out;
-	}
-
-	/* review trailers from the replies, in mailbox order */
-	for (i = 0; i < mb->nr; i++) {
-		char **t;
-		size_t nt, j;
-		int target;
-
-		if (selected[i] || in[i].is_patch || in[i].is_cover)
-			continue;
-		target = reply_target(in, mb->nr, i, selected, 0);
-		if (!target)
-			continue;
-		nt = thread_trailers(in[i].m->body, &t);
-		for (j = 0; j < nt; j++) {
-			if (target < 0) {
-				for (k = 0; k < (size_t)total; k++)
-					add_trailer(&s->patches[k], t[j]);
-			} else {
-				add_trailer(&s->patches[target - 1], t[j]);
-			}
-			nr_trailers++;
-			free(t[j]);
-		}
-		free(t);
-	}
+	collect_trailers(in, mb->nr, selected, s);
 	ret = 0;
 out:
 	if (ret)
@@ -507,7 +553,6 @@ out:
 	free(in);
 	free(selected);
 	free(pick);
-	sb_release(&bad);
 	return ret;
 }
 
