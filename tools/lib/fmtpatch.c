@@ -11,12 +11,12 @@
 
 void add_header_text(struct strbuf *sb, const char *s, size_t len)
 {
-	mailhdr_add_text(sb, s, len, MAILHDR_EXPORT);
+	mailhdr_add_text(sb, s, len, MAILHDR_TEXT);
 }
 
 void add_from(struct strbuf *sb, const char *name, const char *email)
 {
-	mailhdr_add_address(sb, name, email, MAILHDR_EXPORT);
+	mailhdr_add_address(sb, name, email, MAILHDR_PHRASE);
 }
 
 void patch_file_format(struct strbuf *out, const char *author_name,

@@ -43,7 +43,8 @@ void patch_file_format(struct strbuf *out, const char *author_name,
 
 /*
  * Append "Name <email>", quoting or RFC 2047-encoding the name, and @s
- * as RFC 2047 words if it needs them: lib/mailhdr.c's MAILHDR_EXPORT.
+ * as RFC 2047 words if it needs them, as git format-patch writes them
+ * (lib/mailhdr.c's MAILHDR_PHRASE and MAILHDR_TEXT).
  */
 void add_from(struct strbuf *sb, const char *name, const char *email);
 void add_header_text(struct strbuf *sb, const char *s, size_t len);

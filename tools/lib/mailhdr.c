@@ -74,12 +74,11 @@ static size_t utf8_len(const unsigned char *s, size_t left)
 /*
  * Whether @c must be written as =XX: in text non-ASCII, controls, space,
  * '=', '?' and '_'; in a phrase also everything but letters, digits and
- * "!*+-/" (RFC 2047 5(3)); the export form has only the phrase rule.
+ * "!*+-/" (RFC 2047 5(3)).
  */
 static bool q_special(unsigned char c, enum mailhdr_words how)
 {
-	if (how != MAILHDR_EXPORT &&
-	    (c >= 0x7f || c <= ' ' || c == '=' || c == '?' || c == '_'))
+	if (c >= 0x7f || c <= ' ' || c == '=' || c == '?' || c == '_')
 		return true;
 	return how != MAILHDR_TEXT && !isalnum(c) && !strchr("!*+-/", c);
 }
@@ -97,14 +96,12 @@ static void add_q_words(struct strbuf *out, const char *s, size_t len,
 		bool special = n > 1 || q_special(*p, how);
 
 		w = special ? 3 * n : 1;
-		if (how != MAILHDR_EXPORT && col + w + 2 > RFC2047_MAX) {
+		if (col + w + 2 > RFC2047_MAX) {
 			sb_addstr(out, "?= " Q_OPEN);
 			col = 1 + strlen(Q_OPEN);
 		}
 		for (i = 0; i < n; i++) {
-			if (how == MAILHDR_EXPORT && p[i] == ' ')
-				sb_addch(out, '_');
-			else if (special)
+			if (special)
 				sb_addf(out, "=%02X", p[i]);
 			else
 				sb_addch(out, p[i]);

@@ -53,13 +53,6 @@ enum mailhdr_words {
 	MAILHDR_TEXT,
 	/* The same for a phrase (an address's name): RFC 2047 5(3). */
 	MAILHDR_PHRASE,
-	/*
-	 * What `kseries export` has always written (lib/fmtpatch.c, pinned
-	 * by lib/fmtpatch_test.c and by patch files already exported): one
-	 * word, phrase rules but a space as '_'. For ASCII text it is git's
-	 * output, as every mode is.
-	 */
-	MAILHDR_EXPORT,
 };
 
 /* Append @len bytes at @s, as they are if ASCII, else as encoded words. */

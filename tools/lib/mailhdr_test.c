@@ -48,16 +48,12 @@ static void test_words(void **state)
 		"=?UTF-8?q?caf=C3=A9=20a=3Db=3F=5F(x)?=");
 	text_is("", "caf\xc3\xa9 a=b?_(x)", MAILHDR_PHRASE,
 		"=?UTF-8?q?caf=C3=A9=20a=3Db=3F=5F=28x=29?=");
-	text_is("", "caf\xc3\xa9 a=b?_(x)", MAILHDR_EXPORT,
-		"=?UTF-8?q?caf=C3=A9_a=3Db=3F=5F=28x=29?=");
 	/* 76 columns from the start of the line: the prefix counts */
 	words_are(MAILHDR_TEXT, true,
 		  "Subject: =?UTF-8?q?=C3=A9%.49s?= =?UTF-8?q?x?=");
 	/* a UTF-8 character is not split between two words */
 	words_are(MAILHDR_TEXT, false,
 		  "Subject: =?UTF-8?q?%s?= =?UTF-8?q?=C3=A9?=");
-	/* the export form is one word, however long */
-	words_are(MAILHDR_EXPORT, true, "Subject: =?UTF-8?q?=C3=A9%s?=");
 }
 
 static void decoded_is(const char *s, const char *want)
@@ -71,7 +67,7 @@ static void decoded_is(const char *s, const char *want)
 static void test_decode(void **state)
 {
 	static const enum mailhdr_words hows[] = {
-		MAILHDR_TEXT, MAILHDR_PHRASE, MAILHDR_EXPORT,
+		MAILHDR_TEXT, MAILHDR_PHRASE,
 	};
 	static const char s[] =
 		"J\xc3\xb6rg R\xc3\xb6" "del: a long subject, with = and ? and _ "
@@ -106,7 +102,7 @@ static void test_quoting(void **state)
 	mailhdr_add_address(&sb, "J\xc3\xb6rg R.", "j@b", MAILHDR_PHRASE);
 	assert_string_equal(sb.buf, "=?UTF-8?q?J=C3=B6rg=20R=2E?= <j@b>");
 	sb_reset(&sb);
-	mailhdr_add_address(&sb, "Plain Name", "p@b", MAILHDR_EXPORT);
+	mailhdr_add_address(&sb, "Plain Name", "p@b", MAILHDR_PHRASE);
 	assert_string_equal(sb.buf, "Plain Name <p@b>");
 	sb_release(&sb);
 
