@@ -210,15 +210,20 @@ no:
 
 /* Sets */
 
-static size_t wset_pos(const struct wset *s, const struct warning *w,
-		       bool *found)
+/*
+ * Where @key is, or would go, in the @nr sorted elements of @size bytes at
+ * @base, by @cmp(element, key); *@found says whether it is there.
+ */
+static size_t sorted_pos(const void *base, size_t nr, size_t size,
+			 const void *key, int (*cmp)(const void *, const void *),
+			 bool *found)
 {
-	size_t lo = 0, hi = s->nr;
+	size_t lo = 0, hi = nr;
 
 	*found = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = warning_cmp(&s->w[mid], w);
+		int c = cmp((const char *)base + mid * size, key);
 
 		if (!c) {
 			*found = true;
@@ -230,6 +235,18 @@ static size_t wset_pos(const struct wset *s, const struct warning *w,
 			hi = mid;
 	}
 	return lo;
+}
+
+static int warning_elem_cmp(const void *elem, const void *key)
+{
+	return warning_cmp(elem, key);
+}
+
+static size_t wset_pos(const struct wset *s, const struct warning *w,
+		       bool *found)
+{
+	return sorted_pos(s->w, s->nr, sizeof(*s->w), w, warning_elem_cmp,
+			  found);
 }
 
 bool wset_has(const struct wset *s, const struct warning *w)
@@ -351,25 +368,15 @@ char *kbuild_quiet_target(const char *line)
 
 /* The database */
 
+static int unit_elem_cmp(const void *elem, const void *key)
+{
+	return strcmp(((const struct wunit *)elem)->target, key);
+}
+
 static size_t wdb_pos(const struct wdb *db, const char *target, bool *found)
 {
-	size_t lo = 0, hi = db->nr;
-
-	*found = false;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(db->u[mid].target, target);
-
-		if (!c) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_pos(db->u, db->nr, sizeof(*db->u), target, unit_elem_cmp,
+			  found);
 }
 
 struct wunit *wdb_find(const struct wdb *db, const char *target)
