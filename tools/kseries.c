@@ -95,10 +95,14 @@ int main(int argc, char **argv)
 		argc = 3;
 	}
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		int ret;
+
 		if (strcmp(argv[1], cmds[i].name))
 			continue;
 		cmd_set_name(cmds[i].name);
-		return cmds[i].fn(argc - 1, argv + 1);
+		ret = cmds[i].fn(argc - 1, argv + 1);
+		/* A command's -1 (an error it did not map) is "could not". */
+		return ret < 0 ? 2 : ret;
 	}
 	error("'%s' is not a kseries command; see 'kseries --help'", argv[1]);
 	return 129;

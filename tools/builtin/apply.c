@@ -42,8 +42,12 @@ const char cmd_apply_usage[] =
 	"    --pin FILE    use FILE instead of kernel-overlay/pin\n"
 	"    --series FILE use FILE instead of <project>/series\n"
 	"\n"
-	"Exit status: 0 applied (or up to date), 1 a patch failed or the\n"
-	"tree has local changes (nothing changed), 129 usage error.\n";
+	"Exit status: 0 applied (or up to date); 1 a patch does not apply, or\n"
+	"the tree has local changes, commits made by hand or another branch\n"
+	"checked out (nothing changed); 2 the tool could not do its job (no\n"
+	"pin or series, a patch file that cannot be read or parsed, the\n"
+	"tarball could not be fetched or verified, a repository error); 129\n"
+	"usage error.\n";
 
 static const char *const nothing_changed =
 	"nothing was changed: branch '" TREE_BRANCH
@@ -138,12 +142,13 @@ int cmd_apply(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	ret = 1;
+	/* Findings about the tree or the series are 1; the rest is 2. */
+	ret = 2;
 	if (pin_load(&pin, o.pin_file))
-		return 1;
+		return 2;
 	if (load_series(&s, o.series_file)) {
 		pin_release(&pin);
-		return 1;
+		return 2;
 	}
 	patches = load_patches(&s);
 	if (!patches)
@@ -154,11 +159,15 @@ int cmd_apply(int argc, char **argv)
 	t0 = now_seconds();
 	if (krepo_branch(&t, TREE_BRANCH, &cur))
 		git_oid_cpy(&cur, &old);
-	if (!head_is_series(&t))
+	if (!head_is_series(&t)) {
+		ret = 1;
 		goto out_tree;
+	}
 	if (krepo_apply(&t, &t.base, patches, s.nr, &res)) {
 		error("%s", res.msg.buf);
 		note("%s", nothing_changed);
+		if (res.status != APPLY_ERROR)
+			ret = 1;	/* a patch does not apply */
 		goto out_tree;
 	}
 	if (s.nr)
@@ -171,8 +180,10 @@ int cmd_apply(int argc, char **argv)
 		       git_oid_equal(&chain[kept], &res.commits[kept]))
 			kept++;
 	if (!o.force && nchain > kept &&
-	    refuse_unrecorded(&t, chain, nchain, kept))
+	    refuse_unrecorded(&t, chain, nchain, kept)) {
+		ret = 1;
 		goto out_tree;
+	}
 	if (o.check) {
 		note("apply --check: all %zu patches apply on %s (%zu already on branch '%s'); nothing changed",
 		     s.nr, pin.name, kept, TREE_BRANCH);
@@ -190,11 +201,13 @@ int cmd_apply(int argc, char **argv)
 		goto out_tree;
 	files = krepo_checkout(&t, &cur, &tip, o.force, &err);
 	if (files < 0) {
-		if (err.len && err.buf[err.len - 1] == '\n')
+		if (err.len && err.buf[err.len - 1] == '\n') {
 			error("the work tree %s has local changes in paths the series changes (use --force to overwrite them):\n%s",
 			      t.dir, err.buf);
-		else
+			ret = 1;
+		} else {
 			error("%s", err.buf);
+		}
 		note("%s", nothing_changed);
 		goto out_tree;
 	}

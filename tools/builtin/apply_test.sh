@@ -252,8 +252,8 @@ rm -rf "$KSERIES_CACHE"
 cp "$T/base.tar.xz" "$T/good.tar.xz"
 printf 'x' | dd of="$T/base.tar.xz" bs=1 seek=200 conv=notrunc 2>/dev/null
 ks apply
-check "a corrupt tarball is refused with a sha256 mismatch" \
-	sh -c "[ $rc = 1 ] && grep -q 'sha256 mismatch' '$T/out.txt'"
+check "a corrupt tarball is refused with a sha256 mismatch (2: no base)" \
+	sh -c "[ $rc = 2 ] && grep -q 'sha256 mismatch' '$T/out.txt'"
 check "... and no kernel tree or partial download is left" \
 	sh -c "[ ! -e '$src' ] && [ ! -e '$KSERIES_CACHE/dl/base.tar.xz' ] && ! ls '$KSERIES_CACHE/dl' | grep -q tmp"
 

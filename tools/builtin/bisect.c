@@ -56,8 +56,10 @@ const char cmd_bisect_usage[] =
 	"    -j N              parallel make jobs (default: number of CPUs)\n"
 	"    --test-timeout S  per test in the guest (default 300)\n"
 	"\n"
-	"Exit status: 0 the first bad commit was found, 1 it was not (or an\n"
-	"error), 129 usage, 130 interrupted.\n";
+	"Exit status: 0 the first bad commit was found, 1 it was not, 2 the\n"
+	"bisection could not run (no tree, one in progress, a bad range, a\n"
+	"test that does not exist), 129 usage, 130 interrupted. (--run-step,\n"
+	"the step git bisect run calls, exits as git bisect run expects.)\n";
 
 #define STEP_GOOD	0
 #define STEP_BAD	1
@@ -605,7 +607,7 @@ int cmd_bisect(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	ret = 1;
+	ret = 2;
 	tree = o.tree ? realpath(o.tree, NULL) : kbuild_default_tree();
 	build = o.build ? xstrdup(o.build) : kbuild_default_build();
 	if (!tree || !is_dir(tree)) {

@@ -21,8 +21,8 @@ check "bisect --help starts with the summary line" \
 
 : >"$src/.git/BISECT_START"
 ks bisect --cmd true --build "$T/build-out"
-check "a bisection in progress in the tree is refused (1)" \
-	sh -c "[ $rc = 1 ] && grep -q \"^kseries: error: a bisection is in progress in $src: finish it or run 'git bisect reset' there\\\$\" '$T/out.txt'"
+check "a bisection in progress in the tree is refused (2)" \
+	sh -c "[ $rc = 2 ] && grep -q \"^kseries: error: a bisection is in progress in $src: finish it or run 'git bisect reset' there\\\$\" '$T/out.txt'"
 check "... before anything is built" [ ! -e "$T/build-out/.config" ]
 rm -f "$src/.git/BISECT_START"
 

@@ -45,7 +45,7 @@ const char cmd_export_usage[] =
 	"    --series FILE  the series file (default: <project>/series)\n"
 	"    --patches DIR  the patches directory (default: <project>/patches)\n"
 	"\n"
-	"Exit status: 0 written, 1 failure (nothing changed), 129 usage.\n";
+	"Exit status: 0 written, 2 failure (nothing changed), 129 usage.\n";
 
 struct old_entry {
 	char *subject;		/* of its patch file, NULL if unreadable */
@@ -362,7 +362,7 @@ int cmd_export(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	ret = 1;
+	ret = 2;
 	memset(&s, 0, sizeof(s));
 	memset(&out, 0, sizeof(out));
 	series_path = o.series ? xstrdup(o.series) : project_path("series");

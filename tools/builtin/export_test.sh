@@ -74,8 +74,8 @@ check "old patch files no longer in the series are removed" \
 cp -r "$p" "$T/p2"
 cp "$T/proj/series" "$T/series2"
 ks export --base no-such-rev
-check "an export that fails changes nothing" \
-	sh -c "[ $rc = 1 ] && diff -r '$T/p2' '$p' && cmp '$T/series2' '$T/proj/series' && ! ls '$T/proj' | grep -q tmp"
+check "an export that fails changes nothing (exit 2)" \
+	sh -c "[ $rc = 2 ] && diff -r '$T/p2' '$p' && cmp '$T/series2' '$T/proj/series' && ! ls '$T/proj' | grep -q tmp"
 
 # --repo --base --branch: export a topic developed elsewhere.
 mkdir "$T/other"

@@ -35,8 +35,9 @@ const char cmd_fetch_usage[] =
 	"or deb822; $KSERIES_APT_ETC instead of /etc/apt): the first entry of\n"
 	"the same kind (a '-security' suite takes the security archive).\n"
 	"\n"
-	"Exit status: 0 when the verified tarball is in the cache, 1 when it\n"
-	"could not be fetched or did not verify, 129 on a usage error.\n";
+	"Exit status: 0 when the verified tarball is in the cache, 2 when it\n"
+	"could not be fetched or did not verify (nothing is cached then), 129\n"
+	"on a usage error.\n";
 
 /* --print-source: the deb-src line of @pin. */
 static int print_source(struct pin *pin)
@@ -53,7 +54,7 @@ static int print_source(struct pin *pin)
 		printf("%s\n", line);
 	sb_release(&err);
 	free(line);
-	return line ? 0 : 1;
+	return line ? 0 : 2;
 }
 
 int cmd_fetch(int argc, char **argv)
@@ -80,7 +81,7 @@ int cmd_fetch(int argc, char **argv)
 		return usage_error(cmd_fetch_usage, "unknown argument '%s'",
 				   argv[0]);
 	if (pin_load(&pin, pin_file))
-		return 1;
+		return 2;
 	if (source) {
 		n = print_source(&pin);
 		pin_release(&pin);
@@ -88,7 +89,7 @@ int cmd_fetch(int argc, char **argv)
 	}
 	if (fetch_tarball(&pin, &o, &path, &fetched)) {
 		pin_release(&pin);
-		return 1;
+		return 2;
 	}
 	if (fetched)
 		note("fetch: %s verified (sha256 %s) and cached as %s",

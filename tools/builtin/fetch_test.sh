@@ -33,7 +33,7 @@ printf 'garbage' | dd of="$T/bad.tar.xz" bs=1 seek=100 conv=notrunc 2>/dev/null
 want=$(sha256sum "$T/base.tar.xz" | cut -d' ' -f1)
 got=$(sha256sum "$T/bad.tar.xz" | cut -d' ' -f1)
 ks fetch --from "$T/bad.tar.xz"
-check "a tarball with the wrong sha256 is refused (exit 1)" rc_is 1
+check "a tarball with the wrong sha256 is refused (exit 2)" rc_is 2
 check "the error shows expected and actual sha256" \
 	sh -c "grep -q 'expected: $want' '$T/out.txt' && grep -q 'actual:   $got' '$T/out.txt'"
 check "the bad file is moved aside, nothing is cached" \
@@ -48,12 +48,12 @@ check "a corrupted cached tarball is detected and fetched again" \
 
 ks fetch --force --from "$T/missing.tar.xz"
 check "a missing --from file is an error" \
-	sh -c "[ $rc = 1 ] && grep -q 'cannot open' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q 'cannot open' '$T/out.txt'"
 
 sed -i 's/^sha256 = .*/sha256 = 1234/' "$T/proj/kernel-overlay/pin"
 ks fetch
 check "a malformed pin is an error naming the pin" \
-	sh -c "[ $rc = 1 ] && grep -q 'sha256 must be 64 hex digits' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q 'sha256 must be 64 hex digits' '$T/out.txt'"
 
 # The archive's address comes from the system's apt configuration.
 etc="$T/etc-apt"
@@ -99,12 +99,12 @@ check "one-line sources.list entries count too" \
 apt_pin bullseye-security
 KSERIES_APT_ETC="$etc" ks fetch --pin "$T/apt.pin"
 check "no archive for the suite in apt's configuration is an error" \
-	sh -c "[ $rc = 1 ] && grep -q 'names no security archive' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q 'names no security archive' '$T/out.txt'"
 echo "apt-source = deb-src http://host.example/debian bullseye main" \
 	>>"$T/apt.pin"
 ks fetch --pin "$T/apt.pin" --print-source
 check "a pin naming an archive host (apt-source) is refused" \
-	sh -c "[ $rc = 1 ] && grep -q \"'apt-source' names an archive host\" '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q \"'apt-source' names an archive host\" '$T/out.txt'"
 pin="$(cd "$(dirname "$0")/../.." && pwd)/kernel-overlay/pin"
 check "the project's pin names a suite and no host" \
 	sh -c "grep -q '^suite = ' '$pin' && ! grep -q '://' '$pin'"

@@ -42,7 +42,10 @@ const char cmd_import_usage[] =
 	"                 paths are checked against the kernel's top level)\n"
 	"    --dry-run    say what would be written, write nothing\n"
 	"\n"
-	"Exit status: 0 imported, 1 refused or failed, 129 usage error.\n";
+	"Exit status: 0 imported; 1 refused for what the mailbox holds (no\n"
+	"complete kernel series in it, a malformed mail); 2 failed (the\n"
+	"mailbox or tree cannot be read, patches/ cannot be written); 129\n"
+	"usage error. Nothing is changed unless it exits 0.\n";
 
 static bool tree_path(void *data, const char *path)
 {
@@ -257,7 +260,8 @@ int cmd_import(int argc, char **argv)
 	ret = parse_args(argc, argv, &tree_opt, &mbox_path, &dry_run);
 	if (ret >= 0)
 		return ret;
-	ret = 1;
+	/* What the mailbox holds is a finding (1); the rest is 2. */
+	ret = 2;
 	if (!krepo_open_ext(&t, tree_opt, KREPO_MAIL, &err)) {
 		have_tree = true;
 	} else if (tree_opt) {
@@ -265,12 +269,19 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	}
 	sb_reset(&err);
+	if (access(mbox_path, R_OK)) {
+		error("cannot read %s: %s; nothing imported", mbox_path,
+		      strerror(errno));
+		goto out;
+	}
 	if (mbox_read(&mb, mbox_path, &err)) {
 		error("%s: %s; nothing imported", mbox_path, err.buf);
+		ret = 1;
 		goto out;
 	}
 	if (thread_find_series(&mb, tree_path, &t, &ts, &err)) {
 		error("%s: %s", mbox_path, err.buf);
+		ret = 1;
 		goto out;
 	}
 

@@ -55,8 +55,8 @@ check "an unknown option is a usage error (129)" rc_is 129
 ks import "$T/none.mbox" --tree
 check "--tree without a directory is a usage error (129)" rc_is 129
 ks import --tree="$T/no-such-tree" "$T/none.mbox"
-check "--tree=DIR is taken (the tree named is opened)" \
-	sh -c "[ $rc = 1 ] && grep -q 'no-such-tree' '$T/out.txt'"
+check "--tree=DIR is taken (the tree named is opened; 2 if it cannot be)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no-such-tree' '$T/out.txt'"
 
 # --- refusals: nothing changes --------------------------------------
 $PY - "$v2" "$T/incomplete.mbox" <<'EOF2'
@@ -96,7 +96,7 @@ ks import "$T/corrupt.mbox"
 check "a patch whose diff does not parse is refused" \
 	sh -c "[ $rc = 1 ] && grep -q 'malformed patch mail' '$T/out.txt'"
 ks import "$T/none.mbox"
-check "a missing mailbox is an error" rc_is 1
+check "a missing mailbox is an error (2: the tool could not read it)" rc_is 2
 check "after all refusals, patches/ and series are untouched" \
 	[ "$(state)" = "$before" ]
 

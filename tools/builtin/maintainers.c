@@ -45,7 +45,7 @@ const char cmd_maintainers_usage[] =
 	"                 \"cc\", \"addresses\": [{\"address\", \"role\",\n"
 	"                 \"section\", \"status\"}]}]}\n"
 	"\n"
-	"Exit status: 0, 1 if a patch or MAINTAINERS cannot be read, 129 for\n"
+	"Exit status: 0, 2 if a patch or MAINTAINERS cannot be read, 129 for\n"
 	"a usage error.\n";
 
 static void print_human(const char *name, const struct maint_list *l,
@@ -170,7 +170,7 @@ static int report(struct maintainers *m, struct krepo *t, char **patches,
 	struct maint_list all = { 0 };
 	json_t *arr = json_array();
 	size_t i;
-	int ret = 1;
+	int ret = 2;
 
 	for (i = 0; i < nr; i++) {
 		struct strbuf text = STRBUF_INIT;
@@ -229,7 +229,7 @@ int cmd_maintainers(int argc, char **argv)
 	if (ret < 0)
 		return cmd_parse_status(ret);
 	nr = ret;
-	ret = 1;
+	ret = 2;
 	patches = xcalloc(nr + 1, sizeof(*patches));
 	for (i = 0; i < nr; i++)
 		patches[i] = xstrdup(argv[i]);

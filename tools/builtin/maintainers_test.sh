@@ -39,7 +39,7 @@ ks maintainers --bogus
 check "an unknown option is a usage error (129)" rc_is 129
 ks maintainers --tree="$T/nope" "$T/none.patch"
 check "--tree=DIR is taken: a tree that cannot be opened is an error" \
-	sh -c "[ $rc = 1 ] && grep -q '$T/nope' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q '$T/nope' '$T/out.txt'"
 
 if [ ! -f "$tree/scripts/get_maintainer.pl" ]; then
 	while [ "$test_nr" -lt $((7 + 2 * n)) ]; do
@@ -102,9 +102,9 @@ assert {a['role'] for a in r['addresses']} >= {'maintainer', 'reviewer', 'list'}
 "
 ks maintainers --tree "$tree" "$T/nonexistent.patch"
 check "a missing patch file is an error" \
-	sh -c "[ $rc = 1 ] && grep -q 'cannot read' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q 'cannot read' '$T/out.txt'"
 ks maintainers --tree "$tree" --file "$T/none" "$p1"
 check "a missing MAINTAINERS file is an error" \
-	sh -c "[ $rc = 1 ] && grep -q 'cannot read $T/none' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q 'cannot read $T/none' '$T/out.txt'"
 
 done_testing

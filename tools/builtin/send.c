@@ -92,8 +92,9 @@ const char cmd_send_usage[] =
 	"    --out DIR         write the mails here instead of out/send\n"
 	"    --send            mail them with git send-email\n"
 	"\n"
-	"Exit status: 0, 1 on failure or refusal (nothing sent), 129 usage\n"
-	"error.\n";
+	"Exit status: 0 written (and sent); 2 on failure or refusal (nothing\n"
+	"sent: send has no findings of its own, 'kseries lint' and 'check'\n"
+	"do); 129 usage error.\n";
 
 struct addrs {
 	char **v;
@@ -961,7 +962,7 @@ int cmd_send(int argc, char **argv)
 	ret = parse_args(argc, argv, &c.o);
 	if (ret >= 0)
 		goto out;
-	ret = 1;
+	ret = 2;
 	c.po.in_reply_to = c.o.in_reply_to;
 	c.po.prefix = c.o.subject_prefix;
 	if (c.o.rfc) {

@@ -177,7 +177,7 @@ rm -f "$T/proj/kernel-overlay/send"
 sed -i 's/^name = Linux 0.1$/name = Linux 0.1.7/' "$T/proj/kernel-overlay/pin"
 ks send --upstream --date 1700000000 --out "$T/up"
 check "--upstream on a stable base (0.1.7) says so and stops, nothing written" \
-	sh -c "[ $rc = 1 ] && grep -q 'a stable release: upstream has moved past 0.1' '$T/out.txt' && ! [ -e '$T/up/v2.mbox' ]"
+	sh -c "[ $rc = 2 ] && grep -q 'a stable release: upstream has moved past 0.1' '$T/out.txt' && ! [ -e '$T/up/v2.mbox' ]"
 ks send --upstream --yes --date 1700000000 --out "$T/up"
 check "--upstream --yes goes on to the tree's MAINTAINERS" \
 	sh -c "! grep -q 'stable release' '$T/out.txt' && grep -q 'MAINTAINERS' '$T/out.txt'"

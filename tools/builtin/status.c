@@ -28,7 +28,8 @@ const char cmd_status_usage[] =
 	"    --pin FILE     use FILE instead of kernel-overlay/pin\n"
 	"    --series FILE  use FILE instead of <project>/series\n"
 	"\n"
-	"Exit status: 0 (whatever the state), 1 on an error, 129 usage.\n";
+	"Exit status: 0 (whatever the state), 2 on an error (the state could\n"
+	"not be read), 129 usage.\n";
 
 static const char *status_name(git_status_t s)
 {
@@ -291,12 +292,12 @@ int cmd_status(int argc, char **argv)
 	ret = parse_args(argc, argv, &opt);
 	if (ret >= 0)
 		return ret;
-	ret = 1;
+	ret = 2;
 	if (pin_load(&pin, opt.pin_file))
-		return 1;
+		return 2;
 	if (load_series(&s, opt.series_file)) {
 		pin_release(&pin);
-		return 1;
+		return 2;
 	}
 	ss.s = &s;
 	ss.patches = load_patches(&s);

@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/test-lib.sh"
 
-plan 13
+plan 14
 
 make_tarball
 make_project
@@ -19,6 +19,9 @@ check "an unknown option is a usage error (129)" rc_is 129
 ks status --pin="$T/proj/kernel-overlay/pin" --series="$T/proj/series"
 check "--pin=FILE and --series=FILE are taken (status)" \
 	sh -c "[ $rc = 0 ] && grep -q 'not imported yet' '$T/out.txt'"
+ks status --pin="$T/no-such-pin"
+check "a pin that cannot be read: the tool could not do its job (2)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no-such-pin' '$T/out.txt'"
 ks status
 check "before the first apply the base is 'not imported yet'" \
 	sh -c "[ $rc = 0 ] && grep -q 'not imported yet' '$T/out.txt'"
