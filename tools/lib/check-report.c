@@ -5,7 +5,9 @@
  */
 #include "check.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -202,158 +204,189 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 	}
 }
 
-static void json_wset(struct strbuf *sb, const char *key,
-		      const struct wset *ws)
-{
-	size_t i;
+/*
+ * The JSON report, built as jansson values (json.h): keys in the order
+ * they are set, text through json_text(), seconds rounded to the
+ * millisecond as "%.3f" rounds them.
+ */
 
-	json_key(sb, key);
-	sb_addch(sb, '[');
-	for (i = 0; i < ws->nr; i++) {
-		sb_addstr(sb, i ? ",{" : "{");
-		json_key(sb, "file");
-		json_str(sb, ws->w[i].file);
-		sb_addch(sb, ',');
-		json_key(sb, "message");
-		json_str(sb, ws->w[i].msg);
-		sb_addch(sb, '}');
-	}
-	sb_addch(sb, ']');
+/* At most 15 significant digits: every "%.3f" value is written exactly. */
+#define REPORT_DIGITS	15
+
+/*
+ * @v as a JSON real: the value "%.3f" shows, read back (printf's
+ * rounding); null if @v is not a finite number.
+ * TODO(json): json_round(v, 3) once json.h has it.
+ */
+static json_t *secs_json(double v)
+{
+	char buf[64];
+
+	if (!isfinite(v))
+		return json_null();
+	snprintf(buf, sizeof(buf), "%.3f", v);
+	return json_real(strtod(buf, NULL));
 }
 
-static void json_opt_str(struct strbuf *sb, const char *s)
+/* @s as a JSON string, or null. */
+static json_t *text_or_null(const char *s)
 {
-	if (s)
-		json_str(sb, s);
-	else
-		sb_addstr(sb, "null");
+	return s ? json_text(s) : json_null();
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	sb_add(data, buf, size);
+	return 0;
+}
+
+/*
+ * As json_dump_sb(), with reals of up to REPORT_DIGITS significant digits
+ * (json_dump_sb() keeps 6: a make of 1234.567 s would be 1234.57).
+ * TODO(json): json_dump_sb_digits() once json.h has it.
+ */
+static int dump_exact(const json_t *j, struct strbuf *sb)
+{
+	return json_dump_callback(j, dump_cb, sb, JSON_COMPACT |
+				  JSON_ENCODE_ANY |
+				  JSON_REAL_PRECISION(REPORT_DIGITS));
+}
+
+/* [{"file": ..., "message": ...}, ...] */
+static json_t *wset_json(const struct wset *ws)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < ws->nr; i++) {
+		json_t *w = json_object();
+
+		json_set_text(w, "file", ws->w[i].file);
+		json_set_text(w, "message", ws->w[i].msg);
+		json_array_append_new(a, w);
+	}
+	return a;
+}
+
+static json_t *build_json(const struct check_result *r)
+{
+	json_t *b = json_object();
+
+	json_set_text(b, "status", r->build == CB_OK ? "ok" :
+		      r->build == CB_FAIL ? "fail" : "not run");
+	json_object_set_new(b, "make_secs", secs_json(r->make_secs));
+	json_object_set_new(b, "compiled", json_integer(r->compiled));
+	json_object_set_new(b, "errors", text_or_null(r->errors));
+	json_object_set_new(b, "log", text_or_null(r->log));
+	json_object_set_new(b, "same_build", text_or_null(r->same_build[0] ?
+							    r->same_build :
+							    NULL));
+	return b;
+}
+
+static json_t *warnings_json(const struct check_row *row)
+{
+	json_t *w = json_object();
+
+	json_object_set_new(w, "total", json_integer(row->r.warnings.nr));
+	json_object_set_new(w, "added", wset_json(&row->added));
+	json_object_set_new(w, "fixed", wset_json(&row->fixed));
+	return w;
+}
+
+/* The boot of @r, or null when it was not booted. */
+static json_t *boot_json(const struct check_result *r)
+{
+	json_t *b;
+
+	if (!r->booted)
+		return json_null();
+	b = json_object();
+	json_set_text(b, "verdict", vm_verdict_name(r->verdict));
+	json_object_set_new(b, "accel", text_or_null(r->accel[0] ?
+						      r->accel : NULL));
+	json_object_set_new(b, "qemu_secs", secs_json(r->boot_secs));
+	json_object_set_new(b, "boots", json_integer(r->boots));
+	json_object_set_new(b, "retries", json_integer(r->retries));
+	json_object_set_new(b, "evidence", text_or_null(r->evidence));
+	return b;
+}
+
+/* Test @t of @row, judged against the column it is in. */
+static json_t *test_json(const struct check_report *rep,
+			 const struct check_row *row,
+			 const struct check_test *t)
+{
+	json_t *o = json_object();
+	size_t col;
+
+	for (col = 0; col < rep->nr_cols; col++)
+		if (!strcmp(rep->cols[col], t->name))
+			break;
+	json_set_text(o, "name", t->name);
+	json_set_text(o, "status", test_status_name(t->status));
+	json_object_set_new(o, "previous",
+			    col < rep->nr_cols && row->prev[col] != TS_NOTRUN ?
+			    json_text(test_status_name(row->prev[col])) :
+			    json_null());
+	json_object_set_new(o, "regression",
+			    json_boolean(col < rep->nr_cols &&
+					 row->regressed[col]));
+	json_object_set_new(o, "secs", t->secs >= 0 ? secs_json(t->secs) :
+			    json_null());
+	json_object_set_new(o, "reason", text_or_null(t->reason));
+	json_object_set_new(o, "output", text_or_null(t->output));
+	return o;
+}
+
+static json_t *row_json(const struct check_report *rep,
+			const struct check_row *row)
+{
+	const struct check_result *r = &row->r;
+	json_t *o = json_object(), *tests = json_array();
+	size_t c;
+
+	json_object_set_new(o, "index", json_integer(row->index));
+	json_set_text(o, "commit", r->commit);
+	json_object_set_new(o, "subject", text_or_null(r->subject));
+	json_object_set_new(o, "patch", text_or_null(row->patch));
+	json_object_set_new(o, "reference", json_boolean(row->reference));
+	json_object_set_new(o, "flagged", json_boolean(row->flagged));
+	json_set_text(o, "reasons", row->reasons.buf);
+	json_object_set_new(o, "cached", json_boolean(r->cached));
+	json_object_set_new(o, "total_secs", secs_json(r->total_secs));
+	json_object_set_new(o, "build", build_json(r));
+	json_object_set_new(o, "warnings", warnings_json(row));
+	json_object_set_new(o, "boot", boot_json(r));
+	for (c = 0; c < r->nr_tests; c++)
+		json_array_append_new(tests, test_json(rep, row, &r->tests[c]));
+	json_object_set_new(o, "tests", tests);
+	return o;
 }
 
 void check_format_json(const struct check_report *rep, struct strbuf *sb)
 {
-	size_t i, c;
+	json_t *o = json_object(), *cols = json_array(), *rows = json_array();
+	size_t i;
 
-	sb_addch(sb, '{');
-	json_key(sb, "tree");
-	json_opt_str(sb, rep->tree);
-	sb_addch(sb, ',');
-	json_key(sb, "from");
-	json_opt_str(sb, rep->from);
-	sb_addch(sb, ',');
-	json_key(sb, "to");
-	json_opt_str(sb, rep->to);
-	sb_addch(sb, ',');
-	json_key(sb, "accel");
-	json_opt_str(sb, rep->accel[0] ? rep->accel : NULL);
-	sb_addch(sb, ',');
-	json_key(sb, "accel_reason");
-	json_opt_str(sb, rep->accel_why);
-	sb_addf(sb, ",\"build_only\":%s,\"flagged\":%u,\"tests\":[",
-		rep->build_only ? "true" : "false", rep->flagged);
-	for (c = 0; c < rep->nr_cols; c++) {
-		if (c)
-			sb_addch(sb, ',');
-		json_str(sb, rep->cols[c]);
-	}
-	sb_addstr(sb, "],\"patches\":[");
-	for (i = 0; i < rep->nr; i++) {
-		const struct check_row *row = &rep->rows[i];
-		const struct check_result *r = &row->r;
-
-		if (i)
-			sb_addch(sb, ',');
-		sb_addf(sb, "{\"index\":%zu,", row->index);
-		json_key(sb, "commit");
-		json_str(sb, r->commit);
-		sb_addch(sb, ',');
-		json_key(sb, "subject");
-		json_opt_str(sb, r->subject);
-		sb_addch(sb, ',');
-		json_key(sb, "patch");
-		json_opt_str(sb, row->patch);
-		sb_addf(sb, ",\"reference\":%s,\"flagged\":%s,",
-			row->reference ? "true" : "false",
-			row->flagged ? "true" : "false");
-		json_key(sb, "reasons");
-		json_str(sb, row->reasons.buf ? row->reasons.buf : "");
-		sb_addf(sb, ",\"cached\":%s,\"total_secs\":%.3f,",
-			r->cached ? "true" : "false", r->total_secs);
-		json_key(sb, "build");
-		sb_addch(sb, '{');
-		json_key(sb, "status");
-		json_str(sb, r->build == CB_OK ? "ok" : r->build == CB_FAIL ?
-			 "fail" : "not run");
-		sb_addf(sb, ",\"make_secs\":%.3f,\"compiled\":%u,",
-			r->make_secs, r->compiled);
-		json_key(sb, "errors");
-		json_opt_str(sb, r->errors);
-		sb_addch(sb, ',');
-		json_key(sb, "log");
-		json_opt_str(sb, r->log);
-		sb_addch(sb, ',');
-		json_key(sb, "same_build");
-		json_opt_str(sb, r->same_build[0] ? r->same_build : NULL);
-		sb_addstr(sb, "},\"warnings\":{");
-		sb_addf(sb, "\"total\":%zu,", r->warnings.nr);
-		json_wset(sb, "added", &row->added);
-		sb_addch(sb, ',');
-		json_wset(sb, "fixed", &row->fixed);
-		sb_addstr(sb, "},\"boot\":");
-		if (r->booted) {
-			sb_addch(sb, '{');
-			json_key(sb, "verdict");
-			json_str(sb, vm_verdict_name(r->verdict));
-			sb_addch(sb, ',');
-			json_key(sb, "accel");
-			json_opt_str(sb, r->accel[0] ? r->accel : NULL);
-			sb_addf(sb, ",\"qemu_secs\":%.3f,\"boots\":%u,\"retries\":%u,",
-				r->boot_secs, r->boots, r->retries);
-			json_key(sb, "evidence");
-			json_opt_str(sb, r->evidence);
-			sb_addch(sb, '}');
-		} else {
-			sb_addstr(sb, "null");
-		}
-		sb_addstr(sb, ",\"tests\":[");
-		for (c = 0; c < r->nr_tests; c++) {
-			const struct check_test *t = &r->tests[c];
-			size_t col;
-
-			for (col = 0; col < rep->nr_cols; col++)
-				if (!strcmp(rep->cols[col], t->name))
-					break;
-			if (c)
-				sb_addch(sb, ',');
-			sb_addch(sb, '{');
-			json_key(sb, "name");
-			json_str(sb, t->name);
-			sb_addch(sb, ',');
-			json_key(sb, "status");
-			json_str(sb, test_status_name(t->status));
-			sb_addch(sb, ',');
-			json_key(sb, "previous");
-			if (col < rep->nr_cols &&
-			    row->prev[col] != TS_NOTRUN)
-				json_str(sb, test_status_name(row->prev[col]));
-			else
-				sb_addstr(sb, "null");
-			sb_addf(sb, ",\"regression\":%s,",
-				col < rep->nr_cols && row->regressed[col] ?
-				"true" : "false");
-			if (t->secs >= 0)
-				sb_addf(sb, "\"secs\":%.3f,", t->secs);
-			else
-				sb_addstr(sb, "\"secs\":null,");
-			json_key(sb, "reason");
-			json_opt_str(sb, t->reason);
-			sb_addch(sb, ',');
-			json_key(sb, "output");
-			json_opt_str(sb, t->output);
-			sb_addch(sb, '}');
-		}
-		sb_addstr(sb, "]}");
-	}
-	sb_addstr(sb, "]}\n");
+	json_object_set_new(o, "tree", text_or_null(rep->tree));
+	json_object_set_new(o, "from", text_or_null(rep->from));
+	json_object_set_new(o, "to", text_or_null(rep->to));
+	json_object_set_new(o, "accel", text_or_null(rep->accel[0] ?
+						      rep->accel : NULL));
+	json_object_set_new(o, "accel_reason", text_or_null(rep->accel_why));
+	json_object_set_new(o, "build_only", json_boolean(rep->build_only));
+	json_object_set_new(o, "flagged", json_integer(rep->flagged));
+	for (i = 0; i < rep->nr_cols; i++)
+		json_array_append_new(cols, json_text(rep->cols[i]));
+	json_object_set_new(o, "tests", cols);
+	for (i = 0; i < rep->nr; i++)
+		json_array_append_new(rows, row_json(rep, &rep->rows[i]));
+	json_object_set_new(o, "patches", rows);
+	if (dump_exact(o, sb))
+		warning("cannot write the JSON report");
+	sb_addch(sb, '\n');
+	json_decref(o);
 }
 
 void check_format_junit(const struct check_report *rep, struct strbuf *sb)

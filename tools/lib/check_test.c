@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "check.h"
 #include "junit.h"
@@ -369,6 +370,51 @@ static void test_outputs(void **state)
 }
 
 /*
+ * The JSON report is one valid document whatever the text holds, keys
+ * in the order they always were, seconds to the millisecond at any size.
+ */
+static void test_json_document(void **state)
+{
+	struct check_report rep = { 0 };
+	struct strbuf j = STRBUF_INIT;
+	json_error_t err;
+	json_t *doc, *row;
+	double nan = 0.0 / 0.0;
+
+	make_series(&rep);
+	rep.rows[1].r.make_secs = 1234.5674;
+	rep.rows[1].r.total_secs = 7654321.25;
+	rep.rows[1].r.tests[0].secs = 0.0004;
+	rep.rows[1].r.tests[1].secs = nan;
+	rep.rows[1].r.tests[2].secs = -1;
+	free(rep.rows[2].r.subject);
+	rep.rows[2].r.subject = xstrdup("caf\xe9 \"quoted\"\n");
+	check_judge(&rep);
+	check_format_json(&rep, &j);
+	assert_true(starts_with(j.buf, "{\"tree\":null,\"from\":null,\"to\":null,\"accel\":null,\"accel_reason\":null,\"build_only\":false,\"flagged\":4,\"tests\":[\"p/a\",\"p/b\",\"b/slow\",\"b/k\"],\"patches\":[{\"index\":0,\"commit\":\"0000000000000000000000000000000000000000\",\"subject\":\"base\",\"patch\":null,\"reference\":true,\"flagged\":false,\"reasons\":\"\",\"cached\":false,\"total_secs\":0.0,\"build\":{\"status\":\"ok\",\"make_secs\":0.0,\"compiled\":0,"));
+	assert_int_equal(j.buf[j.len - 1], '\n');
+	assert_non_null(strstr(j.buf, "\"total_secs\":7654321.25,"));
+	assert_non_null(strstr(j.buf, "\"make_secs\":1234.567,"));
+	assert_non_null(strstr(j.buf, "\"secs\":0.0,\"reason\""));
+	assert_non_null(strstr(j.buf, "\"name\":\"p/b\",\"status\":\"SKIP\",\"previous\":\"SKIP\",\"regression\":false,\"secs\":null,"));
+	assert_non_null(strstr(j.buf, "\"name\":\"b/k\",\"status\":\"XFAIL\",\"previous\":\"XFAIL\",\"regression\":false,\"secs\":null,"));
+	assert_non_null(strstr(j.buf, "\"boot\":{\"verdict\":\"ok\",\"accel\":null,\"qemu_secs\":0.0,\"boots\":0,\"retries\":0,\"evidence\":null},\"tests\":["));
+	assert_non_null(strstr(j.buf, "\"boot\":null,\"tests\":[]}"));
+
+	doc = json_loads(j.buf, 0, &err);
+	assert_non_null(doc);
+	row = json_array_get(json_object_get(doc, "patches"), 2);
+	assert_string_equal(json_string_value(json_object_get(row, "subject")),
+			    "caf\xc3\xa9 \"quoted\"\n");
+	row = json_array_get(json_object_get(doc, "patches"), 1);
+	assert_true(json_real_value(json_object_get(json_object_get(row,
+				"build"), "make_secs")) == 1234.567);
+	json_decref(doc);
+	sb_release(&j);
+	check_report_release(&rep);
+}
+
+/*
  * Every report names the guest's accelerator, and the matrix names the
  * rows that ran under another one, so results of two machines are never
  * mixed silently.
@@ -633,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_judge_rules),
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_outputs_accel),
+		cmocka_unit_test(test_json_document),
 		cmocka_unit_test(test_key_accel),
 		cmocka_unit_test(test_tree_key_and_same_build),
 		cmocka_unit_test(test_junit_escape),
