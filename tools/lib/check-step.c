@@ -20,26 +20,31 @@
 
 /* Building */
 
-/* Run @fn with stderr sent to /dev/null (kbuild reports; we summarise). */
-static int silence_stderr(void)
+/*
+ * Prepare the warnings database for a build (wdb_prepare()) and say in
+ * the log @log what is rebuilt for its warnings.
+ */
+static void prepare_warnings(struct check_ctx *c, const char *log)
 {
-	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	struct strbuf names = STRBUF_INIT, line = STRBUF_INIT;
+	size_t n = wdb_prepare(&c->db, c->build, &names);
+	int fd;
 
-	fflush(stderr);
-	if (saved >= 0 && null >= 0)
-		dup2(null, 2);
-	if (null >= 0)
-		close(null);
-	return saved;
-}
-
-static void restore_stderr(int saved)
-{
-	fflush(stderr);
-	if (saved >= 0) {
-		dup2(saved, 2);
-		close(saved);
+	if (!n)
+		goto out;
+	sb_addf(&line, "### kseries check: %zu object%s rebuilt for their warnings: %.2000s%s\n",
+		n, n == 1 ? "" : "s", names.buf,
+		names.len > 2000 ? " ..." : "");
+	/* A line for people: a log that cannot take it is not an error. */
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (write(fd, line.buf, line.len) < 0)
+			line.len = 0;
+		close(fd);
 	}
+out:
+	sb_release(&names);
+	sb_release(&line);
 }
 
 int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
@@ -58,8 +63,7 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	};
 	struct strbuf log = STRBUF_INIT, errs = STRBUF_INIT;
 	double start = now_seconds();
-	bool was_quiet = quiet;
-	int saved, ok;
+	int ok;
 
 	mkdir_p(c->log_dir, 0755);
 	free(r->log);
@@ -68,27 +72,9 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	if (truncate(r->log, 0) && errno != ENOENT)
 		return error("cannot truncate %s: %s", r->log,
 			     strerror(errno));
-	{
-		struct strbuf names = STRBUF_INIT;
-		size_t n = wdb_prepare(&c->db, c->build, &names);
-		FILE *f;
-
-		/* Say in the log what is rebuilt for its warnings. */
-		f = n ? fopen(r->log, "a") : NULL;
-		if (f) {
-			fprintf(f, "### kseries check: %zu object%s rebuilt for their warnings: %.2000s%s\n",
-				n, n == 1 ? "" : "s", names.buf,
-				names.len > 2000 ? " ..." : "");
-			fclose(f);
-		}
-		sb_release(&names);
-	}
-	quiet = true;
-	saved = silence_stderr();
+	prepare_warnings(c, r->log);
 	ok = !kbuild_config(&kb) && !check_interrupted &&
 	     !kbuild_kernel(&kb);
-	restore_stderr(saved);
-	quiet = was_quiet;
 	r->make_secs = now_seconds() - start;
 	r->compiled = kb.compiled;
 	r->build = ok ? CB_OK : CB_FAIL;

@@ -108,6 +108,7 @@ static int refuse_local_changes(struct check_walk *w)
 {
 	git_status_options so;
 	git_status_list *st = NULL;
+	struct strbuf paths = STRBUF_INIT;
 	size_t n, i;
 
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
@@ -116,20 +117,20 @@ static int refuse_local_changes(struct check_walk *w)
 		return error("cannot read the work tree's state: %s",
 			     lg2_err());
 	n = git_status_list_entrycount(st);
-	if (n) {
-		error("%s has local changes; commit or stash them first (a check builds each commit as committed):",
-		      w->repo.dir);
-		for (i = 0; i < n && i < 10; i++) {
-			const git_status_entry *e = git_status_byindex(st, i);
-			const git_diff_delta *d = e->index_to_workdir ?
-				e->index_to_workdir : e->head_to_index;
+	for (i = 0; i < n && i < 10; i++) {
+		const git_status_entry *e = git_status_byindex(st, i);
+		const git_diff_delta *d = e->index_to_workdir ?
+			e->index_to_workdir : e->head_to_index;
 
-			fprintf(stderr, "\t%s\n", d && d->new_file.path ?
-				d->new_file.path : "?");
-		}
-		if (n > 10)
-			fprintf(stderr, "\t... and %zu more\n", n - 10);
+		sb_addf(&paths, "\n\t%s", d && d->new_file.path ?
+			d->new_file.path : "?");
 	}
+	if (n > 10)
+		sb_addf(&paths, "\n\t... and %zu more", n - 10);
+	if (n)
+		error("%s has local changes; commit or stash them first (a check builds each commit as committed):%s",
+		      w->repo.dir, paths.buf);
+	sb_release(&paths);
 	git_status_list_free(st);
 	return n ? -1 : 0;
 }

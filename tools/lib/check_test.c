@@ -6,6 +6,7 @@
  * regressions and what does not count as one), the matrix, JSON, JUnit
  * and TAP written from it, and the commit-to-patch-file mapping.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -630,6 +631,81 @@ static void test_junit_escape(void **state)
 	sb_release(&sb);
 }
 
+/*
+ * A work tree with local changes is refused with one error that names
+ * the first ten paths and counts the rest, and nothing else on stderr.
+ */
+static void test_walk_refuses_local_changes(void **state)
+{
+	char tmpl[] = "/tmp/ks-check-XXXXXX";
+	char *top = mkdtemp(tmpl), *out, *p;
+	const char *files[25];
+	char names[12][4];
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_reference *ref = NULL;
+	git_checkout_options co;
+	struct check_walk w;
+	struct strbuf err = STRBUF_INIT;
+	git_oid id, tag;
+	int saved, fd;
+	size_t i;
+
+	assert_non_null(top);
+	git_libgit2_init();
+	for (i = 0; i < 12; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%02zu", i);
+		files[2 * i] = names[i];
+		files[2 * i + 1] = "committed\n";
+	}
+	files[24] = NULL;
+	assert_int_equal(git_repository_init(&repo, top, 0), 0);
+	commit_files(repo, NULL, files, "files\n", &id);
+	assert_int_equal(git_reference_create(&ref, repo, "refs/heads/series",
+					      &id, 1, NULL), 0);
+	assert_int_equal(git_repository_set_head(repo, "refs/heads/series"),
+			 0);
+	assert_int_equal(git_object_lookup(&obj, repo, &id, GIT_OBJECT_COMMIT),
+			 0);
+	assert_int_equal(git_tag_create_lightweight(&tag, repo, "base", obj,
+						    0), 0);
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	assert_int_equal(git_checkout_head(repo, &co), 0);
+
+	/* Clean: the walk opens. */
+	assert_int_equal(check_walk_open(&w, top), 0);
+	check_walk_close(&w);
+
+	for (i = 0; i < 12; i++) {
+		p = path_join(top, names[i]);
+		assert_int_equal(write_file_atomic(p, "changed\n", 8), 0);
+		free(p);
+	}
+	out = path_join(top, "stderr");
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	assert_int_equal(check_walk_open(&w, top), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(read_file(out, &err), 0);
+	assert_true(starts_with(err.buf, "kseries: error: "));
+	p = strstr(err.buf, " has local changes; commit or stash them first (a check builds each commit as committed):\n");
+	assert_non_null(p);
+	assert_string_equal(strchr(p, '\n'), "\n\tf00\n\tf01\n\tf02\n\tf03\n\tf04\n\tf05\n\tf06\n\tf07\n\tf08\n\tf09\n\t... and 2 more\n");
+	sb_release(&err);
+	free(out);
+	git_object_free(obj);
+	git_reference_free(ref);
+	git_repository_free(repo);
+	remove_tree(top);
+}
+
 static void test_patch_file(void **state)
 {
 	char dir[] = "/tmp/ks-check-XXXXXX";
@@ -684,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_tree_key_and_same_build),
 		cmocka_unit_test(test_junit_escape),
 		cmocka_unit_test(test_patch_file),
+		cmocka_unit_test(test_walk_refuses_local_changes),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
