@@ -156,12 +156,188 @@ static bool infrastructure_failure(const struct vm_result *v)
 	       (v->watchdog && !v->run.header);
 }
 
+/* The files of one boot: its logs, and the kernel command line. */
+struct boot_files {
+	char *console, *results, *qlog;
+	char *append;
+};
+
+static void boot_files_init(struct boot_files *f, const struct check_ctx *c,
+			    const struct check_suite *s, const char *tag,
+			    size_t g)
+{
+	const char *cmdline = s->groups[g].cmdline;
+
+	f->console = xasprintf("%s/%s-%zu.console.log", c->log_dir, tag,
+			       g + 1);
+	f->results = xasprintf("%s/%s-%zu.results.log", c->log_dir, tag,
+			       g + 1);
+	f->qlog = xasprintf("%s/%s-%zu.qemu.log", c->log_dir, tag, g + 1);
+	f->append = s->cmd ? xasprintf("%s ks.cmd", cmdline) :
+			     xstrdup(cmdline);
+}
+
+static void boot_files_release(struct boot_files *f)
+{
+	free(f->console);
+	free(f->results);
+	free(f->qlog);
+	free(f->append);
+}
+
+/* The tests a boot of group @grp is to report: their names. */
+static char **boot_wanted(const struct check_suite *s,
+			  const struct boot_group *grp, size_t *nr)
+{
+	char **want = xcalloc(grp->nr + 2, sizeof(char *));
+	size_t i;
+
+	*nr = 0;
+	if (s->cmd)
+		want[(*nr)++] = xstrdup("cmd/cmd");
+	else
+		for (i = 0; i < grp->nr; i++)
+			want[(*nr)++] = xstrdup(s->ts.t[grp->idx[i]].name);
+	return want;
+}
+
+static void free_names(char **names, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * Run the guest of @vo into @v, once more if QEMU could not run it or a
+ * watchdog stopped it before the init started; counted in @r. -1 if
+ * QEMU could not be started at all (nothing in @v).
+ */
+static int boot_retrying(const struct vm_opts *vo, struct check_result *r,
+			 struct vm_result *v)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (vm_run(vo, v))
+			return -1;
+		r->boots++;
+		r->boot_secs += v->duration;
+		snprintf(r->accel, sizeof(r->accel), "%s",
+			 accel_name(v->accel.accel));
+		if (attempt || !infrastructure_failure(v) ||
+		    check_interrupted)
+			break;
+		r->retries++;
+		vm_result_release(v);
+	}
+	return 0;
+}
+
+/*
+ * The results of the boot @v of group @g into @r: each test @want
+ * names, a failure's output from @console. Whether one failed.
+ */
+static bool boot_tests(struct check_result *r, struct vm_result *v,
+		       char **want, size_t nr_want,
+		       const struct known_failures *k, size_t g,
+		       const char *console)
+{
+	struct test_result *res = NULL;
+	size_t nr_res = 0, alloc_res = 0, i;
+	bool failed = false;
+
+	tap_judge(&v->run, want, nr_want, k, g, &res, &nr_res, &alloc_res);
+	for (i = 0; i < nr_res; i++) {
+		struct check_test *t = check_add_test(r, res[i].name);
+
+		if (res[i].status == TS_CRASH && v->watchdog) {
+			res[i].status = TS_TIMEOUT;
+			free(res[i].reason);
+			res[i].reason = xstrdup("no result: running when the watchdog stopped the guest");
+		}
+		t->status = res[i].status;
+		t->secs = res[i].secs;
+		t->reason = res[i].reason;
+		res[i].reason = NULL;
+		if (test_status_failed(t->status) || t->status == TS_XFAIL) {
+			struct strbuf con = STRBUF_INIT;
+
+			failed = true;
+			if (!read_file(console, &con))
+				t->output = console_test_output(con.buf,
+								t->name, 15);
+			sb_release(&con);
+		}
+		test_result_release(&res[i]);
+	}
+	free(res);
+	return failed;
+}
+
+/*
+ * Boot group @g of @s into @r; the first boot that is not ok gives @r
+ * its verdict and evidence (*@bad_boot then set). -1 if QEMU could not
+ * be started.
+ */
+static int boot_group(struct check_ctx *c, const struct check_suite *s,
+		      size_t g, const char *tag, const char *kernel,
+		      struct check_result *r, bool *bad_boot)
+{
+	static const struct known_failures none;
+	const struct boot_group *grp = &s->groups[g];
+	struct boot_files f;
+	struct vm_opts vo = {
+		.kernel = kernel,
+		.initrd = s->initrd[g],
+		.timeout = 1800,
+		.boot_timeout = c->boot_timeout,
+		.test_timeout = c->test_timeout,
+		.kvm = check_ctx_want(c),
+	};
+	struct vm_result v;
+	size_t nr_want;
+	char **want = boot_wanted(s, grp, &nr_want);
+	bool failed;
+
+	boot_files_init(&f, c, s, tag, g);
+	vo.append = f.append;
+	vo.console_log = f.console;
+	vo.results_log = f.results;
+	vo.qemu_log = f.qlog;
+	if (boot_retrying(&vo, r, &v)) {
+		free_names(want, nr_want);
+		boot_files_release(&f);
+		return -1;
+	}
+	failed = boot_tests(r, &v, want, nr_want,
+			    c->known ? c->known : &none, g, f.console);
+	if (v.verdict != VV_OK) {
+		failed = true;
+		if (!*bad_boot) {
+			*bad_boot = true;
+			r->verdict = v.verdict;
+			free(r->evidence);
+			r->evidence = boot_evidence(&v);
+		}
+	}
+	if (!failed && !c->keep_logs) {
+		unlink(f.console);
+		unlink(f.results);
+	}
+	unlink(f.qlog);
+	vm_result_release(&v);
+	free_names(want, nr_want);
+	boot_files_release(&f);
+	return 0;
+}
+
 int check_boot(struct check_ctx *c, const struct check_suite *s,
 	       const char *tag, struct check_result *r)
 {
 	char *kernel = path_join(c->build, "arch/x86/boot/bzImage");
-	struct known_failures none = { 0 };
-	const struct known_failures *k = c->known ? c->known : &none;
 	bool bad_boot = false;
 	size_t g;
 	int ret = 0;
@@ -169,117 +345,8 @@ int check_boot(struct check_ctx *c, const struct check_suite *s,
 	mkdir_p(c->log_dir, 0755);
 	r->booted = true;
 	r->verdict = VV_OK;
-	for (g = 0; g < s->nr_groups && !check_interrupted; g++) {
-		const struct boot_group *grp = &s->groups[g];
-		char *console = xasprintf("%s/%s-%zu.console.log", c->log_dir,
-					  tag, g + 1);
-		char *results = xasprintf("%s/%s-%zu.results.log", c->log_dir,
-					  tag, g + 1);
-		char *qlog = xasprintf("%s/%s-%zu.qemu.log", c->log_dir, tag,
-				       g + 1);
-		char *append = s->cmd ? xasprintf("%s ks.cmd", grp->cmdline) :
-					xstrdup(grp->cmdline);
-		struct vm_opts vo = {
-			.kernel = kernel,
-			.initrd = s->initrd[g],
-			.append = append,
-			.console_log = console,
-			.results_log = results,
-			.qemu_log = qlog,
-			.timeout = 1800,
-			.boot_timeout = c->boot_timeout,
-			.test_timeout = c->test_timeout,
-			.kvm = check_ctx_want(c),
-		};
-		struct test_result *res = NULL;
-		size_t nr_res = 0, alloc_res = 0, i;
-		char **want = xcalloc(grp->nr + 2, sizeof(char *));
-		size_t nr_want = 0;
-		struct vm_result v;
-		bool failed = false;
-		int attempt;
-
-		if (s->cmd)
-			want[nr_want++] = xstrdup("cmd/cmd");
-		else
-			for (i = 0; i < grp->nr; i++)
-				want[nr_want++] =
-					xstrdup(s->ts.t[grp->idx[i]].name);
-		for (attempt = 0; attempt < 2; attempt++) {
-			if (vm_run(&vo, &v)) {
-				ret = -1;
-				break;
-			}
-			r->boots++;
-			r->boot_secs += v.duration;
-			snprintf(r->accel, sizeof(r->accel), "%s",
-				 accel_name(v.accel.accel));
-			if (attempt || !infrastructure_failure(&v) ||
-			    check_interrupted)
-				break;
-			r->retries++;
-			vm_result_release(&v);
-		}
-		if (ret) {
-			for (i = 0; i < nr_want; i++)
-				free(want[i]);
-			free(want);
-			free(console);
-			free(results);
-			free(qlog);
-			free(append);
-			break;
-		}
-		tap_judge(&v.run, want, nr_want, k, g, &res, &nr_res,
-			  &alloc_res);
-		for (i = 0; i < nr_res; i++) {
-			struct check_test *t = check_add_test(r, res[i].name);
-
-			if (res[i].status == TS_CRASH && v.watchdog) {
-				res[i].status = TS_TIMEOUT;
-				free(res[i].reason);
-				res[i].reason = xstrdup("no result: running when the watchdog stopped the guest");
-			}
-			t->status = res[i].status;
-			t->secs = res[i].secs;
-			t->reason = res[i].reason;
-			res[i].reason = NULL;
-			if (test_status_failed(t->status) ||
-			    t->status == TS_XFAIL) {
-				struct strbuf con = STRBUF_INIT;
-
-				failed = true;
-				if (!read_file(console, &con))
-					t->output = console_test_output(
-						con.buf, t->name, 15);
-				sb_release(&con);
-			}
-			test_result_release(&res[i]);
-		}
-		free(res);
-		if (v.verdict != VV_OK) {
-			failed = true;
-			if (!bad_boot) {
-				bad_boot = true;
-				r->verdict = v.verdict;
-				free(r->evidence);
-				r->evidence = boot_evidence(&v);
-			}
-		}
-		if (!failed && !c->keep_logs) {
-			unlink(console);
-			unlink(results);
-		}
-		unlink(qlog);
-		vm_result_release(&v);
-		for (i = 0; i < nr_want; i++)
-			free(want[i]);
-		free(want);
-		free(console);
-		free(results);
-		free(qlog);
-		free(append);
-	}
+	for (g = 0; g < s->nr_groups && !check_interrupted && !ret; g++)
+		ret = boot_group(c, s, g, tag, kernel, r, &bad_boot);
 	free(kernel);
 	return ret;
 }
