@@ -15,6 +15,11 @@
 
 /* The patch file of a commit, by position in the series. */
 
+/*
+ * The Subject of the patch file at @path, "[PATCH ...]" taken off and
+ * spaces folded; NULL if it has none.
+ * TODO(mail): use the mail module's Subject parser.
+ */
 static char *patch_subject(const char *path)
 {
 	struct strbuf sb = STRBUF_INIT, subj = STRBUF_INIT;
