@@ -3,6 +3,7 @@
  * kseries check: build, boot and test every patch of the series.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +325,35 @@ static void progress_result(const struct check_report *rep, size_t i,
 }
 
 /*
+ * check_build() with kbuild's own messages hidden: its notes ("config:
+ * up to date", "build: bzImage, N compiled") and a failure's report on
+ * stderr. The progress lines here summarise them; a failure's first
+ * errors are in the result (the matrix shows them), the rest in its log.
+ */
+static int build_quietly(struct check_ctx *ctx, const char *tag,
+			 struct check_result *r)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	bool was_quiet = quiet;
+	int ret;
+
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(null, 2);
+	if (null >= 0)
+		close(null);
+	quiet = true;
+	ret = check_build(ctx, tag, r);
+	quiet = was_quiet;
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	return ret;
+}
+
+/*
  * Check one commit (the work tree is there): build, boot, tests. If the
  * image is byte-identical to @same's (the last one booted with @suite),
  * its boot results are reused: a patch to documentation or userspace
@@ -340,7 +370,7 @@ static int check_one(struct check_ctx *ctx, const struct check_suite *suite,
 		check_copy_build(r, built);
 	} else {
 		fprintf(stderr, "      building\n");
-		if (check_build(ctx, tag, r))
+		if (build_quietly(ctx, tag, r))
 			return -1;
 	}
 	if (check_interrupted)
@@ -401,272 +431,370 @@ static size_t series_index(struct krepo *t, const git_oid *id, size_t dflt)
 	return n;
 }
 
+/* One run of the command: what it loads, walks and reports. */
+struct run {
+	struct check_opts o;
+	double start;
+	char *tree, *build, *tests_dir, *series, *patches, *log_dir;
+	char **frags;
+	size_t nr_frags;
+	struct check_walk w;
+	git_oid from, to, *commits;
+	size_t nr_commits, first_index;
+	struct plan plan;
+	struct check_ctx ctx;
+	struct check_report rep;
+	/* The walk so far */
+	const struct check_result *last_boot;	/* booted with last_suite */
+	const struct check_suite *last_suite;
+	const struct check_result *built;	/* the build dir's */
+	git_oid built_id;
+};
+
+/* The kernel tree and the build directory, as real paths; fragments. */
+static int load_dirs(struct run *x)
+{
+	const struct check_opts *o = &x->o;
+	char *mk, *rt, *rb;
+	bool ok;
+
+	x->tree = o->tree ? xstrdup(o->tree) : kbuild_default_tree();
+	x->build = o->build ? xstrdup(o->build) : kbuild_default_build();
+	mk = path_join(x->tree, "Makefile");
+	ok = path_exists(mk);
+	free(mk);
+	if (!ok)
+		return error("no kernel tree at %s: run 'kseries apply' first, or pass --tree DIR",
+			     x->tree);
+	if (mkdir_p(x->build, 0755))
+		return error("cannot create %s: %s", x->build,
+			     strerror(errno));
+	rt = realpath(x->tree, NULL);
+	rb = realpath(x->build, NULL);
+	free(x->tree);
+	free(x->build);
+	x->tree = rt;
+	x->build = rb;
+	return kbuild_default_fragments(&x->frags, &x->nr_frags);
+}
+
+/* Open the walk of the work tree; the commits from --from to --to. */
+static int load_range(struct run *x)
+{
+	const struct check_opts *o = &x->o;
+
+	check_signals_install();
+	if (check_walk_open(&x->w, x->tree))
+		return -1;
+	if (resolve(&x->w.repo, o->from ? o->from : "refs/tags/" TREE_TAG,
+		    &x->from) ||
+	    resolve(&x->w.repo, o->to ? o->to : "HEAD", &x->to))
+		return -1;
+	x->rep.from = xstrdup(git_oid_tostr_s(&x->from));
+	x->rep.to = xstrdup(git_oid_tostr_s(&x->to));
+	if (krepo_chain(&x->w.repo, &x->from, &x->to, &x->commits,
+			&x->nr_commits))
+		return error("%.12s (--from) is not an ancestor of %.12s (--to) along first parents",
+			     x->rep.from, x->rep.to);
+	return 0;
+}
+
+/* The selftests (built from the tip unless --tests-dir) and the plan. */
+static int load_tests(struct run *x)
+{
+	const struct check_opts *o = &x->o;
+
+	if (o->build_only)
+		return 0;
+	if (o->tests_dir) {
+		x->tests_dir = xstrdup(o->tests_dir);
+	} else {
+		x->tests_dir = selftests_default_dir(x->build);
+		if ((!o->tests || strcmp(o->tests, "none")) &&
+		    selftests_from_tree("check", "check/logs", x->tree,
+					x->build, x->frags, x->nr_frags,
+					o->jobs, x->tests_dir))
+			return -1;
+	}
+	return make_plan(o, x->tests_dir, &x->plan);
+}
+
+/* The check's context (the accelerator chosen), and the empty report. */
+static int load_ctx(struct run *x)
+{
+	const struct check_opts *o = &x->o;
+	struct check_ctx *ctx = &x->ctx;
+
+	x->log_dir = out_path("check/logs");
+	ctx->tree = x->tree;
+	ctx->build = x->build;
+	ctx->fragments = x->frags;
+	ctx->nr_fragments = x->nr_frags;
+	ctx->jobs = o->jobs;
+	ctx->ccache = on_path("ccache");
+	ctx->log_dir = x->log_dir;
+	ctx->known = &x->plan.known;
+	ctx->test_timeout = o->test_timeout;
+	ctx->boot_timeout = 120;
+	ctx->keep_logs = o->keep_logs;
+	ctx->kvm = o->kvm;
+	ctx->no_kvm = o->no_kvm;
+	ctx->distcc = o->distcc.hosts;
+	ctx->no_distcc = o->distcc.off;
+	if (check_ctx_init(ctx))
+		return -1;
+	if (!o->build_only) {
+		fprintf(stderr, "accel: %s\n", ctx->accel.why);
+		memcpy(x->rep.accel, accel_name(ctx->accel.accel), 4);
+		x->rep.accel_why = xstrdup(ctx->accel.why);
+	}
+	x->series = o->series ? xstrdup(o->series) : project_path("series");
+	x->patches = project_path("patches");
+	x->first_index = series_index(&x->w.repo, &x->from, 0);
+	x->rep.build_only = o->build_only;
+	x->rep.tree = xstrdup(x->tree);
+	x->rep.rows = xcalloc(x->nr_commits + 1, sizeof(*x->rep.rows));
+	x->rep.alloc = x->nr_commits + 1;
+	return 0;
+}
+
+/* What is about to be checked, said before the first build. */
+static int say_plan(const struct run *x)
+{
+	const struct plan *p = &x->plan;
+	size_t n = x->nr_commits;
+
+	fprintf(stderr, "check: %zu patch%s from %.12s (%s) to %.12s: %s\n",
+		n, n == 1 ? "" : "es", x->rep.from,
+		git_oid_equal(&x->from, &x->w.repo.base) ? "the base" :
+		"--from", x->rep.to, x->o.build_only ? "build only" :
+		"build, boot and tests");
+	if (!x->o.build_only)
+		fprintf(stderr, "check: %zu test%s%s, %zu boot%s a commit; toolchain %s\n",
+			p->ends.ts.nr, p->ends.ts.nr == 1 ? "" : "s",
+			p->have_mid ? " at the first and last commit" : "",
+			p->ends.nr_groups, p->ends.nr_groups == 1 ? "" :
+			"s", x->ctx.toolchain);
+	if (say_distcc(&x->ctx))
+		return -1;
+	if (p->have_mid)
+		fprintf(stderr, "check: %zu between: not the slow ones (%zu, %s)\n",
+			p->mid.ts.nr, p->ends.ts.nr - p->mid.ts.nr,
+			x->o.slow ? x->o.slow : "selftests/slow-tests");
+	return 0;
+}
+
+/* Everything the walk needs; -1 (said) if something is missing. */
+static int load(struct run *x)
+{
+	if (load_dirs(x) || load_range(x) || load_tests(x) || load_ctx(x))
+		return -1;
+	return say_plan(x);
+}
+
+/* Row @i of the report, for commit @id: what is known before a check. */
+static void row_init(struct run *x, size_t i, const git_oid *id)
+{
+	struct check_row *row = &x->rep.rows[x->rep.nr];
+	git_commit *c = NULL;
+
+	row->index = x->first_index + i;
+	memcpy(row->r.commit, git_oid_tostr_s(id), 41);
+	if (!git_commit_lookup(&c, x->w.repo.repo, id))
+		row->r.subject = xstrdup(git_commit_summary(c));
+	git_commit_free(c);
+	row->patch = check_patch_file(x->series, x->patches, row->index,
+				      row->r.subject);
+}
+
+/* @row's result from the cache: keyed by tree, maybe another commit's. */
+static void row_cached(struct check_row *row, struct check_result *cached)
+{
+	memcpy(cached->commit, row->r.commit, 41);
+	free(cached->subject);
+	cached->subject = row->r.subject;
+	row->r.subject = NULL;
+	check_result_release(&row->r);
+	row->r = *cached;
+}
+
+/*
+ * Check @row's commit @id with @suite in the work tree and store the
+ * result, its step timed from @t0, under @key. -1 if it could not be
+ * checked out or run.
+ */
+static int row_check(struct run *x, struct check_row *row, const git_oid *id,
+		     const struct check_suite *suite, const char *tag,
+		     const char *key, double t0)
+{
+	const struct check_result *same_build = NULL;
+	char *why = NULL;
+
+	/*
+	 * A patch that changes no input of the last build (documentation,
+	 * tools/, code the config leaves out) builds the same image: not
+	 * built again.
+	 */
+	if (x->built && check_same_build(x->w.repo.repo, x->tree, x->build,
+					 &x->built_id, id, &why))
+		same_build = x->built;
+	free(why);
+	if (check_walk_goto(&x->w, id) ||
+	    check_one(&x->ctx, suite, tag, &row->r,
+		      suite == x->last_suite ? x->last_boot : NULL,
+		      same_build))
+		return -1;
+	if (!same_build && row->r.build == CB_OK) {
+		x->built = &row->r;
+		git_oid_cpy(&x->built_id, id);
+	}
+	row->r.total_secs = now_seconds() - t0;
+	if (!check_interrupted)
+		check_cache_store(&x->ctx, key, &row->r);
+	return 0;
+}
+
+/* The @i-th commit of the walk (0: --from), into the next row. */
+static int check_commit(struct run *x, size_t i)
+{
+	const git_oid *id = i ? &x->commits[i - 1] : &x->from;
+	struct check_row *row = &x->rep.rows[x->rep.nr];
+	const struct check_suite *suite = NULL;
+	struct check_result cached;
+	char key[65], tree_id[41], *tag;
+	double t0 = now_seconds();
+	int ret = 0;
+
+	if (!x->o.build_only)
+		suite = x->plan.have_mid && i && i < x->nr_commits ?
+			&x->plan.mid : &x->plan.ends;
+	row_init(x, i, id);
+	if (check_tree_of(x->w.repo.repo, id, tree_id))
+		return -1;
+	tag = xasprintf("%04zu-%.8s", row->index, row->r.commit);
+	check_key(&x->ctx, tree_id, suite, key);
+	fprintf(stderr, "[%zu/%zu] %04zu %s\n", i, x->nr_commits, row->index,
+		i ? row->r.subject : "(base)");
+	if (!x->o.no_cache && !check_cache_load(&x->ctx, key, &cached))
+		row_cached(row, &cached);
+	else
+		ret = row_check(x, row, id, suite, tag, key, t0);
+	free(tag);
+	if (ret || check_interrupted)
+		return ret;
+	if (row->r.booted && row->r.image[0]) {
+		x->last_boot = &row->r;
+		x->last_suite = suite;
+	}
+	x->rep.nr++;
+	check_judge(&x->rep);
+	progress_result(&x->rep, x->rep.nr - 1, x->start);
+	return 0;
+}
+
+/*
+ * Check every commit, then put the work tree back. -1 when every row is
+ * there (even if the tree could not be put back: that was said, and the
+ * next run puts it back), else the exit status.
+ */
+static int walk(struct run *x)
+{
+	size_t i;
+
+	for (i = 0; i <= x->nr_commits && !check_interrupted; i++)
+		if (check_commit(x, i))
+			break;
+	check_walk_restore(&x->w);
+	if (check_interrupted) {
+		error("interrupted; the work tree is back at %.12s",
+		      git_oid_tostr_s(&x->w.head));
+		return 130;
+	}
+	return x->rep.nr == x->nr_commits + 1 ? -1 : EXIT_TROUBLE;
+}
+
+/* The matrix with each line a TAP comment, then the TAP lines. */
+static void print_tap(const struct check_report *rep, const char *text)
+{
+	struct strbuf tap = STRBUF_INIT;
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		printf("#%s%.*s\n", len ? " " : "", len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+	check_format_tap(rep, &tap);
+	fputs(tap.buf, stdout);
+	sb_release(&tap);
+}
+
+/* Judge the rows, write the reports, print one. The exit status. */
+static int report(struct run *x)
+{
+	struct strbuf text = STRBUF_INIT, json = STRBUF_INIT;
+	char *el;
+	int ret = EXIT_TROUBLE;
+
+	check_judge(&x->rep);
+	check_format_matrix(&x->rep, &text);
+	if (write_reports(&x->rep, text.buf, &json))
+		goto out;
+	if (x->o.json)
+		fputs(json.buf, stdout);
+	else if (x->o.tap)
+		print_tap(&x->rep, text.buf);
+	else
+		fputs(text.buf, stdout);
+	el = elapsed(now_seconds() - x->start);
+	fprintf(stderr, "check: %zu patch%s, %u flagged (%s)\n",
+		x->nr_commits, x->nr_commits == 1 ? "" : "es",
+		x->rep.flagged, el);
+	free(el);
+	ret = x->rep.flagged ? EXIT_PROBLEMS : 0;
+out:
+	sb_release(&text);
+	sb_release(&json);
+	return ret;
+}
+
+static void run_release(struct run *x)
+{
+	size_t i;
+
+	check_report_release(&x->rep);
+	check_ctx_release(&x->ctx);
+	plan_release(&x->plan);
+	check_walk_close(&x->w);
+	for (i = 0; i < x->nr_frags; i++)
+		free(x->frags[i]);
+	free(x->frags);
+	free(x->commits);
+	free(x->tree);
+	free(x->build);
+	free(x->tests_dir);
+	free(x->series);
+	free(x->patches);
+	free(x->log_dir);
+}
+
 int cmd_check(int argc, char **argv)
 {
-	struct check_opts o = { .test_timeout = 300 };
-	struct check_ctx ctx = { 0 };
-	struct check_walk w = { 0 };
-	struct check_report rep = { 0 };
-	struct plan plan = { 0 };
-	const struct check_result *last_boot = NULL;
-	const struct check_result *built = NULL;	/* the build dir's */
-	git_oid built_id;
-	const struct check_suite *last_suite = NULL;
-	struct strbuf text = STRBUF_INIT, json = STRBUF_INIT;
-	char *tree = NULL, *build = NULL, *tests_dir = NULL, *series = NULL;
-	char *patches = NULL, *log_dir = NULL;
-	char **frags = NULL;
-	size_t nr_frags = 0, i, nr_commits = 0, first_index;
-	git_oid from, to, *commits = NULL;
-	double start = now_seconds();
-	int ret = 1;
+	struct run x = { .o = { .test_timeout = 300 } };
+	int ret;
 
-	ret = parse_args(argc, argv, &o);
+	x.start = now_seconds();
+	ret = parse_args(argc, argv, &x.o);
 	if (ret >= 0)
 		return ret;
 	ret = EXIT_TROUBLE;
-	tree = o.tree ? xstrdup(o.tree) : kbuild_default_tree();
-	build = o.build ? xstrdup(o.build) : kbuild_default_build();
-	{
-		char *mk = path_join(tree, "Makefile");
-		bool ok = path_exists(mk);
-
-		free(mk);
-		if (!ok) {
-			error("no kernel tree at %s: run 'kseries apply' first, or pass --tree DIR",
-			      tree);
-			goto out;
-		}
+	if (!load(&x)) {
+		ret = walk(&x);
+		if (ret < 0)
+			ret = report(&x);
 	}
-	if (mkdir_p(build, 0755)) {
-		error("cannot create %s: %s", build, strerror(errno));
-		goto out;
-	}
-	{
-		char *rt = realpath(tree, NULL), *rb = realpath(build, NULL);
-
-		free(tree);
-		free(build);
-		tree = rt;
-		build = rb;
-	}
-	if (kbuild_default_fragments(&frags, &nr_frags))
-		goto out;
-	check_signals_install();
-	if (check_walk_open(&w, tree))
-		goto out;
-	if (resolve(&w.repo, o.from ? o.from : "refs/tags/" TREE_TAG, &from) ||
-	    resolve(&w.repo, o.to ? o.to : "HEAD", &to))
-		goto out;
-	rep.from = xstrdup(git_oid_tostr_s(&from));
-	rep.to = xstrdup(git_oid_tostr_s(&to));
-	if (krepo_chain(&w.repo, &from, &to, &commits, &nr_commits)) {
-		error("%.12s (--from) is not an ancestor of %.12s (--to) along first parents",
-		      rep.from, rep.to);
-		goto out;
-	}
-
-	if (!o.build_only) {
-		if (o.tests_dir) {
-			tests_dir = xstrdup(o.tests_dir);
-		} else {
-			tests_dir = selftests_default_dir(build);
-			if (!o.tests || strcmp(o.tests, "none"))
-				if (selftests_from_tree("check",
-							"check/logs", tree,
-							build, frags, nr_frags,
-							o.jobs, tests_dir))
-					goto out;
-		}
-		if (make_plan(&o, tests_dir, &plan))
-			goto out;
-	}
-	log_dir = out_path("check/logs");
-	ctx.tree = tree;
-	ctx.build = build;
-	ctx.fragments = frags;
-	ctx.nr_fragments = nr_frags;
-	ctx.jobs = o.jobs;
-	ctx.ccache = on_path("ccache");
-	ctx.log_dir = log_dir;
-	ctx.known = &plan.known;
-	ctx.test_timeout = o.test_timeout;
-	ctx.boot_timeout = 120;
-	ctx.keep_logs = o.keep_logs;
-	ctx.kvm = o.kvm;
-	ctx.no_kvm = o.no_kvm;
-	ctx.distcc = o.distcc.hosts;
-	ctx.no_distcc = o.distcc.off;
-	if (check_ctx_init(&ctx))
-		goto out;
-	if (!o.build_only) {
-		fprintf(stderr, "accel: %s\n", ctx.accel.why);
-		memcpy(rep.accel, accel_name(ctx.accel.accel), 4);
-		rep.accel_why = xstrdup(ctx.accel.why);
-	}
-
-	series = o.series ? xstrdup(o.series) : project_path("series");
-	patches = project_path("patches");
-	first_index = series_index(&w.repo, &from, 0);
-	rep.build_only = o.build_only;
-	rep.tree = xstrdup(tree);
-	rep.rows = xcalloc(nr_commits + 1, sizeof(*rep.rows));
-	rep.alloc = nr_commits + 1;
-
-	fprintf(stderr, "check: %zu patch%s from %.12s (%s) to %.12s: %s\n",
-		nr_commits, nr_commits == 1 ? "" : "es", rep.from,
-		git_oid_equal(&from, &w.repo.base) ? "the base" : "--from",
-		rep.to, o.build_only ? "build only" :
-		"build, boot and tests");
-	if (!o.build_only)
-		fprintf(stderr, "check: %zu test%s%s, %zu boot%s a commit; toolchain %s\n",
-			plan.ends.ts.nr, plan.ends.ts.nr == 1 ? "" : "s",
-			plan.have_mid ? " at the first and last commit" : "",
-			plan.ends.nr_groups, plan.ends.nr_groups == 1 ? "" :
-			"s", ctx.toolchain);
-	if (say_distcc(&ctx))
-		goto out;
-	if (plan.have_mid)
-		fprintf(stderr, "check: %zu between: not the slow ones (%zu, %s)\n",
-			plan.mid.ts.nr, plan.ends.ts.nr - plan.mid.ts.nr,
-			o.slow ? o.slow : "selftests/slow-tests");
-
-	for (i = 0; i <= nr_commits && !check_interrupted; i++) {
-		const git_oid *id = i ? &commits[i - 1] : &from;
-		struct check_row *row = &rep.rows[rep.nr];
-		const struct check_suite *suite = NULL;
-		struct check_result cached;
-		git_commit *c = NULL;
-		char key[65], tree_id[41], *tag;
-		double t0 = now_seconds();
-
-		if (!o.build_only)
-			suite = plan.have_mid && i && i < nr_commits ?
-				&plan.mid : &plan.ends;
-		row->index = first_index + i;
-		memcpy(row->r.commit, git_oid_tostr_s(id), 41);
-		if (!git_commit_lookup(&c, w.repo.repo, id))
-			row->r.subject = xstrdup(git_commit_summary(c));
-		git_commit_free(c);
-		row->patch = check_patch_file(series, patches, row->index,
-					      row->r.subject);
-		tag = xasprintf("%04zu-%.8s", row->index, row->r.commit);
-		if (check_tree_of(w.repo.repo, id, tree_id)) {
-			free(tag);
-			goto restore;
-		}
-		check_key(&ctx, tree_id, suite, key);
-		fprintf(stderr, "[%zu/%zu] %04zu %s\n", i, nr_commits,
-			row->index, i ? row->r.subject : "(base)");
-		if (!o.no_cache && !check_cache_load(&ctx, key, &cached)) {
-			/*
-			 * Keyed by tree: the result may be another commit's
-			 * with the same files (its message edited since).
-			 */
-			memcpy(cached.commit, row->r.commit, 41);
-			free(cached.subject);
-			cached.subject = row->r.subject;
-			row->r.subject = NULL;
-			check_result_release(&row->r);
-			row->r = cached;
-		} else {
-			const struct check_result *same_build = NULL;
-			char *why = NULL;
-
-			/*
-			 * A patch that changes no input of the last build
-			 * (documentation, tools/, code the config leaves
-			 * out) builds the same image: not built again.
-			 */
-			if (built && check_same_build(w.repo.repo, tree, build,
-						      &built_id, id, &why))
-				same_build = built;
-			free(why);
-			if (check_walk_goto(&w, id) ||
-			    check_one(&ctx, suite, tag, &row->r,
-				      suite == last_suite ? last_boot :
-				      NULL, same_build)) {
-				free(tag);
-				goto restore;
-			}
-			if (!same_build && row->r.build == CB_OK) {
-				built = &row->r;
-				git_oid_cpy(&built_id, id);
-			}
-			row->r.total_secs = now_seconds() - t0;
-			if (!check_interrupted)
-				check_cache_store(&ctx, key, &row->r);
-		}
-		free(tag);
-		if (check_interrupted)
-			break;
-		if (row->r.booted && row->r.image[0]) {
-			last_boot = &row->r;
-			last_suite = suite;
-		}
-		rep.nr++;
-		check_judge(&rep);
-		progress_result(&rep, rep.nr - 1, start);
-	}
-restore:
-	if (check_walk_restore(&w))
-		ret = EXIT_TROUBLE;
-	if (check_interrupted) {
-		error("interrupted; the work tree is back at %.12s",
-		      git_oid_tostr_s(&w.head));
-		ret = 130;
-		goto out;
-	}
-	if (rep.nr != nr_commits + 1)
-		goto out;
-	check_judge(&rep);
-	check_format_matrix(&rep, &text);
-	if (write_reports(&rep, text.buf, &json))
-		goto out;
-	if (o.json) {
-		fputs(json.buf, stdout);
-	} else if (o.tap) {
-		struct strbuf tap = STRBUF_INIT;
-		const char *p = text.buf;
-
-		while (p && *p) {
-			const char *nl = strchr(p, '\n');
-			int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-			printf("#%s%.*s\n", len ? " " : "", len, p);
-			p = nl ? nl + 1 : NULL;
-		}
-		check_format_tap(&rep, &tap);
-		fputs(tap.buf, stdout);
-		sb_release(&tap);
-	} else {
-		fputs(text.buf, stdout);
-	}
-	{
-		char *el = elapsed(now_seconds() - start);
-
-		fprintf(stderr, "check: %zu patch%s, %u flagged (%s)\n",
-			nr_commits, nr_commits == 1 ? "" : "es", rep.flagged,
-			el);
-		free(el);
-	}
-	ret = rep.flagged ? EXIT_PROBLEMS : 0;
-out:
-	check_report_release(&rep);
-	check_ctx_release(&ctx);
-	plan_release(&plan);
-	check_walk_close(&w);
-	sb_release(&text);
-	sb_release(&json);
-	for (i = 0; i < nr_frags; i++)
-		free(frags[i]);
-	free(frags);
-	free(commits);
-	free(tree);
-	free(build);
-	free(tests_dir);
-	free(series);
-	free(patches);
-	free(log_dir);
+	run_release(&x);
 	return ret;
 }

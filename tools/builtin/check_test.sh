@@ -40,7 +40,7 @@ FIX=${KSERIES_TEST_FIXTURE:-$REAL_CACHE/check-fixture}
 W=$FIX/src
 B=$FIX/build
 ST=$T/st
-N=39
+N=41
 
 plan $N
 
@@ -211,6 +211,10 @@ check "check: progress a patch, with elapsed time" \
 	sh -c "grep -q '^\[8/9\] 0008 KVM: x86: fixture' '$T/err1' && grep -q '=> FLAGGED: project/smoke_test PASS->FAIL (.* elapsed)' '$T/err1'"
 check "check: JSON and JUnit reports" \
 	sh -c "grep -q '\"flagged\":4,' '$KSERIES_OUT/check/check.json' && grep -c '<testsuite ' '$KSERIES_OUT/check/junit.xml' | grep -qx 10 && grep -q 'failures=\"4\"' '$KSERIES_OUT/check/junit.xml'"
+check "check: check.json loads, a row per commit, judged as the TAP says" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["patches"]; assert [x["index"] for x in p]==list(range(10)), p; assert [i for i,x in enumerate(p) if x["flagged"]]==[2,4,6,8], d; assert d["flagged"]==4; assert p[4]["build"]["status"]=="fail" and p[4]["boot"] is None and p[4]["build"]["errors"]; assert p[9]["build"]["same_build"]==p[8]["commit"], p[9]; assert all(isinstance(x["total_secs"], float) and x["total_secs"]>0 for x in p), p' "$KSERIES_OUT/check/check.json"
+check "check: kbuild's own messages stay hidden (the progress says it)" \
+	sh -c "! grep -q -e '^kseries: config: ' -e '^kseries: build: ' -e 'kernel build failed' -e '^The complete output is in' '$T/err1'"
 check "check: 9 (documentation only) is not built, its image booted" \
 	sh -c "sed -n '/^\[9\/9\] 0009/,\$p' '$T/err1' | grep -q '^      not built: no input of the image differs from' && ! sed -n '/^\[9\/9\] 0009/,\$p' '$T/err1' | grep -q '^      building' && grep -q '^ok 9 - 0009 docs: errseq: fixture: documentation only$' '$T/tap1'"
 check "check: the work tree is back at the tip, clean, nothing left" \

@@ -12,6 +12,17 @@
  * what changed) with HEAD detached at it, and the original HEAD is put
  * back at the end, on failure, or by the next run if this one was
  * killed (the walk is recorded in the repository's kseries-walk file).
+ *
+ * The library prints nothing of its own but error(), warning() and
+ * note() lines; what a step found is in its result, for the caller to
+ * say. kbuild, which check_build() runs, says its own notes and a
+ * failure's report on stderr: a caller that summarises hides them.
+ *
+ * Modules: check.c (names, suites, the context), check-result.c (the
+ * cache's text form, keys, the cache), check-step.c (build, boot,
+ * results reused or copied), check-walk.c (the walk, signals),
+ * check-judge.c (patch files, the judgement), check-report.c (matrix,
+ * JSON, JUnit, TAP).
  */
 #ifndef KSERIES_CHECK_H
 #define KSERIES_CHECK_H
@@ -152,6 +163,10 @@ const char *check_accel(const struct check_ctx *c);
  * inputs changed), bzImage; the warnings of every unit, carried over
  * for what was not rebuilt. @tag names the logs ("0003-1a2b3c4d").
  * Returns 0 whatever the build's outcome, -1 if it could not be run.
+ * The outcome is in @r: build, times, image, warnings, and a failure's
+ * first errors (errors) and log. kbuild_config() and kbuild_kernel()
+ * print as they do for 'kseries build': notes (unless quiet), and on a
+ * failure an error with its first errors and the log's name.
  */
 int check_build(struct check_ctx *c, const char *tag, struct check_result *r);
 
@@ -196,8 +211,8 @@ struct check_walk {
 };
 
 /*
- * Open @tree: put back a walk a killed run left, then refuse (with the
- * paths) if the work tree or index has local changes.
+ * Open @tree: put back a walk a killed run left, then refuse if the work
+ * tree or index has local changes (one error naming the first 10 paths).
  */
 int check_walk_open(struct check_walk *w, const char *tree);
 /* Check out @id (HEAD detached there). */

@@ -6,6 +6,7 @@
  * regressions and what does not count as one), the matrix, JSON, JUnit
  * and TAP written from it, and the commit-to-patch-file mapping.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "check.h"
 #include "junit.h"
@@ -369,6 +371,51 @@ static void test_outputs(void **state)
 }
 
 /*
+ * The JSON report is one valid document whatever the text holds, keys
+ * in the order they always were, seconds to the millisecond at any size.
+ */
+static void test_json_document(void **state)
+{
+	struct check_report rep = { 0 };
+	struct strbuf j = STRBUF_INIT;
+	json_error_t err;
+	json_t *doc, *row;
+	double nan = 0.0 / 0.0;
+
+	make_series(&rep);
+	rep.rows[1].r.make_secs = 1234.5674;
+	rep.rows[1].r.total_secs = 7654321.25;
+	rep.rows[1].r.tests[0].secs = 0.0004;
+	rep.rows[1].r.tests[1].secs = nan;
+	rep.rows[1].r.tests[2].secs = -1;
+	free(rep.rows[2].r.subject);
+	rep.rows[2].r.subject = xstrdup("caf\xe9 \"quoted\"\n");
+	check_judge(&rep);
+	check_format_json(&rep, &j);
+	assert_true(starts_with(j.buf, "{\"tree\":null,\"from\":null,\"to\":null,\"accel\":null,\"accel_reason\":null,\"build_only\":false,\"flagged\":4,\"tests\":[\"p/a\",\"p/b\",\"b/slow\",\"b/k\"],\"patches\":[{\"index\":0,\"commit\":\"0000000000000000000000000000000000000000\",\"subject\":\"base\",\"patch\":null,\"reference\":true,\"flagged\":false,\"reasons\":\"\",\"cached\":false,\"total_secs\":0.0,\"build\":{\"status\":\"ok\",\"make_secs\":0.0,\"compiled\":0,"));
+	assert_int_equal(j.buf[j.len - 1], '\n');
+	assert_non_null(strstr(j.buf, "\"total_secs\":7654321.25,"));
+	assert_non_null(strstr(j.buf, "\"make_secs\":1234.567,"));
+	assert_non_null(strstr(j.buf, "\"secs\":0.0,\"reason\""));
+	assert_non_null(strstr(j.buf, "\"name\":\"p/b\",\"status\":\"SKIP\",\"previous\":\"SKIP\",\"regression\":false,\"secs\":null,"));
+	assert_non_null(strstr(j.buf, "\"name\":\"b/k\",\"status\":\"XFAIL\",\"previous\":\"XFAIL\",\"regression\":false,\"secs\":null,"));
+	assert_non_null(strstr(j.buf, "\"boot\":{\"verdict\":\"ok\",\"accel\":null,\"qemu_secs\":0.0,\"boots\":0,\"retries\":0,\"evidence\":null},\"tests\":["));
+	assert_non_null(strstr(j.buf, "\"boot\":null,\"tests\":[]}"));
+
+	doc = json_loads(j.buf, 0, &err);
+	assert_non_null(doc);
+	row = json_array_get(json_object_get(doc, "patches"), 2);
+	assert_string_equal(json_string_value(json_object_get(row, "subject")),
+			    "caf\xc3\xa9 \"quoted\"\n");
+	row = json_array_get(json_object_get(doc, "patches"), 1);
+	assert_true(json_real_value(json_object_get(json_object_get(row,
+				"build"), "make_secs")) == 1234.567);
+	json_decref(doc);
+	sb_release(&j);
+	check_report_release(&rep);
+}
+
+/*
  * Every report names the guest's accelerator, and the matrix names the
  * rows that ran under another one, so results of two machines are never
  * mixed silently.
@@ -584,6 +631,81 @@ static void test_junit_escape(void **state)
 	sb_release(&sb);
 }
 
+/*
+ * A work tree with local changes is refused with one error that names
+ * the first ten paths and counts the rest, and nothing else on stderr.
+ */
+static void test_walk_refuses_local_changes(void **state)
+{
+	char tmpl[] = "/tmp/ks-check-XXXXXX";
+	char *top = mkdtemp(tmpl), *out, *p;
+	const char *files[25];
+	char names[12][4];
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_reference *ref = NULL;
+	git_checkout_options co;
+	struct check_walk w;
+	struct strbuf err = STRBUF_INIT;
+	git_oid id, tag;
+	int saved, fd;
+	size_t i;
+
+	assert_non_null(top);
+	git_libgit2_init();
+	for (i = 0; i < 12; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%02zu", i);
+		files[2 * i] = names[i];
+		files[2 * i + 1] = "committed\n";
+	}
+	files[24] = NULL;
+	assert_int_equal(git_repository_init(&repo, top, 0), 0);
+	commit_files(repo, NULL, files, "files\n", &id);
+	assert_int_equal(git_reference_create(&ref, repo, "refs/heads/series",
+					      &id, 1, NULL), 0);
+	assert_int_equal(git_repository_set_head(repo, "refs/heads/series"),
+			 0);
+	assert_int_equal(git_object_lookup(&obj, repo, &id, GIT_OBJECT_COMMIT),
+			 0);
+	assert_int_equal(git_tag_create_lightweight(&tag, repo, "base", obj,
+						    0), 0);
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	assert_int_equal(git_checkout_head(repo, &co), 0);
+
+	/* Clean: the walk opens. */
+	assert_int_equal(check_walk_open(&w, top), 0);
+	check_walk_close(&w);
+
+	for (i = 0; i < 12; i++) {
+		p = path_join(top, names[i]);
+		assert_int_equal(write_file_atomic(p, "changed\n", 8), 0);
+		free(p);
+	}
+	out = path_join(top, "stderr");
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	assert_int_equal(check_walk_open(&w, top), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(read_file(out, &err), 0);
+	assert_true(starts_with(err.buf, "kseries: error: "));
+	p = strstr(err.buf, " has local changes; commit or stash them first (a check builds each commit as committed):\n");
+	assert_non_null(p);
+	assert_string_equal(strchr(p, '\n'), "\n\tf00\n\tf01\n\tf02\n\tf03\n\tf04\n\tf05\n\tf06\n\tf07\n\tf08\n\tf09\n\t... and 2 more\n");
+	sb_release(&err);
+	free(out);
+	git_object_free(obj);
+	git_reference_free(ref);
+	git_repository_free(repo);
+	remove_tree(top);
+}
+
 static void test_patch_file(void **state)
 {
 	char dir[] = "/tmp/ks-check-XXXXXX";
@@ -633,10 +755,12 @@ int main(void)
 		cmocka_unit_test(test_judge_rules),
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_outputs_accel),
+		cmocka_unit_test(test_json_document),
 		cmocka_unit_test(test_key_accel),
 		cmocka_unit_test(test_tree_key_and_same_build),
 		cmocka_unit_test(test_junit_escape),
 		cmocka_unit_test(test_patch_file),
+		cmocka_unit_test(test_walk_refuses_local_changes),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

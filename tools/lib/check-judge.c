@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The judgement of a range of results: what each patch adds or breaks
+ * against the rows before it; and the patch file of a commit.
+ */
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check-int.h"
+#include "series.h"
+
+/* The patch file of a commit, by position in the series. */
+
+/*
+ * The Subject of the patch file at @path, "[PATCH ...]" taken off and
+ * spaces folded; NULL if it has none.
+ * TODO(mail): use the mail module's Subject parser.
+ */
+static char *patch_subject(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT, subj = STRBUF_INIT;
+	const char *p;
+
+	if (read_file(path, &sb)) {
+		sb_release(&sb);
+		return NULL;
+	}
+	for (p = sb.buf; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (!len)
+			break;	/* end of the headers */
+		if (!strncasecmp(p, "Subject:", 8)) {
+			sb_add(&subj, p + 8, len - 8);
+			/* folded continuation lines */
+			while (nl && (nl[1] == ' ' || nl[1] == '\t')) {
+				const char *n2 = strchr(nl + 1, '\n');
+				size_t l2 = n2 ? (size_t)(n2 - nl - 1) :
+						 strlen(nl + 1);
+
+				sb_add(&subj, nl + 1, l2);
+				nl = n2;
+			}
+			break;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	sb_release(&sb);
+	if (!subj.len) {
+		sb_release(&subj);
+		return NULL;
+	}
+	{
+		/* "[PATCH v2 3/9] KVM: x: y" -> "KVM: x: y", spaces folded */
+		const char *s = subj.buf;
+		struct strbuf out = STRBUF_INIT;
+		bool space = false;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '[') {
+			const char *e = strchr(s, ']');
+
+			if (e)
+				s = e + 1;
+		}
+		for (; *s; s++) {
+			if (*s == ' ' || *s == '\t' || *s == '\r') {
+				space = out.len > 0;
+				continue;
+			}
+			if (space)
+				sb_addch(&out, ' ');
+			space = false;
+			sb_addch(&out, *s);
+		}
+		sb_release(&subj);
+		if (!out.buf)
+			sb_addstr(&out, "");
+		return sb_detach(&out);
+	}
+}
+
+char *check_patch_file(const char *series_path, const char *patches_dir,
+		       size_t index, const char *subject)
+{
+	struct series s;
+	char *ret = NULL;
+
+	if (!index || !path_exists(series_path) ||
+	    series_load(&s, series_path, patches_dir))
+		return NULL;
+	if (index <= s.nr) {
+		char *path = series_patch_path(&s, index - 1);
+		char *subj = patch_subject(path);
+
+		if (subj && subject && !strcmp(subj, subject))
+			ret = xasprintf("patches/%s",
+					s.entries[index - 1].name);
+		free(subj);
+		free(path);
+	}
+	series_release(&s);
+	return ret;
+}
+
+/* Judging a range */
+
+enum test_status check_row_status(const struct check_row *row,
+				  const char *name, bool *present)
+{
+	const struct check_test *t = check_result_test(&row->r, name);
+
+	*present = t != NULL;
+	return t ? t->status : TS_NOTRUN;
+}
+
+bool check_is_failure(enum test_status s)
+{
+	return s == TS_FAIL || s == TS_TIMEOUT || s == TS_CRASH;
+}
+
+static void add_reason(struct check_row *row, const char *fmt, ...)
+	__printf(2, 3);
+
+static void add_reason(struct check_row *row, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (row->reasons.len)
+		sb_addstr(&row->reasons, "; ");
+	va_start(ap, fmt);
+	sb_vaddf(&row->reasons, fmt, ap);
+	va_end(ap);
+	row->flagged = true;
+}
+
+/* The columns: the tests of the row that ran most, then any others. */
+static void judge_columns(struct check_report *rep)
+{
+	size_t i, j, k, best = 0, alloc = 0;
+
+	for (i = 1; i < rep->nr; i++)
+		if (rep->rows[i].r.nr_tests > rep->rows[best].r.nr_tests)
+			best = i;
+	for (k = 0; k < rep->nr; k++) {
+		size_t r = k == 0 ? best : (k <= best ? k - 1 : k);
+		const struct check_result *res = &rep->rows[r].r;
+
+		for (j = 0; j < res->nr_tests; j++) {
+			for (i = 0; i < rep->nr_cols; i++)
+				if (!strcmp(rep->cols[i], res->tests[j].name))
+					break;
+			if (i < rep->nr_cols)
+				continue;
+			ALLOC_GROW(rep->cols, rep->nr_cols + 1, alloc);
+			rep->cols[rep->nr_cols++] =
+				xstrdup(res->tests[j].name);
+		}
+	}
+}
+
+static void unjudge(struct check_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nr_cols; i++)
+		free(rep->cols[i]);
+	free(rep->cols);
+	rep->cols = NULL;
+	rep->nr_cols = 0;
+	for (i = 0; i < rep->nr; i++) {
+		struct check_row *row = &rep->rows[i];
+
+		wset_release(&row->added);
+		wset_release(&row->fixed);
+		free(row->prev);
+		free(row->regressed);
+		row->prev = NULL;
+		row->regressed = NULL;
+		sb_release(&row->reasons);
+		row->flagged = false;
+	}
+}
+
+void check_judge(struct check_report *rep)
+{
+	size_t i, j, c;
+
+	unjudge(rep);
+	judge_columns(rep);
+	rep->flagged = 0;
+	for (i = 0; i < rep->nr; i++) {
+		struct check_row *row = &rep->rows[i];
+		const struct check_result *r = &row->r;
+		bool booted_ok = r->booted && r->verdict == VV_OK;
+
+		row->prev = xcalloc(rep->nr_cols + 1, sizeof(*row->prev));
+		row->regressed = xcalloc(rep->nr_cols + 1, sizeof(bool));
+		row->flagged = false;
+		row->reference = i == 0;
+		if (row->reference)
+			continue;
+		if (r->build == CB_FAIL)
+			add_reason(row, "build failed");
+		if (r->build == CB_OK) {
+			for (j = i; j-- > 0; )
+				if (rep->rows[j].r.build == CB_OK)
+					break;
+			if (j < i) {
+				wset_diff(&rep->rows[j].r.warnings,
+					  &r->warnings, &row->added,
+					  &row->fixed);
+				if (row->added.nr)
+					add_reason(row, "%zu new warning%s",
+						   row->added.nr,
+						   row->added.nr == 1 ? "" :
+						   "s");
+			}
+		}
+		if (r->booted && r->verdict != VV_OK)
+			add_reason(row, "boot: %s",
+				   vm_verdict_name(r->verdict));
+		for (c = 0; c < rep->nr_cols; c++) {
+			const char *name = rep->cols[c];
+			enum test_status shown, cur, prev = TS_NOTRUN;
+			bool present, had = false, p2;
+			bool bad = false;
+
+			shown = cur = check_row_status(row, name, &present);
+			if (!present)
+				continue;
+			for (j = i; j-- > 0; ) {
+				prev = check_row_status(&rep->rows[j], name,
+							&p2);
+				if (p2 && prev != TS_NOTRUN) {
+					had = true;
+					break;
+				}
+			}
+			row->prev[c] = had ? prev : TS_NOTRUN;
+			if (cur == TS_NOTRUN && booted_ok)
+				cur = TS_FAIL;	/* no result from a good boot */
+			if (check_is_failure(cur))
+				bad = !had || !(check_is_failure(prev) ||
+						prev == TS_XFAIL);
+			else if (cur == TS_XFAIL)
+				bad = had && (prev == TS_PASS ||
+					      prev == TS_XPASS);
+			if (!bad)
+				continue;
+			/* A boot that died took its tests: say it once. */
+			if (!booted_ok && (cur == TS_CRASH ||
+					   cur == TS_TIMEOUT) &&
+			    r->verdict != VV_OK && r->verdict != VV_HANG)
+				continue;
+			row->regressed[c] = true;
+			if (had)
+				add_reason(row, "%s %s->%s", name,
+					   test_status_name(prev),
+					   test_status_name(shown));
+			else
+				add_reason(row, "%s %s (no earlier result)",
+					   name, test_status_name(shown));
+		}
+		if (row->flagged)
+			rep->flagged++;
+	}
+}
+
+void check_report_release(struct check_report *rep)
+{
+	size_t i;
+
+	unjudge(rep);
+	for (i = 0; i < rep->nr; i++) {
+		check_result_release(&rep->rows[i].r);
+		free(rep->rows[i].patch);
+	}
+	free(rep->rows);
+	free(rep->from);
+	free(rep->to);
+	free(rep->tree);
+	free(rep->accel_why);
+	memset(rep, 0, sizeof(*rep));
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One step of a check: build the commit the work tree holds, boot it
+ * and collect its tests' results; or take them from another commit's
+ * result (the same image, or a build with the same inputs).
+ */
+#include "check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check-int.h"
+#include "hash.h"
+
+#define EVIDENCE_LINES	6
+
+/* Building */
+
+/*
+ * Prepare the warnings database for a build (wdb_prepare()) and say in
+ * the log @log what is rebuilt for its warnings.
+ */
+static void prepare_warnings(struct check_ctx *c, const char *log)
+{
+	struct strbuf names = STRBUF_INIT, line = STRBUF_INIT;
+	size_t n = wdb_prepare(&c->db, c->build, &names);
+	int fd;
+
+	if (!n)
+		goto out;
+	sb_addf(&line, "### kseries check: %zu object%s rebuilt for their warnings: %.2000s%s\n",
+		n, n == 1 ? "" : "s", names.buf,
+		names.len > 2000 ? " ..." : "");
+	/* A line for people: a log that cannot take it is not an error. */
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (write(fd, line.buf, line.len) < 0)
+			line.len = 0;
+		close(fd);
+	}
+out:
+	sb_release(&names);
+	sb_release(&line);
+}
+
+int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
+{
+	struct kbuild kb = {
+		.tree = c->tree,
+		.build = c->build,
+		.fragments = c->fragments,
+		.nr_fragments = c->nr_fragments,
+		.jobs = c->jobs,
+		.ccache = c->ccache,
+		.target = "bzImage",
+		.sync_output = true,
+		.distcc = c->distcc,
+		.no_distcc = c->no_distcc,
+	};
+	struct strbuf log = STRBUF_INIT, errs = STRBUF_INIT;
+	double start = now_seconds();
+	int ok;
+
+	mkdir_p(c->log_dir, 0755);
+	free(r->log);
+	r->log = xasprintf("%s/%s.build.log", c->log_dir, tag);
+	kb.log = r->log;
+	if (truncate(r->log, 0) && errno != ENOENT)
+		return error("cannot truncate %s: %s", r->log,
+			     strerror(errno));
+	prepare_warnings(c, r->log);
+	ok = !kbuild_config(&kb) && !check_interrupted &&
+	     !kbuild_kernel(&kb);
+	r->make_secs = now_seconds() - start;
+	r->compiled = kb.compiled;
+	r->build = ok ? CB_OK : CB_FAIL;
+	if (read_file(r->log, &log))
+		sb_addstr(&log, "");
+	wdb_update(&c->db, log.buf, c->tree, c->build, NULL);
+	if (!check_interrupted)
+		wdb_save(&c->db, c->build);
+	wset_release(&r->warnings);
+	wdb_all(&c->db, &r->warnings);
+	free(r->errors);
+	r->errors = NULL;
+	r->image[0] = '\0';
+	if (ok) {
+		char *img = kbuild_image(&kb);
+
+		if (sha256_file(img, r->image))
+			r->image[0] = '\0';
+		free(img);
+	}
+	if (!ok) {
+		kbuild_first_errors(log.buf, 12, &errs);
+		if (!errs.len)
+			sb_addstr(&errs, "    (no error line found; see the log)\n");
+		r->errors = sb_detach(&errs);
+	}
+	kbuild_release(&kb);
+	sb_release(&log);
+	sb_release(&errs);
+	return 0;
+}
+
+/* Booting */
+
+/* The first @max lines of @text, each indented. */
+static void add_lines(struct strbuf *sb, const char *text, unsigned int max)
+{
+	const char *p = text;
+	unsigned int n = 0;
+
+	while (p && *p && n < max) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		sb_addf(sb, "%.*s\n", len, p);
+		n++;
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+static char *boot_evidence(const struct vm_result *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (v->watchdog)
+		sb_addf(&sb, "watchdog: %s\n", v->watchdog);
+	if (v->qemu_error)
+		add_lines(&sb, v->qemu_error, EVIDENCE_LINES);
+	if (v->console.nr) {
+		const struct console_evidence *e = &v->console.ev[0];
+
+		sb_addf(&sb, "%s at console line %u%s%s:\n",
+			console_kind_name(e->kind), e->line,
+			e->test ? ", during " : "", e->test ? e->test : "");
+		add_lines(&sb, e->text, EVIDENCE_LINES);
+	}
+	if (!sb.len && v->verdict == VV_INCOMPLETE)
+		sb_addf(&sb, "the guest stopped (QEMU exit %d) before the init finished\n",
+			v->qemu_status);
+	if (!sb.len)
+		return NULL;
+	sb_rtrim(&sb);
+	return sb_detach(&sb);
+}
+
+static bool infrastructure_failure(const struct vm_result *v)
+{
+	return v->verdict == VV_QEMU_FAILED ||
+	       (v->watchdog && !v->run.header);
+}
+
+/* The files of one boot: its logs, and the kernel command line. */
+struct boot_files {
+	char *console, *results, *qlog;
+	char *append;
+};
+
+static void boot_files_init(struct boot_files *f, const struct check_ctx *c,
+			    const struct check_suite *s, const char *tag,
+			    size_t g)
+{
+	const char *cmdline = s->groups[g].cmdline;
+
+	f->console = xasprintf("%s/%s-%zu.console.log", c->log_dir, tag,
+			       g + 1);
+	f->results = xasprintf("%s/%s-%zu.results.log", c->log_dir, tag,
+			       g + 1);
+	f->qlog = xasprintf("%s/%s-%zu.qemu.log", c->log_dir, tag, g + 1);
+	f->append = s->cmd ? xasprintf("%s ks.cmd", cmdline) :
+			     xstrdup(cmdline);
+}
+
+static void boot_files_release(struct boot_files *f)
+{
+	free(f->console);
+	free(f->results);
+	free(f->qlog);
+	free(f->append);
+}
+
+/* The tests a boot of group @grp is to report: their names. */
+static char **boot_wanted(const struct check_suite *s,
+			  const struct boot_group *grp, size_t *nr)
+{
+	char **want = xcalloc(grp->nr + 2, sizeof(char *));
+	size_t i;
+
+	*nr = 0;
+	if (s->cmd)
+		want[(*nr)++] = xstrdup("cmd/cmd");
+	else
+		for (i = 0; i < grp->nr; i++)
+			want[(*nr)++] = xstrdup(s->ts.t[grp->idx[i]].name);
+	return want;
+}
+
+static void free_names(char **names, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * Run the guest of @vo into @v, once more if QEMU could not run it or a
+ * watchdog stopped it before the init started; counted in @r. -1 if
+ * QEMU could not be started at all (nothing in @v).
+ */
+static int boot_retrying(const struct vm_opts *vo, struct check_result *r,
+			 struct vm_result *v)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (vm_run(vo, v))
+			return -1;
+		r->boots++;
+		r->boot_secs += v->duration;
+		snprintf(r->accel, sizeof(r->accel), "%s",
+			 accel_name(v->accel.accel));
+		if (attempt || !infrastructure_failure(v) ||
+		    check_interrupted)
+			break;
+		r->retries++;
+		vm_result_release(v);
+	}
+	return 0;
+}
+
+/*
+ * The results of the boot @v of group @g into @r: each test @want
+ * names, a failure's output from @console. Whether one failed.
+ */
+static bool boot_tests(struct check_result *r, struct vm_result *v,
+		       char **want, size_t nr_want,
+		       const struct known_failures *k, size_t g,
+		       const char *console)
+{
+	struct test_result *res = NULL;
+	size_t nr_res = 0, alloc_res = 0, i;
+	bool failed = false;
+
+	tap_judge(&v->run, want, nr_want, k, g, &res, &nr_res, &alloc_res);
+	for (i = 0; i < nr_res; i++) {
+		struct check_test *t = check_add_test(r, res[i].name);
+
+		if (res[i].status == TS_CRASH && v->watchdog) {
+			res[i].status = TS_TIMEOUT;
+			free(res[i].reason);
+			res[i].reason = xstrdup("no result: running when the watchdog stopped the guest");
+		}
+		t->status = res[i].status;
+		t->secs = res[i].secs;
+		t->reason = res[i].reason;
+		res[i].reason = NULL;
+		if (test_status_failed(t->status) || t->status == TS_XFAIL) {
+			struct strbuf con = STRBUF_INIT;
+
+			failed = true;
+			if (!read_file(console, &con))
+				t->output = console_test_output(con.buf,
+								t->name, 15);
+			sb_release(&con);
+		}
+		test_result_release(&res[i]);
+	}
+	free(res);
+	return failed;
+}
+
+/*
+ * Boot group @g of @s into @r; the first boot that is not ok gives @r
+ * its verdict and evidence (*@bad_boot then set). -1 if QEMU could not
+ * be started.
+ */
+static int boot_group(struct check_ctx *c, const struct check_suite *s,
+		      size_t g, const char *tag, const char *kernel,
+		      struct check_result *r, bool *bad_boot)
+{
+	static const struct known_failures none;
+	const struct boot_group *grp = &s->groups[g];
+	struct boot_files f;
+	struct vm_opts vo = {
+		.kernel = kernel,
+		.initrd = s->initrd[g],
+		.timeout = 1800,
+		.boot_timeout = c->boot_timeout,
+		.test_timeout = c->test_timeout,
+		.kvm = check_ctx_want(c),
+	};
+	struct vm_result v;
+	size_t nr_want;
+	char **want = boot_wanted(s, grp, &nr_want);
+	bool failed;
+
+	boot_files_init(&f, c, s, tag, g);
+	vo.append = f.append;
+	vo.console_log = f.console;
+	vo.results_log = f.results;
+	vo.qemu_log = f.qlog;
+	if (boot_retrying(&vo, r, &v)) {
+		free_names(want, nr_want);
+		boot_files_release(&f);
+		return -1;
+	}
+	failed = boot_tests(r, &v, want, nr_want,
+			    c->known ? c->known : &none, g, f.console);
+	if (v.verdict != VV_OK) {
+		failed = true;
+		if (!*bad_boot) {
+			*bad_boot = true;
+			r->verdict = v.verdict;
+			free(r->evidence);
+			r->evidence = boot_evidence(&v);
+		}
+	}
+	if (!failed && !c->keep_logs) {
+		unlink(f.console);
+		unlink(f.results);
+	}
+	unlink(f.qlog);
+	vm_result_release(&v);
+	free_names(want, nr_want);
+	boot_files_release(&f);
+	return 0;
+}
+
+int check_boot(struct check_ctx *c, const struct check_suite *s,
+	       const char *tag, struct check_result *r)
+{
+	char *kernel = path_join(c->build, "arch/x86/boot/bzImage");
+	bool bad_boot = false;
+	size_t g;
+	int ret = 0;
+
+	mkdir_p(c->log_dir, 0755);
+	r->booted = true;
+	r->verdict = VV_OK;
+	for (g = 0; g < s->nr_groups && !check_interrupted && !ret; g++)
+		ret = boot_group(c, s, g, tag, kernel, r, &bad_boot);
+	free(kernel);
+	return ret;
+}
+
+void check_reuse_boot(struct check_result *r, const struct check_result *from)
+{
+	size_t i;
+
+	r->booted = from->booted;
+	r->verdict = from->verdict;
+	memcpy(r->accel, from->accel, sizeof(r->accel));
+	r->boots = 0;
+	r->retries = 0;
+	r->boot_secs = 0;
+	free(r->evidence);
+	r->evidence = from->evidence ? xstrdup(from->evidence) : NULL;
+	for (i = 0; i < from->nr_tests; i++) {
+		const struct check_test *f = &from->tests[i];
+		struct check_test *t = check_add_test(r, f->name);
+
+		t->status = f->status;
+		t->secs = f->secs;
+		t->reason = f->reason ? xstrdup(f->reason) : NULL;
+		t->output = f->output ? xstrdup(f->output) : NULL;
+	}
+	r->reused = true;
+}
+
+/* A build that needs not run */
+
+bool check_same_build(git_repository *repo, const char *tree,
+		      const char *build, const git_oid *built,
+		      const git_oid *commit, char **why)
+{
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	char **paths = NULL;
+	bool *added = NULL;
+	size_t nr = 0, i;
+	bool same = false;
+
+	*why = NULL;
+	if (git_commit_lookup(&a, repo, built) ||
+	    git_commit_lookup(&b, repo, commit) ||
+	    git_commit_tree(&ta, a) || git_commit_tree(&tb, b) ||
+	    git_diff_tree_to_tree(&diff, repo, ta, tb, NULL))
+		goto out;
+	nr = git_diff_num_deltas(diff);
+	paths = xcalloc(nr + 1, sizeof(char *));
+	added = xcalloc(nr + 1, sizeof(bool));
+	for (i = 0; i < nr; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		paths[i] = xstrdup(d->new_file.path ? d->new_file.path :
+				   d->old_file.path);
+		added[i] = d->status != GIT_DELTA_MODIFIED ||
+			   d->old_file.mode != d->new_file.mode;
+	}
+	if (!nr) {
+		same = true;	/* the same tree: a message edited */
+	} else {
+		int err;
+		const char *in = kbuild_first_input(tree, build, paths,
+						    added, nr, &err);
+
+		same = !in;
+		if (in)
+			*why = xasprintf("%s%s", in, err ?
+					 " (no .cmd file in the build directory)" :
+					 "");
+	}
+out:
+	for (i = 0; i < nr; i++)
+		free(paths[i]);
+	free(paths);
+	free(added);
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	return same;
+}
+
+void check_copy_build(struct check_result *r, const struct check_result *from)
+{
+	r->build = from->build;
+	r->make_secs = 0;
+	r->compiled = 0;
+	free(r->errors);
+	r->errors = from->errors ? xstrdup(from->errors) : NULL;
+	wset_release(&r->warnings);
+	wset_copy(&r->warnings, &from->warnings);
+	free(r->log);
+	r->log = NULL;
+	memcpy(r->image, from->image, sizeof(r->image));
+	memcpy(r->same_build, from->same_build[0] ? from->same_build :
+	       from->commit, sizeof(r->same_build));
+}
