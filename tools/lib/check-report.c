@@ -213,43 +213,19 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 /* At most 15 significant digits: every "%.3f" value is written exactly. */
 #define REPORT_DIGITS	15
 
-/*
- * @v as a JSON real: the value "%.3f" shows, read back (printf's
- * rounding); null if @v is not a finite number.
- * TODO(json): json_round(v, 3) once json.h has it.
- */
+/* @v as a JSON real: the value "%.3f" shows; null if not finite. */
 static json_t *secs_json(double v)
 {
-	char buf[64];
-
-	if (!isfinite(v))
-		return json_null();
-	snprintf(buf, sizeof(buf), "%.3f", v);
-	return json_real(strtod(buf, NULL));
-}
-
-/* @s as a JSON string, or null. */
-static json_t *text_or_null(const char *s)
-{
-	return s ? json_text(s) : json_null();
-}
-
-static int dump_cb(const char *buf, size_t size, void *data)
-{
-	sb_add(data, buf, size);
-	return 0;
+	return json_round(v, 3);
 }
 
 /*
  * As json_dump_sb(), with reals of up to REPORT_DIGITS significant digits
  * (json_dump_sb() keeps 6: a make of 1234.567 s would be 1234.57).
- * TODO(json): json_dump_sb_digits() once json.h has it.
  */
 static int dump_exact(const json_t *j, struct strbuf *sb)
 {
-	return json_dump_callback(j, dump_cb, sb, JSON_COMPACT |
-				  JSON_ENCODE_ANY |
-				  JSON_REAL_PRECISION(REPORT_DIGITS));
+	return json_dump_sb_digits(j, sb, REPORT_DIGITS);
 }
 
 /* [{"file": ..., "message": ...}, ...] */
@@ -276,9 +252,9 @@ static json_t *build_json(const struct check_result *r)
 		      r->build == CB_FAIL ? "fail" : "not run");
 	json_object_set_new(b, "make_secs", secs_json(r->make_secs));
 	json_object_set_new(b, "compiled", json_integer(r->compiled));
-	json_object_set_new(b, "errors", text_or_null(r->errors));
-	json_object_set_new(b, "log", text_or_null(r->log));
-	json_object_set_new(b, "same_build", text_or_null(r->same_build[0] ?
+	json_object_set_new(b, "errors", json_text_or_null(r->errors));
+	json_object_set_new(b, "log", json_text_or_null(r->log));
+	json_object_set_new(b, "same_build", json_text_or_null(r->same_build[0] ?
 							    r->same_build :
 							    NULL));
 	return b;
@@ -303,12 +279,12 @@ static json_t *boot_json(const struct check_result *r)
 		return json_null();
 	b = json_object();
 	json_set_text(b, "verdict", vm_verdict_name(r->verdict));
-	json_object_set_new(b, "accel", text_or_null(r->accel[0] ?
+	json_object_set_new(b, "accel", json_text_or_null(r->accel[0] ?
 						      r->accel : NULL));
 	json_object_set_new(b, "qemu_secs", secs_json(r->boot_secs));
 	json_object_set_new(b, "boots", json_integer(r->boots));
 	json_object_set_new(b, "retries", json_integer(r->retries));
-	json_object_set_new(b, "evidence", text_or_null(r->evidence));
+	json_object_set_new(b, "evidence", json_text_or_null(r->evidence));
 	return b;
 }
 
@@ -334,8 +310,8 @@ static json_t *test_json(const struct check_report *rep,
 					 row->regressed[col]));
 	json_object_set_new(o, "secs", t->secs >= 0 ? secs_json(t->secs) :
 			    json_null());
-	json_object_set_new(o, "reason", text_or_null(t->reason));
-	json_object_set_new(o, "output", text_or_null(t->output));
+	json_object_set_new(o, "reason", json_text_or_null(t->reason));
+	json_object_set_new(o, "output", json_text_or_null(t->output));
 	return o;
 }
 
@@ -348,8 +324,8 @@ static json_t *row_json(const struct check_report *rep,
 
 	json_object_set_new(o, "index", json_integer(row->index));
 	json_set_text(o, "commit", r->commit);
-	json_object_set_new(o, "subject", text_or_null(r->subject));
-	json_object_set_new(o, "patch", text_or_null(row->patch));
+	json_object_set_new(o, "subject", json_text_or_null(r->subject));
+	json_object_set_new(o, "patch", json_text_or_null(row->patch));
 	json_object_set_new(o, "reference", json_boolean(row->reference));
 	json_object_set_new(o, "flagged", json_boolean(row->flagged));
 	json_set_text(o, "reasons", row->reasons.buf);
@@ -369,12 +345,12 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 	json_t *o = json_object(), *cols = json_array(), *rows = json_array();
 	size_t i;
 
-	json_object_set_new(o, "tree", text_or_null(rep->tree));
-	json_object_set_new(o, "from", text_or_null(rep->from));
-	json_object_set_new(o, "to", text_or_null(rep->to));
-	json_object_set_new(o, "accel", text_or_null(rep->accel[0] ?
+	json_object_set_new(o, "tree", json_text_or_null(rep->tree));
+	json_object_set_new(o, "from", json_text_or_null(rep->from));
+	json_object_set_new(o, "to", json_text_or_null(rep->to));
+	json_object_set_new(o, "accel", json_text_or_null(rep->accel[0] ?
 						      rep->accel : NULL));
-	json_object_set_new(o, "accel_reason", text_or_null(rep->accel_why));
+	json_object_set_new(o, "accel_reason", json_text_or_null(rep->accel_why));
 	json_object_set_new(o, "build_only", json_boolean(rep->build_only));
 	json_object_set_new(o, "flagged", json_integer(rep->flagged));
 	for (i = 0; i < rep->nr_cols; i++)

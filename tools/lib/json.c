@@ -44,47 +44,6 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void json_str(struct strbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	sb_addch(sb, '"');
-	while (p && *p) {
-		unsigned char c = *p;
-		size_t n;
-
-		if (c == '"' || c == '\\') {
-			sb_addch(sb, '\\');
-			sb_addch(sb, c);
-		} else if (c == '\n') {
-			sb_addstr(sb, "\\n");
-		} else if (c == '\t') {
-			sb_addstr(sb, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			sb_addf(sb, "\\u%04x", c);
-		} else if (c < 0x80) {
-			sb_addch(sb, c);
-		} else {
-			n = utf8_len(p);
-			if (n) {
-				sb_add(sb, p, n);
-				p += n;
-				continue;
-			}
-			/* Not UTF-8: read the byte as Latin-1. */
-			sb_addf(sb, "\\u%04x", c);
-		}
-		p++;
-	}
-	sb_addch(sb, '"');
-}
-
-void json_key(struct strbuf *sb, const char *key)
-{
-	json_str(sb, key);
-	sb_addch(sb, ':');
-}
-
 json_t *json_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

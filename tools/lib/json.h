@@ -51,14 +51,4 @@ int json_dump_sb(const json_t *j, struct strbuf *sb);
 /* The same with reals of up to @digits (1..17) significant digits. */
 int json_dump_sb_digits(const json_t *j, struct strbuf *sb, int digits);
 
-/*
- * Append @s as a JSON string, quoted and escaped, always valid JSON (and
- * so valid UTF-8) whatever @s holds: well-formed UTF-8 is copied as it
- * is, and any other byte (text in Latin-1, say a mail subject) is read as
- * the Latin-1 character of that value, written as \u00XX. NULL is "".
- */
-void json_str(struct strbuf *sb, const char *s);
-/* Append "key": */
-void json_key(struct strbuf *sb, const char *key);
-
 #endif
