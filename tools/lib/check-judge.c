@@ -8,82 +8,43 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check-int.h"
+#include "mailhdr.h"
+#include "mbox.h"
 #include "series.h"
 
 /* The patch file of a commit, by position in the series. */
 
 /*
- * The Subject of the patch file at @path, "[PATCH ...]" taken off and
- * spaces folded; NULL if it has none.
- * TODO(mail): use the mail module's Subject parser.
+ * The subject of the patch file at @path as the mail module reads it
+ * (headers unfolded and decoded, "Re:" and "[PATCH ...]" taken off, as
+ * git am does); NULL if it cannot be read or has no Subject.
  */
 static char *patch_subject(const char *path)
 {
-	struct strbuf sb = STRBUF_INIT, subj = STRBUF_INIT;
-	const char *p;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	const char *buf;
+	struct mail m;
+	char *raw, *subj = NULL;
 
-	if (read_file(path, &sb)) {
-		sb_release(&sb);
-		return NULL;
-	}
-	for (p = sb.buf; p && *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (!len)
-			break;	/* end of the headers */
-		if (!strncasecmp(p, "Subject:", 8)) {
-			sb_add(&subj, p + 8, len - 8);
-			/* folded continuation lines */
-			while (nl && (nl[1] == ' ' || nl[1] == '\t')) {
-				const char *n2 = strchr(nl + 1, '\n');
-				size_t l2 = n2 ? (size_t)(n2 - nl - 1) :
-						 strlen(nl + 1);
-
-				sb_add(&subj, nl + 1, l2);
-				nl = n2;
-			}
-			break;
-		}
-		p = nl ? nl + 1 : NULL;
-	}
+	if (read_file(path, &sb))
+		goto out;
+	buf = sb.buf;
+	/* git format-patch's "From <id> <date>" postmark is no header */
+	if (starts_with(buf, "From ") && strchr(buf, '\n'))
+		buf = strchr(buf, '\n') + 1;
+	if (mail_parse(&m, buf, sb.len - (buf - sb.buf), &err))
+		goto out;
+	raw = mail_get_decoded(&m, "Subject");
+	if (raw)
+		subj = clean_subject(raw);
+	free(raw);
+	mail_release(&m);
+out:
+	sb_release(&err);
 	sb_release(&sb);
-	if (!subj.len) {
-		sb_release(&subj);
-		return NULL;
-	}
-	{
-		/* "[PATCH v2 3/9] KVM: x: y" -> "KVM: x: y", spaces folded */
-		const char *s = subj.buf;
-		struct strbuf out = STRBUF_INIT;
-		bool space = false;
-
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '[') {
-			const char *e = strchr(s, ']');
-
-			if (e)
-				s = e + 1;
-		}
-		for (; *s; s++) {
-			if (*s == ' ' || *s == '\t' || *s == '\r') {
-				space = out.len > 0;
-				continue;
-			}
-			if (space)
-				sb_addch(&out, ' ');
-			space = false;
-			sb_addch(&out, *s);
-		}
-		sb_release(&subj);
-		if (!out.buf)
-			sb_addstr(&out, "");
-		return sb_detach(&out);
-	}
+	return subj;
 }
 
 char *check_patch_file(const char *series_path, const char *patches_dir,
