@@ -149,16 +149,18 @@ void paths_reset(void);
 struct run_opts {
 	const char *dir;	/* chdir here in the child */
 	const char *log;	/* append stdout+stderr to this file */
-	int log_fd;		/* without @log, > 0: stdout+stderr to this
-				 * descriptor (2: our stderr); kept open */
+	/* Without @log, > 0: stdout+stderr to it (2: our stderr); kept. */
+	int log_fd;
 	bool quiet;		/* discard output (unless @log is set) */
 	bool null_stdin;	/* stdin from /dev/null, not ours */
-	bool keep_group;	/* stay in our process group (a Ctrl-C
-				 * reaches it); else its own, which a
-				 * timeout kills whole */
+	/*
+	 * Stay in our process group (a Ctrl-C reaches it); else it leads
+	 * its own, which a timeout kills whole.
+	 */
+	bool keep_group;
 	bool silent_exec_failure;	/* say nothing if it cannot start */
-	const char *const *env;	/* extra NAME=value entries; a bare NAME
-				 * removes that variable */
+	/* Extra NAME=value entries; a bare NAME removes that variable. */
+	const char *const *env;
 	double timeout;		/* seconds, 0 for none: the child is killed */
 	struct strbuf *out;	/* capture stdout here */
 	/* Each line of output, without its newline (the last may lack one). */

@@ -819,7 +819,7 @@ static void test_run_fds(void **state)
 	char *log = tpath("fd.log");
 	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	struct strbuf out = STRBUF_INIT, sb = STRBUF_INIT;
-	const char *env[] = { "KSERIES_T3", NULL };
+	static const char *const env[] = { "KSERIES_T3", NULL };
 	struct run_opts o = { .log_fd = fd };
 
 	assert_true(fd > 2);
