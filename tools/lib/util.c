@@ -802,6 +802,8 @@ static void child_done(struct child *c)
 
 static void kill_child(struct child *c, int sig)
 {
+	if (c->pid <= 0)
+		return;		/* reaped: kill(0) would be our own group */
 	if (c->group)
 		kill(-c->pid, sig);
 	kill(c->pid, sig);
@@ -829,6 +831,8 @@ int run_poll(struct child *c, int *status)
 	struct pollfd p;
 	siginfo_t si;
 
+	if (c->pid <= 0)
+		return error("no child to wait for");
 	while (c->pipe >= 0) {
 		p = (struct pollfd){ .fd = c->pipe, .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0)
@@ -852,6 +856,8 @@ int run_wait(struct child *c)
 {
 	int status, r;
 
+	if (c->pid <= 0)
+		return error("no child to wait for");
 	for (;;) {
 		double left = c->deadline - now_seconds();
 
@@ -860,7 +866,9 @@ int run_wait(struct child *c)
 			c->deadline = 0;
 		}
 		if (c->pipe >= 0) {
-			pump(c, c->deadline > 0 ? (int)(left * 1000) + 1 : -1);
+			/* A minute at most: the deadline is checked again. */
+			pump(c, c->deadline <= 0 ? -1 :
+			     left > 60 ? 60000 : (int)(left * 1000) + 1);
 			continue;
 		}
 		if (c->deadline <= 0)
@@ -879,8 +887,10 @@ int run_stop(struct child *c, double grace)
 
 	kill_child(c, SIGTERM);
 	while (now_seconds() < end) {
-		if (!run_poll(c, &status))
-			return status;
+		int r = run_poll(c, &status);
+
+		if (r <= 0)
+			return r < 0 ? -1 : status;
 		usleep(20000);
 	}
 	c->deadline = 0;

@@ -871,6 +871,10 @@ static void test_run_start_stop(void **state)
 		usleep(10000);
 	assert_int_equal(status, 9);
 	assert_true(now_seconds() - t0 < 5);
+	/* Reaped: no more to wait for, and nothing to kill (not us). */
+	assert_int_equal(run_poll(&c, &status), -1);
+	assert_int_equal(run_wait(&c), -1);
+	assert_int_equal(run_stop(&c, 0.1), -1);
 
 	/* Exec failure is 127 here: run_cmd() alone makes it -1. */
 	o.quiet = true;
