@@ -1185,7 +1185,7 @@ static int run_make(struct kbuild *kb, const char *phase,
 	struct make_env env = { 0 };
 	struct run_opts ro = {
 		.log = kb->log, .null_stdin = true, .on_line = make_line,
-		.ctx = &w,
+		.ctx = &w, .say = &kb->say,
 	};
 	struct strbuf cmd = STRBUF_INIT;
 	struct child c;
@@ -1369,7 +1369,9 @@ int kbuild_config(struct kbuild *kb)
 		char *script = path_join(kb->tree,
 					 "scripts/kconfig/merge_config.sh");
 		char *base = path_join(kb->build, ".config");
-		struct run_opts ro = { .dir = kb->build, .log = kb->log };
+		struct run_opts ro = {
+			.dir = kb->build, .log = kb->log, .say = &kb->say,
+		};
 		size_t n = 0;
 
 		argv[n++] = "sh";

@@ -729,6 +729,15 @@ static void test_make_runs(void **state)
 	assert_string_equal(say.buf, p);
 	free(p);
 
+	/* A log it cannot write: said too, make not run. */
+	sb_reset(&say);
+	kb.log = "/nonexistent/dir/build.log";
+	assert_int_equal(kbuild_kernel(&kb), -1);
+	assert_true(starts_with(say.buf,
+				"3:cannot open log /nonexistent/dir/build.log: "));
+	assert_non_null(strstr(say.buf, "|3:kernel build failed (make exit -1)"));
+	kb.log = logp;
+
 	/* No tree: said, not printed. */
 	sb_reset(&say);
 	kb.tree = "/nonexistent/tree";

@@ -654,6 +654,23 @@ static void __noreturn child_exec(const char *const *argv,
 	_exit(127);
 }
 
+/* An error about running a child, to @o's sink (stderr without one); -1. */
+static int run_error(const struct run_opts *o, const char *fmt, ...)
+	__printf(2, 3);
+
+static int run_error(const struct run_opts *o, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	msg_say(o ? o->say : NULL, MSG_ERROR, "%s", sb.buf);
+	sb_release(&sb);
+	return -1;
+}
+
 /* The descriptor the output goes to (not through a pipe), or -1. */
 static int open_output(const struct run_opts *o)
 {
@@ -663,8 +680,8 @@ static int open_output(const struct run_opts *o)
 		fd = open(o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 			  0644);
 		if (fd < 0)
-			error("cannot open log %s: %s", o->log,
-			      strerror(errno));
+			run_error(o, "cannot open log %s: %s", o->log,
+				  strerror(errno));
 		return fd < 0 ? -2 : fd;
 	}
 	if (o->log_fd > 0)
@@ -690,7 +707,7 @@ int run_start(const char *const *argv, const struct run_opts *o,
 	if ((o->out || o->on_line) && pipe2(pfd, O_CLOEXEC)) {
 		if (outfd >= 0)
 			close(outfd);
-		return error("pipe: %s", strerror(errno));
+		return run_error(o, "pipe: %s", strerror(errno));
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -710,7 +727,7 @@ int run_start(const char *const *argv, const struct run_opts *o,
 		if (c->logfd >= 0)
 			close(c->logfd);
 		c->pipe = c->logfd = -1;
-		return error("fork: %s", strerror(errno));
+		return run_error(o, "fork: %s", strerror(errno));
 	}
 	c->group = !o->keep_group;
 	if (o->timeout > 0)
@@ -760,7 +777,8 @@ static int read_pipe(struct child *c)
 	if (c->o->out)
 		sb_add(c->o->out, buf, n);
 	if (c->logfd >= 0 && write_in_full(c->logfd, buf, n))
-		warning("short write to %s", c->o->log ? c->o->log : "a log");
+		msg_say(c->o->say, MSG_WARNING, "short write to %s",
+			c->o->log ? c->o->log : "a log");
 	if (c->o->on_line) {
 		sb_add(&c->part, buf, n);
 		feed_lines(c, false);
@@ -819,7 +837,7 @@ static int reap(struct child *c)
 	while (waitpid(c->pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			child_done(c);
-			return error("waitpid: %s", strerror(errno));
+			return run_error(c->o, "waitpid: %s", strerror(errno));
 		}
 	}
 	child_done(c);
@@ -832,7 +850,7 @@ int run_poll(struct child *c, int *status)
 	siginfo_t si;
 
 	if (c->pid <= 0)
-		return error("no child to wait for");
+		return run_error(c->o, "no child to wait for");
 	while (c->pipe >= 0) {
 		p = (struct pollfd){ .fd = c->pipe, .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0)
@@ -844,7 +862,7 @@ int run_poll(struct child *c, int *status)
 		if (errno == EINTR)
 			return 1;
 		child_done(c);
-		return error("waitpid: %s", strerror(errno));
+		return run_error(c->o, "waitpid: %s", strerror(errno));
 	}
 	if (!si.si_pid)
 		return 1;
@@ -857,7 +875,7 @@ int run_wait(struct child *c)
 	int status, r;
 
 	if (c->pid <= 0)
-		return error("no child to wait for");
+		return run_error(c->o, "no child to wait for");
 	for (;;) {
 		double left = c->deadline - now_seconds();
 

@@ -166,6 +166,8 @@ struct run_opts {
 	/* Each line of output, without its newline (the last may lack one). */
 	void (*on_line)(void *ctx, const char *line, size_t len);
 	void *ctx;
+	/* Where errors about running it go (cannot fork, ...); NULL: stderr. */
+	const struct msg_sink *say;
 };
 
 /* A started child; the run_opts it was started with must outlive it. */

@@ -854,6 +854,17 @@ static void test_run_fds(void **state)
 	free(log);
 }
 
+struct said {
+	struct strbuf text;
+};
+
+static void say_into(void *ctx, enum msg_kind kind, const char *text)
+{
+	struct said *s = ctx;
+
+	sb_addf(&s->text, "%d:%s|", (int)kind, text);
+}
+
 /* Start, poll while it runs, stop it: SIGTERM, then SIGKILL. */
 static void test_run_start_stop(void **state)
 {
@@ -872,6 +883,23 @@ static void test_run_start_stop(void **state)
 	assert_int_equal(status, 9);
 	assert_true(now_seconds() - t0 < 5);
 	/* Reaped: no more to wait for, and nothing to kill (not us). */
+	{
+		struct said s = { STRBUF_INIT };
+		struct msg_sink sink = { say_into, &s };
+		struct run_opts so = { .say = &sink };
+
+		c.o = &so;
+		assert_int_equal(run_poll(&c, &status), -1);
+		assert_string_equal(s.text.buf, "3:no child to wait for|");
+		c.o = &o;
+		/* A log it cannot open: said to the sink, nothing run. */
+		sb_reset(&s.text);
+		so.log = "/nonexistent/dir/log";
+		assert_int_equal(run_cmd(SH("exit 0"), &so), -1);
+		assert_string_equal(s.text.buf,
+				    "3:cannot open log /nonexistent/dir/log: No such file or directory|");
+		sb_release(&s.text);
+	}
 	assert_int_equal(run_poll(&c, &status), -1);
 	assert_int_equal(run_wait(&c), -1);
 	assert_int_equal(run_stop(&c, 0.1), -1);
@@ -903,17 +931,6 @@ static void test_run_start_stop(void **state)
 	assert_int_equal(run_stop(&c, 0.3), 128 + SIGKILL);
 	assert_true(now_seconds() - t0 >= 0.3);
 	assert_true(now_seconds() - t0 < 5);
-}
-
-struct said {
-	struct strbuf text;
-};
-
-static void say_into(void *ctx, enum msg_kind kind, const char *text)
-{
-	struct said *s = ctx;
-
-	sb_addf(&s->text, "%d:%s|", (int)kind, text);
 }
 
 static void say_all(void)
