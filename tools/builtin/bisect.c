@@ -285,28 +285,18 @@ out:
 	return code;
 }
 
-/* git in the work tree; output to stderr. */
+/* git in the work tree; its output (our progress) to stderr. */
 static int git(const char *tree, const char *const *args)
 {
 	const char *argv[32];
-	struct run_opts ro = { .dir = tree };
+	struct run_opts ro = { .dir = tree, .log_fd = 2 };
 	int n = 0;
 
 	argv[n++] = "git";
 	while (*args && n < 31)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	fflush(stdout);
-	{
-		/* git's stdout is our progress: send it to stderr. */
-		int saved = dup(1), ret;
-
-		dup2(2, 1);
-		ret = run_cmd(argv, &ro);
-		dup2(saved, 1);
-		close(saved);
-		return ret;
-	}
+	return run_cmd(argv, &ro);
 }
 
 struct step {

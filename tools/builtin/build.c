@@ -204,6 +204,7 @@ int cmd_build(int argc, char **argv)
 	kb.log = log;
 	kb.fragments = frags;
 	kb.nr_fragments = nr_frags;
+	kb.say = (struct msg_sink){ msg_stderr, NULL };	/* -q: notes go */
 	if (kb.ccache && !on_path("ccache"))
 		kb.ccache = false;
 

@@ -325,35 +325,6 @@ static void progress_result(const struct check_report *rep, size_t i,
 }
 
 /*
- * check_build() with kbuild's own messages hidden: its notes ("config:
- * up to date", "build: bzImage, N compiled") and a failure's report on
- * stderr. The progress lines here summarise them; a failure's first
- * errors are in the result (the matrix shows them), the rest in its log.
- */
-static int build_quietly(struct check_ctx *ctx, const char *tag,
-			 struct check_result *r)
-{
-	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	bool was_quiet = quiet;
-	int ret;
-
-	fflush(stderr);
-	if (saved >= 0 && null >= 0)
-		dup2(null, 2);
-	if (null >= 0)
-		close(null);
-	quiet = true;
-	ret = check_build(ctx, tag, r);
-	quiet = was_quiet;
-	fflush(stderr);
-	if (saved >= 0) {
-		dup2(saved, 2);
-		close(saved);
-	}
-	return ret;
-}
-
-/*
  * Check one commit (the work tree is there): build, boot, tests. If the
  * image is byte-identical to @same's (the last one booted with @suite),
  * its boot results are reused: a patch to documentation or userspace
@@ -370,7 +341,7 @@ static int check_one(struct check_ctx *ctx, const struct check_suite *suite,
 		check_copy_build(r, built);
 	} else {
 		fprintf(stderr, "      building\n");
-		if (build_quietly(ctx, tag, r))
+		if (check_build(ctx, tag, r))
 			return -1;
 	}
 	if (check_interrupted)

@@ -99,22 +99,24 @@ static int check_inputs(const char *tree, const char *build)
 }
 
 /* make in the project's selftests/; its exit status. */
-static int run_make(const char *target, const char *tree, const char *build,
-		    const char *output, const char *log, int jobs)
+static int run_make(const struct selftests_opts *so, const char *tree,
+		    const char *build, const char *output, const char *log,
+		    const struct msg_sink *say)
 {
 	char *dir = project_path("selftests");
 	char *kt = xasprintf("KTREE=%s", tree);
 	char *kh = xasprintf("KHDR=%s/usr", build);
 	char *o = xasprintf("OUTPUT=%s", output);
-	char *j = xasprintf("-j%ld", jobs > 0 ? (long)jobs :
+	char *j = xasprintf("-j%ld", so->jobs > 0 ? (long)so->jobs :
 			    sysconf(_SC_NPROCESSORS_ONLN));
 	const char *args[] = {
-		"make", "-C", dir, kt, kh, o, j, target, NULL
+		"make", "-C", dir, kt, kh, o, j, so->target, NULL
 	};
 	struct run_opts ro = { .log = log };
 	int status;
 
-	note("selftests: building '%s' from %s into %s", target, tree, output);
+	msg_say(say, MSG_NOTE, "selftests: building '%s' from %s into %s",
+		so->target, tree, output);
 	status = run_cmd(args, &ro);
 	free(dir);
 	free(kt);
@@ -124,47 +126,46 @@ static int run_make(const char *target, const char *tree, const char *build,
 	return status;
 }
 
-static void report_failure(int status, const char *log)
+static void report_failure(int status, const char *log,
+			   const struct msg_sink *say)
 {
 	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
 
 	if (!read_file(log, &sb))
 		kbuild_first_errors(sb.buf, 12, &errs);
-	error("selftests build failed (make exit %d)%s", status,
-	      errs.len ? "; first errors:" : "");
-	fputs(errs.buf ? errs.buf : "", stderr);
-	fprintf(stderr, "The complete output is in %s\n", log);
+	msg_say(say, MSG_ERROR, "selftests build failed (make exit %d)%s",
+		status, errs.len ? "; first errors:" : "");
+	msg_say(say, MSG_DETAIL, "%sThe complete output is in %s\n",
+		sb_str(&errs), log);
 	sb_release(&sb);
 	sb_release(&errs);
 }
 
-static void report_counts(const char *target, const char *output)
+static void report_counts(const char *target, const char *output,
+			  const struct msg_sink *say)
 {
 	int p = strcmp(target, "base") ? count_suite(output, "project") : -1;
 	int b = strcmp(target, "project") ? count_suite(output, "base") : -1;
 
 	if (p >= 0)
-		note("selftests: project: %d tests", p);
+		msg_say(say, MSG_NOTE, "selftests: project: %d tests", p);
 	if (b >= 0)
-		note("selftests: base: %d tests", b);
+		msg_say(say, MSG_NOTE, "selftests: base: %d tests", b);
 }
 
-int cmd_selftests(int argc, char **argv)
+/* Build what @o asks; 0, or 1 (said to @say). */
+static int selftests_build(const struct selftests_opts *o,
+			   const struct msg_sink *say)
 {
-	struct selftests_opts o = { .target = "all" };
 	char *tree = NULL, *build = NULL, *output = NULL, *log = NULL;
 	double start = now_seconds();
-	int ret, status;
+	int ret = 1, status;
 
-	ret = parse_args(argc, argv, &o);
-	if (ret >= 0)
-		return ret;
-	ret = 1;
-	tree = o.tree ? xstrdup(o.tree) : kbuild_default_tree();
-	build = o.build ? xstrdup(o.build) : kbuild_default_build();
-	output = o.output ? xstrdup(o.output) : selftests_default_dir(build);
-	if (o.log) {
-		log = xstrdup(o.log);
+	tree = o->tree ? xstrdup(o->tree) : kbuild_default_tree();
+	build = o->build ? xstrdup(o->build) : kbuild_default_build();
+	output = o->output ? xstrdup(o->output) : selftests_default_dir(build);
+	if (o->log) {
+		log = xstrdup(o->log);
 	} else {
 		char *dir = out_path("logs");
 
@@ -180,14 +181,14 @@ int cmd_selftests(int argc, char **argv)
 	}
 	if (truncate(log, 0) && errno != ENOENT)
 		warning("cannot truncate %s: %s", log, strerror(errno));
-	status = run_make(o.target, tree, build, output, log, o.jobs);
+	status = run_make(o, tree, build, output, log, say);
 	if (status) {
-		report_failure(status, log);
+		report_failure(status, log, say);
 		goto out;
 	}
-	report_counts(o.target, output);
-	note("selftests: done in %.1f s: %s; log %s", now_seconds() - start,
-	     output, log);
+	report_counts(o->target, output, say);
+	msg_say(say, MSG_NOTE, "selftests: done in %.1f s: %s; log %s",
+		now_seconds() - start, output, log);
 	ret = 0;
 out:
 	free(tree);
@@ -197,26 +198,35 @@ out:
 	return ret;
 }
 
+int cmd_selftests(int argc, char **argv)
+{
+	struct selftests_opts o = { .target = "all" };
+	int ret = parse_args(argc, argv, &o);
+
+	if (ret >= 0)
+		return ret;
+	return selftests_build(&o, NULL);
+}
+
 int selftests_from_tree(const char *who, const char *logs, const char *tree,
 			const char *build, char **frags, size_t nr_frags,
 			int jobs, const char *out)
 {
+	/* Their errors, not their notes: the caller says what happens. */
+	const struct msg_sink say = { msg_quiet, NULL };
 	char *log_dir = out_path(logs);
 	char *log = path_join(log_dir, "selftests-headers.log");
 	char *stlog = path_join(log_dir, "selftests.log");
-	char *j = xasprintf("-j%d", jobs > 0 ? jobs :
-			    (int)sysconf(_SC_NPROCESSORS_ONLN));
 	struct kbuild kb = {
 		.tree = tree, .build = build, .log = log,
 		.fragments = frags, .nr_fragments = nr_frags,
-		.jobs = jobs, .ccache = true,
+		.jobs = jobs, .ccache = true, .say = say,
 	};
-	char *argv[] = {
-		"selftests", "--tree", (char *)tree, "--build", (char *)build,
-		"--output", (char *)out, "--log", stlog, j, "all", NULL
+	struct selftests_opts so = {
+		.tree = tree, .build = build, .output = out, .log = stlog,
+		.target = "all", .jobs = jobs,
 	};
 	double start = now_seconds();
-	bool was_quiet = quiet;
 	int ret = -1;
 
 	mkdir_p(log_dir, 0755);
@@ -224,17 +234,15 @@ int selftests_from_tree(const char *who, const char *logs, const char *tree,
 		warning("cannot truncate %s: %s", log, strerror(errno));
 	fprintf(stderr, "%s: building the selftests from HEAD into %s\n",
 		who, out);
-	quiet = true;
 	if (!kbuild_config(&kb) && !kbuild_headers(&kb) &&
-	    !cmd_selftests(ARRAY_SIZE(argv) - 1, argv))
+	    !selftests_build(&so, &say))
 		ret = 0;
-	quiet = was_quiet;
 	if (!ret)
 		fprintf(stderr, "%s: selftests ready (%.1f s)\n", who,
 			now_seconds() - start);
+	kbuild_release(&kb);
 	free(log_dir);
 	free(log);
 	free(stlog);
-	free(j);
 	return ret;
 }

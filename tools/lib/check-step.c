@@ -60,6 +60,8 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.sync_output = true,
 		.distcc = c->distcc,
 		.no_distcc = c->no_distcc,
+		/* What the build has to say is in @r: nothing is printed. */
+		.say = { msg_discard, NULL },
 	};
 	struct strbuf log = STRBUF_INIT, errs = STRBUF_INIT;
 	double start = now_seconds();

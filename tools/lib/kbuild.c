@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -957,6 +958,23 @@ void kbuild_release(struct kbuild *kb)
 	kb->dist_decided = false;
 }
 
+/* An error of a phase, said to the caller's sink; -1. */
+static int kb_error(const struct kbuild *kb, const char *fmt, ...)
+	__printf(2, 3);
+
+static int kb_error(const struct kbuild *kb, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	msg_say(&kb->say, MSG_ERROR, "%s", sb.buf);
+	sb_release(&sb);
+	return -1;
+}
+
 /* Before a phase: the distcc decision, or the error that prevents it. */
 static int distcc_ready(struct kbuild *kb)
 {
@@ -964,9 +982,40 @@ static int distcc_ready(struct kbuild *kb)
 	int ret = 0;
 
 	if (kbuild_distcc_setup(kb, &err))
-		ret = error("%s", err.buf);
+		ret = kb_error(kb, "%s", err.buf);
 	sb_release(&err);
 	return ret;
+}
+
+/* The environment make runs in: NAME=value entries, bare NAMEs unset. */
+struct make_env {
+	char **v;
+	size_t nr, alloc;
+};
+
+static void env_add(struct make_env *e, char *entry)
+{
+	ALLOC_GROW(e->v, e->nr + 2, e->alloc);
+	e->v[e->nr++] = entry;
+	e->v[e->nr] = NULL;
+}
+
+/* NAME=@value, unless NAME is set already and @keep. */
+static void env_set(struct make_env *e, const char *name, const char *value,
+		    bool keep)
+{
+	if (!keep || !getenv(name))
+		env_add(e, xasprintf("%s=%s", name, value));
+}
+
+static void env_release(struct make_env *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nr; i++)
+		free(e->v[i]);
+	free(e->v);
+	memset(e, 0, sizeof(*e));
 }
 
 /*
@@ -975,7 +1024,7 @@ static int distcc_ready(struct kbuild *kb)
  * directory (/usr/lib/distcc): through it, "gcc --version" names
  * x86_64-linux-gnu-gcc, which changes CONFIG_CC_VERSION_TEXT, so that
  * everything is compiled again and the image differs (its banner).
- * NULL, and why on stderr (the log), if they cannot be written.
+ * NULL, and why in the log, if they cannot be written.
  */
 static char *distcc_wrappers(const struct kbuild *kb)
 {
@@ -984,8 +1033,8 @@ static char *distcc_wrappers(const struct kbuild *kb)
 	size_t i;
 
 	if (mkdir_p(dir, 0755)) {
-		fprintf(stderr, "kseries: cannot create %s (%s): compiling here\n",
-			dir, strerror(errno));
+		log_line(kb, "kseries: cannot create %s (%s): compiling here\n",
+			 dir, strerror(errno));
 		free(dir);
 		return NULL;
 	}
@@ -1004,8 +1053,8 @@ static char *distcc_wrappers(const struct kbuild *kb)
 		if (!ret)
 			ret = chmod(path, 0755);
 		if (ret)
-			fprintf(stderr, "kseries: cannot write %s (%s): compiling here\n",
-				path, strerror(errno));
+			log_line(kb, "kseries: cannot write %s (%s): compiling here\n",
+				 path, strerror(errno));
 		free(text);
 		free(path);
 		free(real);
@@ -1017,50 +1066,56 @@ static char *distcc_wrappers(const struct kbuild *kb)
 	return dir;
 }
 
-/* distcc through ccache's prefix, or kseries' wrappers first on PATH. */
-static void distcc_env(const struct kbuild *kb)
+/*
+ * distcc through ccache's prefix, or kseries' wrappers first on @path
+ * (the PATH make gets, changed in place).
+ */
+static void distcc_env(const struct kbuild *kb, struct make_env *e,
+		       char **path)
 {
 	const char *prefix = getenv("CCACHE_PREFIX");
-	const char *path = getenv("PATH");
 	char *dir, *p;
 
 	if (!kb->dist.use) {
 		/* Fell back: not through distcc all the same. */
 		if (kb->dist.requested && prefix && !strcmp(prefix, "distcc"))
-			unsetenv("CCACHE_PREFIX");
+			env_add(e, xstrdup("CCACHE_PREFIX"));
 		return;
 	}
-	setenv("DISTCC_HOSTS", kb->dist.hosts, 1);
+	env_set(e, "DISTCC_HOSTS", kb->dist.hosts, false);
 	if (use_ccache(kb)) {
-		setenv("CCACHE_PREFIX", "distcc", 1);
+		env_set(e, "CCACHE_PREFIX", "distcc", false);
 		return;
 	}
 	dir = distcc_wrappers(kb);
 	if (!dir)
 		return;
-	p = xasprintf("%s:%s", dir, path ? path : "");
-	setenv("PATH", p, 1);
-	free(p);
+	p = xasprintf("%s:%s", dir, *path);
+	free(*path);
+	*path = p;
 	free(dir);
 }
 
-static void child_env(const struct kbuild *kb)
+static void make_env(const struct kbuild *kb, struct make_env *e)
 {
-	const char *path = getenv("PATH");
+	const char *old = getenv("PATH");
+	char *path = xstrdup(old ? old : "");
 	char *tree = realpath(kb->tree, NULL);
 	char *build = realpath(kb->build, NULL);
 
 	if (use_ccache(kb)) {
-		char *p = xasprintf(CCACHE_LINKS ":%s", path ? path : "");
+		char *p = xasprintf(CCACHE_LINKS ":%s", path);
 
-		setenv("PATH", p, 1);
-		free(p);
+		free(path);
+		path = p;
 	}
-	distcc_env(kb);
+	distcc_env(kb, e, &path);
+	if (!old || strcmp(old, path))
+		env_set(e, "PATH", path, false);
 	if (kb->ccache && tree && build && !getenv("CCACHE_BASEDIR")) {
 		char *base = common_parent(tree, build);
 
-		setenv("CCACHE_BASEDIR", base, 1);
+		env_set(e, "CCACHE_BASEDIR", base, false);
 		free(base);
 	}
 	/*
@@ -1071,24 +1126,54 @@ static void child_env(const struct kbuild *kb)
 	 * without distcc, or a patch that changes only a comment) would
 	 * differ by it.
 	 */
-	setenv("KBUILD_BUILD_VERSION", "1", 0);
-	setenv("KBUILD_BUILD_TIMESTAMP", "kseries", 0);
-	setenv("KBUILD_BUILD_USER", "kseries", 0);
-	setenv("KBUILD_BUILD_HOST", "kseries", 0);
-	setenv("LC_ALL", "C", 1);
+	env_set(e, "KBUILD_BUILD_VERSION", "1", true);
+	env_set(e, "KBUILD_BUILD_TIMESTAMP", "kseries", true);
+	env_set(e, "KBUILD_BUILD_USER", "kseries", true);
+	env_set(e, "KBUILD_BUILD_HOST", "kseries", true);
+	env_set(e, "LC_ALL", "C", false);
 	if (kb->sync_output) {
 		/* Not an outer make's flags (-s would hide the quiet lines). */
-		setenv("MAKEFLAGS", "-Otarget", 1);
-		unsetenv("KBUILD_VERBOSE");
+		env_set(e, "MAKEFLAGS", "-Otarget", false);
+		env_add(e, xstrdup("KBUILD_VERBOSE"));
 	}
+	free(path);
 	free(tree);
 	free(build);
 }
 
+/* What run_make() follows while make runs. */
+struct make_watch {
+	struct kbuild *kb;
+	const char *phase;
+	double start, last;
+	bool shown;		/* progress was said */
+};
+
+/* A line of make's output: count compiles, say progress each second. */
+static void make_line(void *ctx, const char *line, size_t len)
+{
+	struct make_watch *w = ctx;
+	double now;
+
+	if (len >= 5 && !strncmp(line, "  CC ", 5))
+		w->kb->compiled++;
+	else if (distcc_ran_locally(line, len))
+		w->kb->distcc_local++;
+	if (!w->kb->progress)
+		return;
+	now = now_seconds();
+	if (now - w->last < 1)
+		return;
+	w->last = now;
+	w->shown = true;
+	msg_say(&w->kb->say, MSG_PROGRESS, "%s: %u compiled, %.0f s",
+		w->phase, w->kb->compiled, now - w->start);
+}
+
 /*
  * Run make in the tree with O=<build> and @args; every line of output goes
- * to the log, "CC" lines are counted, and on a terminal a counter shows
- * progress. Returns make's status.
+ * to the log, "CC" lines are counted, and with kb->progress a counter
+ * goes to the sink. Returns make's status.
  */
 static int run_make(struct kbuild *kb, const char *phase,
 		    const char *const *args)
@@ -1096,12 +1181,15 @@ static int run_make(struct kbuild *kb, const char *phase,
 	const char *argv[32];
 	char *o = xasprintf("O=%s", kb->build);
 	char *j = xasprintf("-j%d", make_jobs(kb));
-	int pfd[2], logfd = -1, status, argc = 0;
-	bool tty = kb->progress && isatty(2);
-	double start = now_seconds(), last = start;
-	struct strbuf part = STRBUF_INIT;
-	char buf[16384];
-	pid_t pid;
+	struct make_watch w = { kb, phase, now_seconds(), 0, false };
+	struct make_env env = { 0 };
+	struct run_opts ro = {
+		.log = kb->log, .null_stdin = true, .on_line = make_line,
+		.ctx = &w, .say = &kb->say,
+	};
+	struct strbuf cmd = STRBUF_INIT;
+	struct child c;
+	int argc = 0, i, status = -1;
 
 	argv[argc++] = "make";
 	argv[argc++] = "-C";
@@ -1111,94 +1199,21 @@ static int run_make(struct kbuild *kb, const char *phase,
 	while (*args && argc < 30)
 		argv[argc++] = *args++;
 	argv[argc] = NULL;
-
-	if (kb->log) {
-		logfd = open(kb->log, O_WRONLY | O_CREAT | O_APPEND |
-			     O_CLOEXEC, 0644);
-		if (logfd < 0)
-			return error("cannot open the build log %s: %s",
-				     kb->log, strerror(errno));
-	}
-	{
-		struct strbuf cmd = STRBUF_INIT;
-		int i;
-
-		for (i = 0; i < argc; i++)
-			sb_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
-		log_line(kb, "### kseries %s: %s\n", phase, cmd.buf);
-		sb_release(&cmd);
-	}
-	if (pipe2(pfd, O_CLOEXEC)) {
-		if (logfd >= 0)
-			close(logfd);
-		return error("pipe: %s", strerror(errno));
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return error("fork: %s", strerror(errno));
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
-
-		dup2(null, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		child_env(kb);
-		setpgid(0, 0);
-		execvp("make", (char *const *)argv);
-		fprintf(stderr, "kseries: cannot run make: %s\n",
-			strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	for (;;) {
-		ssize_t n = read(pfd[0], buf, sizeof(buf));
-		char *line, *nl;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (logfd >= 0 && write(logfd, buf, n) != n)
-			warning("short write to %s", kb->log);
-		sb_add(&part, buf, n);
-		line = part.buf;
-		while ((nl = memchr(line, '\n', part.buf + part.len - line))) {
-			if (!strncmp(line, "  CC ", 5))
-				kb->compiled++;
-			else if (distcc_ran_locally(line, nl - line))
-				kb->distcc_local++;
-			line = nl + 1;
-		}
-		memmove(part.buf, line, part.buf + part.len - line);
-		part.len -= line - part.buf;
-		if (tty && now_seconds() - last >= 1) {
-			last = now_seconds();
-			fprintf(stderr, "\r%s: %u compiled, %.0f s ", phase,
-				kb->compiled, last - start);
-		} else if (!tty && kb->progress && !quiet &&
-			   now_seconds() - last >= 60) {
-			/* Not a terminal (CI): a line a minute. */
-			last = now_seconds();
-			note("%s: %u compiled, %.0f s", phase, kb->compiled,
-			     last - start);
-		}
-	}
-	close(pfd[0]);
-	if (logfd >= 0)
-		close(logfd);
-	if (tty && last > start)
-		fputs("\r\033[K", stderr);	/* clear the counter */
-	sb_release(&part);
+	w.last = w.start;
+	for (i = 0; i < argc; i++)
+		sb_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+	log_line(kb, "### kseries %s: %s\n", phase, cmd.buf);
+	sb_release(&cmd);
+	make_env(kb, &env);
+	ro.env = (const char *const *)env.v;
+	if (!run_start(argv, &ro, &c))
+		status = run_wait(&c);
+	if (w.shown)
+		msg_say(&kb->say, MSG_PROGRESS, "%s", "");
+	env_release(&env);
 	free(o);
 	free(j);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return error("waitpid: %s", strerror(errno));
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return status;
 }
 
 static int report_failure(const struct kbuild *kb, const char *phase,
@@ -1208,16 +1223,17 @@ static int report_failure(const struct kbuild *kb, const char *phase,
 
 	if (kb->log && !read_file(kb->log, &log))
 		kbuild_first_errors(log.buf, 12, &errs);
-	error("%s failed (make exit %d)%s%s", phase, status,
-	      errs.len ? "; first errors:" : "", errs.len ? "" : ".");
+	kb_error(kb, "%s failed (make exit %d)%s%s", phase, status,
+		 errs.len ? "; first errors:" : "", errs.len ? "" : ".");
 	if (errs.len)
-		fputs(errs.buf, stderr);
+		msg_say(&kb->say, MSG_DETAIL, "%s", errs.buf);
 	if (strstr(sb_str(&log), "source tree is not clean"))
-		fprintf(stderr,
+		msg_say(&kb->say, MSG_DETAIL,
 			"hint: %s has build outputs of an in-tree build; "
 			"kseries builds only out of tree (O=)\n", kb->tree);
 	if (kb->log)
-		fprintf(stderr, "The complete output is in %s\n", kb->log);
+		msg_say(&kb->say, MSG_DETAIL,
+			"The complete output is in %s\n", kb->log);
 	sb_release(&log);
 	sb_release(&errs);
 	return -1;
@@ -1261,7 +1277,7 @@ static int check_config(struct kbuild *kb)
 	char *p = path_join(kb->build, ".config");
 
 	if (read_file(p, &config)) {
-		error("cannot read %s: %s", p, strerror(errno));
+		kb_error(kb, "cannot read %s: %s", p, strerror(errno));
 		free(p);
 		return -1;
 	}
@@ -1271,8 +1287,8 @@ static int check_config(struct kbuild *kb)
 
 		if (read_file(kb->fragments[i], &frag)) {
 			sb_release(&config);
-			return error("cannot read %s: %s", kb->fragments[i],
-				     strerror(errno));
+			return kb_error(kb, "cannot read %s: %s",
+					kb->fragments[i], strerror(errno));
 		}
 		kconfig_compare(kb->fragments[i], frag.buf, config.buf, &m,
 				&nr, &alloc);
@@ -1283,21 +1299,22 @@ static int check_config(struct kbuild *kb)
 		struct strbuf deps = STRBUF_INIT;
 
 		if (!kconfig_known(kb->tree, m[i].name, &deps)) {
-			warning("%s=%s (%s): not in this tree's Kconfig, ignored",
+			msg_say(&kb->say, MSG_WARNING,
+				"%s=%s (%s): not in this tree's Kconfig, ignored",
 				m[i].name, m[i].want, m[i].fragment);
 		} else {
 			if (!bad++)
-				error("requested options missing from the final .config:");
-			fprintf(stderr, "\t%s=%s requested by %s, got %s\n",
+				kb_error(kb, "requested options missing from the final .config:");
+			msg_say(&kb->say, MSG_DETAIL,
+				"\t%s=%s requested by %s, got %s\n%s",
 				m[i].name, m[i].want, m[i].fragment,
-				strcmp(m[i].got, "n") ? m[i].got :
-				"not set");
-			fputs(deps.buf ? deps.buf : "", stderr);
+				strcmp(m[i].got, "n") ? m[i].got : "not set",
+				sb_str(&deps));
 		}
 		sb_release(&deps);
 	}
 	if (bad)
-		fprintf(stderr,
+		msg_say(&kb->say, MSG_DETAIL,
 			"hint: their dependencies are not met; add those to the fragment\n");
 	kconfig_mismatch_free(m, nr);
 	return bad ? -1 : 0;
@@ -1310,15 +1327,20 @@ int kbuild_config(struct kbuild *kb)
 	const char *old[] = { "olddefconfig", NULL };
 	double start = now_seconds();
 	char *dotconfig;
-	int ret;
+	int ret, fd;
 	size_t i;
 
 	kb->config_merged = false;
 	if (distcc_ready(kb))
 		return -1;
 	if (mkdir_p(kb->build, 0755))
-		return error("cannot create %s: %s", kb->build,
-			     strerror(errno));
+		return kb_error(kb, "cannot create %s: %s", kb->build,
+				strerror(errno));
+	fd = open(kb->tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return kb_error(kb, "cannot open the kernel tree %s: %s",
+				kb->tree, strerror(errno));
+	close(fd);
 	if (kconfig_inputs_digest(kb->tree, kb->fragments, kb->nr_fragments,
 				  inputs))
 		return -1;
@@ -1331,7 +1353,7 @@ int kbuild_config(struct kbuild *kb)
 			free(now);
 			free(stamp);
 			free(dotconfig);
-			note("config: up to date");
+			msg_say(&kb->say, MSG_NOTE, "config: up to date");
 			return check_config(kb);
 		}
 		free(now);
@@ -1347,7 +1369,9 @@ int kbuild_config(struct kbuild *kb)
 		char *script = path_join(kb->tree,
 					 "scripts/kconfig/merge_config.sh");
 		char *base = path_join(kb->build, ".config");
-		struct run_opts ro = { .dir = kb->build, .log = kb->log };
+		struct run_opts ro = {
+			.dir = kb->build, .log = kb->log, .say = &kb->say,
+		};
 		size_t n = 0;
 
 		argv[n++] = "sh";
@@ -1370,7 +1394,8 @@ int kbuild_config(struct kbuild *kb)
 	if (ret)
 		return report_failure(kb, "make olddefconfig", ret);
 	if (config_digest(kb, cfg))
-		return error("no .config in %s after olddefconfig", kb->build);
+		return kb_error(kb, "no .config in %s after olddefconfig",
+				kb->build);
 	kb->config_merged = true;
 	kb->config_secs = now_seconds() - start;
 	ret = check_config(kb);
@@ -1381,14 +1406,16 @@ int kbuild_config(struct kbuild *kb)
 
 		now = xasprintf("%s %s\n", inputs, cfg);
 		if (write_file_atomic(p, now, strlen(now)))
-			warning("cannot write %s: %s", p, strerror(errno));
+			msg_say(&kb->say, MSG_WARNING, "cannot write %s: %s", p,
+				strerror(errno));
 		free(p);
 		free(now);
 	}
 	if (!ret)
-		note("config: tinyconfig + %zu fragment%s merged (%.1f s)",
-		     kb->nr_fragments, kb->nr_fragments == 1 ? "" : "s",
-		     kb->config_secs);
+		msg_say(&kb->say, MSG_NOTE,
+			"config: tinyconfig + %zu fragment%s merged (%.1f s)",
+			kb->nr_fragments, kb->nr_fragments == 1 ? "" : "s",
+			kb->config_secs);
 	return ret;
 }
 
@@ -1404,7 +1431,7 @@ int kbuild_kernel(struct kbuild *kb)
 	if (distcc_ready(kb))
 		return -1;
 	if (kb->dist.line)
-		note("build: %s", kb->dist.line);
+		msg_say(&kb->say, MSG_NOTE, "build: %s", kb->dist.line);
 	ret = run_make(kb, "build", argv);
 	kb->build_secs = now_seconds() - start;
 	if (ret)
@@ -1412,10 +1439,9 @@ int kbuild_kernel(struct kbuild *kb)
 	if (kb->distcc_local)
 		sb_addf(&fell, ", %u of them here: distcc could not send them",
 			kb->distcc_local);
-	note("build: %s, %u compiled%s (%.1f s)",
-	     kb->target ? kb->target : "bzImage", kb->compiled,
-	     fell.len ? fell.buf : "",
-	     kb->build_secs);
+	msg_say(&kb->say, MSG_NOTE, "build: %s, %u compiled%s (%.1f s)",
+		kb->target ? kb->target : "bzImage", kb->compiled,
+		fell.len ? fell.buf : "", kb->build_secs);
 	sb_release(&fell);
 	return 0;
 }
@@ -1432,7 +1458,8 @@ int kbuild_headers(struct kbuild *kb)
 	kb->headers_secs = now_seconds() - start;
 	if (ret)
 		return report_failure(kb, "headers_install", ret);
-	note("headers: %s/usr/include (%.1f s)", kb->build, kb->headers_secs);
+	msg_say(&kb->say, MSG_NOTE, "headers: %s/usr/include (%.1f s)",
+		kb->build, kb->headers_secs);
 	return 0;
 }
 

@@ -6,7 +6,8 @@
  * ccache when present, then headers_install into <build>/usr for the
  * selftests. Nothing is written into the source tree.
  *
- * Progress is one line a phase; the complete make output goes to a log
+ * Progress is one line a phase, said through the caller's msg_sink
+ * (kbuild prints nothing itself); the complete make output goes to a log
  * (for people, and for the per-commit warning checks that parse it).
  *
  * The compiles can go to other machines through distcc (see "distcc"
@@ -139,6 +140,13 @@ struct kbuild {
 	const char *distcc;	/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
 	bool no_distcc;		/* neither: no distcc */
 	distcc_probe_fn distcc_probe;	/* NULL: distcc_probe_tcp */
+	/*
+	 * What the phases say: a note each (MSG_NOTE), the counter while
+	 * make runs (MSG_PROGRESS, with @progress), errors and the lines
+	 * under them (the first build errors, hints, the log's name).
+	 * Zero: stderr as msg_stderr(); {msg_discard}: nothing.
+	 */
+	struct msg_sink say;
 
 	/* Results */
 	double config_secs, build_secs, headers_secs;
@@ -178,7 +186,7 @@ int kbuild_distcc_setup(struct kbuild *kb, struct strbuf *err);
 /* What @kb holds besides the caller's (the distcc decision). */
 void kbuild_release(struct kbuild *kb);
 
-/* Each phase; 0 on success, -1 on failure (reported). */
+/* Each phase; 0 on success, -1 on failure (said to kb->say). */
 int kbuild_config(struct kbuild *kb);
 int kbuild_kernel(struct kbuild *kb);
 int kbuild_headers(struct kbuild *kb);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -657,6 +658,108 @@ static void test_distcc_ran_locally(void **state)
 	assert_false(distcc_ran_locally(yes[0], strlen(yes[0]) - 1));
 }
 
+/* What a build said, one "KIND:text|" each. */
+static void said(void *ctx, enum msg_kind kind, const char *text)
+{
+	sb_addf(ctx, "%d:%s|", (int)kind, text);
+}
+
+/*
+ * make, run through a fake on PATH: its output goes to the log, its
+ * "  CC" lines are counted, its environment is kbuild's, stdin is
+ * empty, and what the phase says goes to the caller's sink only.
+ */
+static void test_make_runs(void **state)
+{
+	char dir[] = "/tmp/kseries-kbuild-XXXXXX";
+	struct strbuf say = STRBUF_INIT, log = STRBUF_INIT;
+	struct kbuild kb = { 0 };
+	char *bin, *tree, *build, *logp, *oldpath, *path, *p;
+
+	assert_non_null(mkdtemp(dir));
+	bin = path_join(dir, "bin");
+	tree = path_join(dir, "src");
+	build = path_join(dir, "build");
+	logp = path_join(dir, "build.log");
+	put(dir, "bin/make",
+	    "#!/bin/sh\n"
+	    "echo \"  CC      a.o\"\n"
+	    "echo \"  CC      b.o\" >&2\n"
+	    "echo \"env $KBUILD_BUILD_USER $LC_ALL $MAKEFLAGS ${KBUILD_VERBOSE-unset}\"\n"
+	    "cat\n"
+	    "printf 'no newline'\n"
+	    "exit ${FAKE_MAKE_STATUS:-0}\n");
+	p = path_join(bin, "make");
+	assert_int_equal(chmod(p, 0755), 0);
+	free(p);
+	assert_int_equal(mkdir_p(tree, 0755), 0);
+	oldpath = xstrdup(getenv("PATH"));
+	path = xasprintf("%s:%s", bin, oldpath);
+	setenv("PATH", path, 1);
+	setenv("KBUILD_VERBOSE", "1", 1);
+
+	kb.tree = tree;
+	kb.build = build;
+	kb.log = logp;
+	kb.jobs = 1;
+	kb.no_distcc = true;
+	kb.sync_output = true;
+	kb.progress = true;
+	kb.say = (struct msg_sink){ said, &say };
+	assert_int_equal(kbuild_kernel(&kb), 0);
+	assert_int_equal(kb.compiled, 2);
+	/* One note (no counter: it took less than a second). */
+	assert_true(starts_with(say.buf, "0:build: bzImage, 2 compiled ("));
+	assert_true(ends_with(say.buf, " s)|"));
+	assert_null(strchr(say.buf, '|') + 1 < say.buf + say.len ?
+		    say.buf : NULL);
+	assert_int_equal(read_file(logp, &log), 0);
+	assert_non_null(strstr(log.buf, "### kseries build: make -C "));
+	assert_non_null(strstr(log.buf, "  CC      b.o\n"
+				"env kseries C -Otarget unset\nno newline"));
+	/* Ours is untouched. */
+	assert_string_equal(getenv("KBUILD_VERBOSE"), "1");
+
+	/* A failure: the error and where the log is, to the sink. */
+	sb_reset(&say);
+	setenv("FAKE_MAKE_STATUS", "2", 1);
+	assert_int_equal(kbuild_headers(&kb), -1);
+	p = xasprintf("3:headers_install failed (make exit 2).|"
+		      "4:The complete output is in %s\n|", logp);
+	assert_string_equal(say.buf, p);
+	free(p);
+
+	/* A log it cannot write: said too, make not run. */
+	sb_reset(&say);
+	kb.log = "/nonexistent/dir/build.log";
+	assert_int_equal(kbuild_kernel(&kb), -1);
+	assert_true(starts_with(say.buf,
+				"3:cannot open log /nonexistent/dir/build.log: "));
+	assert_non_null(strstr(say.buf, "|3:kernel build failed (make exit -1)"));
+	kb.log = logp;
+
+	/* No tree: said, not printed. */
+	sb_reset(&say);
+	kb.tree = "/nonexistent/tree";
+	assert_int_equal(kbuild_config(&kb), -1);
+	assert_true(starts_with(say.buf,
+				"3:cannot open the kernel tree /nonexistent/tree: "));
+
+	unsetenv("FAKE_MAKE_STATUS");
+	unsetenv("KBUILD_VERBOSE");
+	setenv("PATH", oldpath, 1);
+	kbuild_release(&kb);
+	remove_tree(dir);
+	sb_release(&say);
+	sb_release(&log);
+	free(oldpath);
+	free(path);
+	free(bin);
+	free(tree);
+	free(build);
+	free(logp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -673,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_distcc_setup),
 		cmocka_unit_test(test_distcc_probe_tcp),
 		cmocka_unit_test(test_distcc_ran_locally),
+		cmocka_unit_test(test_make_runs),
 	};
 
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);

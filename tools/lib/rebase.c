@@ -249,16 +249,185 @@ static void input_of(git_merge_file_input *in, const struct side *s,
  * Three-way merge of each file the patch touches: the old parent
  * (ancestor), @onto (ours) and the patch's result (theirs).
  */
+/* The paths @p touches (old and new names), each once; not copied. */
+static char **merge_paths(const struct patch *p, size_t *np)
+{
+	char **paths = xcalloc(2 * p->nr_files + 1, sizeof(*paths));
+	size_t i, k, n = 0;
+
+	for (i = 0; i < p->nr_files; i++) {
+		const char *v[2] = { p->files[i].old_path,
+				     p->files[i].new_path };
+
+		for (k = 0; k < 2; k++) {
+			size_t j;
+
+			if (!v[k])
+				continue;
+			for (j = 0; j < n && strcmp(paths[j], v[k]); j++)
+				;
+			if (j == n)
+				paths[n++] = (char *)v[k];
+		}
+	}
+	*np = n;
+	return paths;
+}
+
+/* What one merge does to the new base's tree, and what it says. */
+struct merge_state {
+	struct krepo *t;
+	struct patch *p;
+	const char *label;
+	struct rb_result *r;
+	git_tree_update *up;
+	size_t nup;
+	struct strbuf merged;	/* "PATH: merged" lines */
+	struct strbuf *err;
+};
+
+static void merge_upsert(struct merge_state *m, const char *path,
+			 const git_oid *id, unsigned int mode)
+{
+	git_tree_update *u = &m->up[m->nup++];
+
+	u->path = path;
+	u->action = GIT_TREE_UPDATE_UPSERT;
+	git_oid_cpy(&u->id, id);
+	u->filemode = mode;
+}
+
+/* Both sides changed @path: merge the texts, markers on a conflict. */
+static int merge_text(struct merge_state *m, const char *path,
+		      const struct side *s)
+{
+	git_merge_file_input in[3];
+	git_merge_file_options fo;
+	git_merge_file_result mr;
+	git_oid id;
+	size_t k;
+	int fail;
+
+	for (k = 0; k < 3; k++)
+		input_of(&in[k], &s[k], path);
+	git_merge_file_options_init(&fo, GIT_MERGE_FILE_OPTIONS_VERSION);
+	fo.ancestor_label = "old base + the patches before";
+	fo.our_label = m->label;
+	fo.their_label = m->p->name;
+	fo.flags = GIT_MERGE_FILE_STYLE_DIFF3;
+	if (git_merge_file(&mr, &in[0], &in[1], &in[2], &fo))
+		return lg2_fail(m->err, path);
+	fail = git_blob_create_from_buffer(&id, m->t->repo, mr.ptr, mr.len);
+	if (!fail)
+		merge_upsert(m, path, &id, mr.mode ? mr.mode : s[2].mode);
+	if (fail) {
+		git_merge_file_result_free(&mr);
+		return lg2_fail(m->err, path);
+	}
+	if (!mr.automergeable) {
+		add_path(m->r, path);
+		sb_addf(&m->r->detail, "%s: conflict (markers in the file)\n",
+			path);
+	} else {
+		sb_addf(&m->merged, "%s: merged\n", path);
+	}
+	git_merge_file_result_free(&mr);
+	return 0;
+}
+
+/* @path in the ancestor, ours and theirs (@s): merge it. 0 or -1. */
+static int merge_sides(struct merge_state *m, const char *path,
+		       const struct side *s)
+{
+	if (same(&s[0], &s[2]) || same(&s[1], &s[2]))
+		return 0;	/* not changed, or already there */
+	if (same(&s[0], &s[1])) {
+		/* Only the patch changed it: its version. */
+		if (s[2].r) {
+			m->up[m->nup].path = path;
+			m->up[m->nup++].action = GIT_TREE_UPDATE_REMOVE;
+		} else {
+			merge_upsert(m, path, &s[2].id, s[2].mode);
+		}
+		return 0;
+	}
+	if (s[1].r || s[2].r) {
+		/* Deleted on one side, changed on the other. */
+		add_path(m->r, path);
+		sb_addf(&m->r->detail, "%s: %s\n", path, s[2].r ?
+			"deleted by the patch, changed in the new base (the new base's version is kept)" :
+			"changed by the patch, deleted in the new base (the patch's version is written)");
+		if (!s[2].r)
+			merge_upsert(m, path, &s[2].id, s[2].mode);
+		return 0;
+	}
+	return merge_text(m, path, s);
+}
+
+/* Read @path from the three @trees and merge it. 0 or -1. */
+static int merge_path(struct merge_state *m, git_tree *const *trees,
+		      const char *path)
+{
+	struct side s[3];
+	int ret = -1;
+	size_t k;
+
+	memset(s, 0, sizeof(s));
+	for (k = 0; k < 3; k++) {
+		s[k].r = blob_at(trees[k], path, &s[k].id, &s[k].mode);
+		if (s[k].r < 0 || (!s[k].r &&
+		    git_blob_lookup(&s[k].blob, m->t->repo, &s[k].id))) {
+			lg2_fail(m->err, path);
+			goto out;
+		}
+	}
+	ret = merge_sides(m, path, s);
+out:
+	for (k = 0; k < 3; k++)
+		git_blob_free(s[k].blob);
+	return ret;
+}
+
+/* The merged tree @tid over @base: a conflict, already there, merged. */
+static int merge_outcome(struct merge_state *m, const git_oid *onto,
+			 git_tree *base, const git_oid *tid)
+{
+	struct rb_result *r = m->r;
+
+	if (r->nr_paths) {
+		r->status = RB_CONFLICT;
+		git_oid_cpy(&r->tree, tid);
+		sb_addstr(&r->detail, sb_str(&m->merged));
+	} else if (git_oid_equal(tid, git_tree_id(base))) {
+		size_t pr, tot;
+
+		r->status = RB_ALREADY;
+		sb_addstr(&r->detail, "the three-way merge leaves the new base unchanged\n");
+		if (rb_evidence(m->t, onto, m->p, &r->detail,
+				&pr, &tot))
+			return -1;
+	} else {
+		r->status = RB_MERGED;
+		sb_addstr(&r->detail, sb_str(&m->merged));
+		if (krepo_commit(m->t, m->p, tid, onto,
+				 &r->commit))
+			return lg2_fail(m->err, "cannot make the merged commit");
+	}
+	return 0;
+}
+
 static int merge(struct krepo *t, const git_oid *onto, const git_oid *old,
 		 struct patch *p, const char *label, struct rb_result *r,
 		 struct strbuf *err)
 {
+	struct merge_state m = {
+		.t = t, .p = p, .label = label, .r = r,
+		.merged = STRBUF_INIT, .err = err,
+	};
 	git_tree *trees[3] = { NULL, NULL, NULL };
 	git_commit *oc = NULL;
-	git_tree_update *up = NULL;
-	struct strbuf merged = STRBUF_INIT;
 	char **paths = NULL;
-	size_t np = 0, nup = 0, i, k;
+	size_t np = 0, i, k;
 	git_oid tid;
 	int ret = -1;
 
@@ -270,134 +439,19 @@ static int merge(struct krepo *t, const git_oid *onto, const git_oid *old,
 		lg2_fail(err, "cannot read the commits to merge");
 		goto out;
 	}
-	paths = xcalloc(2 * p->nr_files + 1, sizeof(*paths));
-	for (i = 0; i < p->nr_files; i++) {
-		const char *v[2] = { p->files[i].old_path,
-				     p->files[i].new_path };
-
-		for (k = 0; k < 2; k++) {
-			size_t j;
-
-			if (!v[k])
-				continue;
-			for (j = 0; j < np && strcmp(paths[j], v[k]); j++)
-				;
-			if (j == np)
-				paths[np++] = (char *)v[k];
-		}
-	}
-	up = xcalloc(np + 1, sizeof(*up));
-	for (i = 0; i < np; i++) {
-		struct side s[3];
-		git_merge_file_input in[3];
-		git_merge_file_options fo;
-		git_merge_file_result mr;
-		bool conflict;
-
-		memset(s, 0, sizeof(s));
-		for (k = 0; k < 3; k++) {
-			s[k].r = blob_at(trees[k], paths[i], &s[k].id,
-					 &s[k].mode);
-			if (s[k].r < 0 || (!s[k].r &&
-			    git_blob_lookup(&s[k].blob, t->repo, &s[k].id))) {
-				lg2_fail(err, paths[i]);
-				goto side_fail;
-			}
-		}
-		if (same(&s[0], &s[2]) || same(&s[1], &s[2]))
-			goto next;	/* not changed, or already there */
-		if (same(&s[0], &s[1])) {
-			/* Only the patch changed it: its version. */
-			up[nup].path = paths[i];
-			if (s[2].r) {
-				up[nup++].action = GIT_TREE_UPDATE_REMOVE;
-			} else {
-				up[nup].action = GIT_TREE_UPDATE_UPSERT;
-				git_oid_cpy(&up[nup].id, &s[2].id);
-				up[nup++].filemode = s[2].mode;
-			}
-			goto next;
-		}
-		if (s[1].r || s[2].r) {
-			/* Deleted on one side, changed on the other. */
-			add_path(r, paths[i]);
-			sb_addf(&r->detail, "%s: %s\n", paths[i], s[2].r ?
-				"deleted by the patch, changed in the new base (the new base's version is kept)" :
-				"changed by the patch, deleted in the new base (the patch's version is written)");
-			if (!s[2].r) {
-				up[nup].path = paths[i];
-				up[nup].action = GIT_TREE_UPDATE_UPSERT;
-				git_oid_cpy(&up[nup].id, &s[2].id);
-				up[nup++].filemode = s[2].mode;
-			}
-			goto next;
-		}
-		for (k = 0; k < 3; k++)
-			input_of(&in[k], &s[k], paths[i]);
-		git_merge_file_options_init(&fo, GIT_MERGE_FILE_OPTIONS_VERSION);
-		fo.ancestor_label = "old base + the patches before";
-		fo.our_label = label;
-		fo.their_label = p->name;
-		fo.flags = GIT_MERGE_FILE_STYLE_DIFF3;
-		if (git_merge_file(&mr, &in[0], &in[1], &in[2], &fo)) {
-			lg2_fail(err, paths[i]);
-			goto side_fail;
-		}
-		conflict = !mr.automergeable;
-		up[nup].path = paths[i];
-		up[nup].action = GIT_TREE_UPDATE_UPSERT;
-		up[nup].filemode = mr.mode ? mr.mode : s[2].mode;
-		if (git_blob_create_from_buffer(&up[nup].id, t->repo, mr.ptr,
-						mr.len)) {
-			git_merge_file_result_free(&mr);
-			lg2_fail(err, paths[i]);
-			goto side_fail;
-		}
-		nup++;
-		git_merge_file_result_free(&mr);
-		if (conflict) {
-			add_path(r, paths[i]);
-			sb_addf(&r->detail, "%s: conflict (markers in the file)\n",
-				paths[i]);
-		} else {
-			sb_addf(&merged, "%s: merged\n", paths[i]);
-		}
-next:
-		for (k = 0; k < 3; k++)
-			git_blob_free(s[k].blob);
-		continue;
-side_fail:
-		for (k = 0; k < 3; k++)
-			git_blob_free(s[k].blob);
-		goto out;
-	}
-	if (git_tree_create_updated(&tid, t->repo, trees[1], nup, up)) {
+	paths = merge_paths(p, &np);
+	m.up = xcalloc(np + 1, sizeof(*m.up));
+	for (i = 0; i < np; i++)
+		if (merge_path(&m, trees, paths[i]))
+			goto out;
+	if (git_tree_create_updated(&tid, t->repo, trees[1], m.nup, m.up)) {
 		lg2_fail(err, "cannot make the merged tree");
 		goto out;
 	}
-	if (r->nr_paths) {
-		r->status = RB_CONFLICT;
-		git_oid_cpy(&r->tree, &tid);
-		sb_addstr(&r->detail, merged.buf ? merged.buf : "");
-	} else if (git_oid_equal(&tid, git_tree_id(trees[1]))) {
-		size_t pr, tot;
-
-		r->status = RB_ALREADY;
-		sb_addstr(&r->detail, "the three-way merge leaves the new base unchanged\n");
-		if (rb_evidence(t, onto, p, &r->detail, &pr, &tot))
-			goto out;
-	} else {
-		r->status = RB_MERGED;
-		sb_addstr(&r->detail, merged.buf ? merged.buf : "");
-		if (krepo_commit(t, p, &tid, onto, &r->commit)) {
-			lg2_fail(err, "cannot make the merged commit");
-			goto out;
-		}
-	}
-	ret = 0;
+	ret = merge_outcome(&m, onto, trees[1], &tid);
 out:
-	sb_release(&merged);
-	free(up);
+	sb_release(&m.merged);
+	free(m.up);
 	free(paths);
 	for (k = 0; k < 3; k++)
 		git_tree_free(trees[k]);
@@ -543,6 +597,89 @@ static int get_oid(const char *v, git_oid *id)
 	return git_oid_fromstr(id, v) ? -1 : 0;
 }
 
+/*
+ * A "KEY VALUE" line of the state file for one of @st's own fields:
+ * false if @key is not one; else true, and *@bad if @v is not valid.
+ */
+static bool state_scalar(struct rb_state *st, const char *key, const char *v,
+			 bool *bad)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} oids[] = {
+		{ "old-base", offsetof(struct rb_state, old_base) },
+		{ "old-tip", offsetof(struct rb_state, old_tip) },
+		{ "new-base", offsetof(struct rb_state, new_base) },
+		{ "cur", offsetof(struct rb_state, cur) },
+		{ "worktree", offsetof(struct rb_state, worktree) },
+		{ "move-to", offsetof(struct rb_state, move_to) },
+		{ "conflict", offsetof(struct rb_state, conflict) },
+	};
+	size_t i;
+
+	*bad = false;
+	for (i = 0; i < ARRAY_SIZE(oids); i++)
+		if (!strcmp(key, oids[i].key)) {
+			*bad = get_oid(v, (git_oid *)((char *)st +
+						      oids[i].off));
+			return true;
+		}
+	if (!strcmp(key, "phase")) {
+		for (i = 0; i < ARRAY_SIZE(phase_names) &&
+		     strcmp(phase_names[i], v); i++)
+			;
+		*bad = i == ARRAY_SIZE(phase_names);
+		st->phase = i;
+	} else if (!strcmp(key, "step")) {
+		st->step = atoi(v);
+	} else if (!strcmp(key, "old-name")) {
+		st->old_name = xstrdup(v);
+	} else if (!strcmp(key, "new-name")) {
+		st->new_name = xstrdup(v);
+	} else if (!strcmp(key, "moving")) {
+		st->moving = atoi(v);
+	} else if (!strcmp(key, "detached")) {
+		st->detached = atoi(v);
+	} else if (!strcmp(key, "next")) {
+		st->next = strtoul(v, NULL, 10);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/*
+ * "patch STATUS OLD NEW NAME" (@v, changed in place): a new entry of
+ * @st, or NULL if the line is not valid.
+ */
+static struct rb_entry *state_patch(struct rb_state *st, char *v,
+				    size_t *alloc)
+{
+	struct rb_entry *e;
+	char *f[4], *s = v;
+	int k, status;
+
+	for (k = 0; k < 4; k++) {
+		f[k] = s;
+		s = k < 3 ? strchr(s, ' ') : NULL;
+		if (k < 3 && !s)
+			return NULL;
+		if (s)
+			*s++ = '\0';
+	}
+	status = status_of(f[0]);
+	ALLOC_GROW(st->e, st->nr + 1, *alloc);
+	e = &st->e[st->nr++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(f[3]);
+	e->status = status < 0 ? RB_PENDING : status;
+	if (status < 0 || get_oid(f[1], &e->old_commit) ||
+	    get_oid(f[2], &e->new_commit))
+		return NULL;
+	return e;
+}
+
 int rb_state_load(struct rb_state *st, const char *dir, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT, detail = STRBUF_INIT;
@@ -586,62 +723,9 @@ int rb_state_load(struct rb_state *st, const char *dir, struct strbuf *err)
 			cur->detail = detail.len ? sb_detach(&detail) : NULL;
 			cur = NULL;
 		}
-		if (!strcmp(line, "phase")) {
-			size_t i;
-
-			for (i = 0; i < ARRAY_SIZE(phase_names) &&
-			     strcmp(phase_names[i], v); i++)
-				;
-			bad = i == ARRAY_SIZE(phase_names);
-			st->phase = i;
-		} else if (!strcmp(line, "step")) {
-			st->step = atoi(v);
-		} else if (!strcmp(line, "old-name")) {
-			st->old_name = xstrdup(v);
-		} else if (!strcmp(line, "new-name")) {
-			st->new_name = xstrdup(v);
-		} else if (!strcmp(line, "old-base")) {
-			bad = get_oid(v, &st->old_base);
-		} else if (!strcmp(line, "old-tip")) {
-			bad = get_oid(v, &st->old_tip);
-		} else if (!strcmp(line, "new-base")) {
-			bad = get_oid(v, &st->new_base);
-		} else if (!strcmp(line, "cur")) {
-			bad = get_oid(v, &st->cur);
-		} else if (!strcmp(line, "worktree")) {
-			bad = get_oid(v, &st->worktree);
-		} else if (!strcmp(line, "moving")) {
-			st->moving = atoi(v);
-		} else if (!strcmp(line, "move-to")) {
-			bad = get_oid(v, &st->move_to);
-		} else if (!strcmp(line, "conflict")) {
-			bad = get_oid(v, &st->conflict);
-		} else if (!strcmp(line, "detached")) {
-			st->detached = atoi(v);
-		} else if (!strcmp(line, "next")) {
-			st->next = strtoul(v, NULL, 10);
-		} else if (!strcmp(line, "patch")) {
-			char *f[4], *s = v;
-			int k, status;
-
-			for (k = 0; k < 4; k++) {
-				f[k] = s;
-				s = k < 3 ? strchr(s, ' ') : NULL;
-				if (k < 3 && !s)
-					goto corrupt;
-				if (s)
-					*s++ = '\0';
-			}
-			status = status_of(f[0]);
-			ALLOC_GROW(st->e, st->nr + 1, alloc);
-			cur = &st->e[st->nr++];
-			memset(cur, 0, sizeof(*cur));
-			cur->name = xstrdup(f[3]);
-			cur->status = status < 0 ? RB_PENDING : status;
-			bad = status < 0 || get_oid(f[1], &cur->old_commit) ||
-			      get_oid(f[2], &cur->new_commit);
-		} else {
-			bad = true;
+		if (!state_scalar(st, line, v, &bad)) {
+			bad = strcmp(line, "patch") ||
+			      !(cur = state_patch(st, v, &alloc));
 		}
 		if (bad)
 			goto corrupt;

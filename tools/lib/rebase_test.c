@@ -362,6 +362,71 @@ static void test_state_truncated(void **state)
 	free(dir);
 }
 
+/* Each object id field comes back as its own; each bad line is refused. */
+static void test_state_fields(void **state)
+{
+	static const char *const bad[] = {
+		"nosuchkey 1", "old-tip xyz", "phase nosuchphase",
+		"patch 0001-a.patch", "patch bogus 1 2 x.patch",
+		"| detail before any patch", "novalue",
+	};
+	struct fixture *f = *state;
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT, txt = STRBUF_INIT;
+	char *dir = path_join(f->dir, "state-fields"), *file, *nl;
+	git_oid *oids[7];
+	struct rb_state st, back;
+	size_t i;
+
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	fill_state(&st, dir);
+	oids[0] = &st.old_base;
+	oids[1] = &st.old_tip;
+	oids[2] = &st.new_base;
+	oids[3] = &st.cur;
+	oids[4] = &st.worktree;
+	oids[5] = &st.move_to;
+	oids[6] = &st.conflict;
+	for (i = 0; i < 7; i++) {
+		char hex[41];
+
+		memset(hex, '1' + i, 40);
+		hex[40] = '\0';
+		assert_int_equal(git_oid_fromstr(oids[i], hex), 0);
+	}
+	assert_int_equal(rb_state_save(&st, &err), 0);
+	assert_int_equal(rb_state_load(&back, dir, &err), 0);
+	assert_true(git_oid_equal(&back.old_base, &st.old_base));
+	assert_true(git_oid_equal(&back.old_tip, &st.old_tip));
+	assert_true(git_oid_equal(&back.new_base, &st.new_base));
+	assert_true(git_oid_equal(&back.cur, &st.cur));
+	assert_true(git_oid_equal(&back.worktree, &st.worktree));
+	assert_true(git_oid_equal(&back.move_to, &st.move_to));
+	assert_true(git_oid_equal(&back.conflict, &st.conflict));
+	rb_state_release(&back);
+
+	file = path_join(dir, "state");
+	assert_int_equal(read_file(file, &sb), 0);
+	nl = strchr(sb.buf, '\n');
+	assert_non_null(nl);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		/* The magic line, the bad one, then the rest. */
+		sb_reset(&txt);
+		sb_add(&txt, sb.buf, nl + 1 - sb.buf);
+		sb_addf(&txt, "%s\n%s", bad[i], nl + 1);
+		assert_int_equal(write_file_atomic(file, txt.buf, txt.len), 0);
+		sb_reset(&err);
+		assert_int_equal(rb_state_load(&back, dir, &err), -1);
+		assert_non_null(strstr(err.buf, ": line 2: not a kseries"));
+		rb_state_release(&back);
+	}
+	rb_state_release(&st);
+	sb_release(&sb);
+	sb_release(&txt);
+	sb_release(&err);
+	free(file);
+	free(dir);
+}
+
 static const char showsrc[] =
 	"Package: linux\n"
 	"Version: 5.10.259-1\n"
@@ -500,6 +565,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conflict, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_state_roundtrip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_state_fields, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_state_truncated, setup,
 						teardown),

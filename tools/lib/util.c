@@ -70,6 +70,83 @@ void note(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A counter on a terminal, else a note a minute; "" ends it. */
+static void progress_stderr(const char *text)
+{
+	static double first, last;
+	static bool shown;
+	double now = now_seconds();
+
+	if (!*text) {
+		if (shown)
+			fputs("\r\033[K", stderr);	/* clear the counter */
+		shown = false;
+		first = last = 0;
+		return;
+	}
+	if (quiet)
+		return;
+	if (isatty(2)) {
+		fprintf(stderr, "\r%s ", text);
+		shown = true;
+		return;
+	}
+	if (!first)
+		first = last = now;
+	if (now - last >= 59) {
+		last = now;
+		note("%s", text);
+	}
+}
+
+void msg_stderr(void *ctx, enum msg_kind kind, const char *text)
+{
+	switch (kind) {
+	case MSG_NOTE:
+		note("%s", text);
+		break;
+	case MSG_PROGRESS:
+		progress_stderr(text);
+		break;
+	case MSG_WARNING:
+		warning("%s", text);
+		break;
+	case MSG_ERROR:
+		error("%s", text);
+		break;
+	case MSG_DETAIL:
+		fflush(stdout);
+		fputs(text, stderr);
+		break;
+	}
+}
+
+void msg_quiet(void *ctx, enum msg_kind kind, const char *text)
+{
+	if (kind != MSG_NOTE && kind != MSG_PROGRESS)
+		msg_stderr(ctx, kind, text);
+}
+
+void msg_discard(void *ctx, enum msg_kind kind, const char *text)
+{
+}
+
+void msg_say(const struct msg_sink *sink, enum msg_kind kind,
+	     const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (sink && sink->fn)
+		sink->fn(sink->ctx, kind, sb_str(&sb));
+	else
+		msg_stderr(NULL, kind, sb_str(&sb));
+	sb_release(&sb);
+}
+
 void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
@@ -525,119 +602,342 @@ char *tree_dir(void)
 	return cache_path("src");
 }
 
-static void child_setup(const struct run_opts *o, int outfd)
+/* stdout and stderr of the child: the pipe, a log, /dev/null or ours. */
+static void child_output(const struct run_opts *o, int outfd, int pfd)
 {
-	const char *const *e;
-
-	if (o && o->dir && chdir(o->dir)) {
-		fprintf(stderr, "kseries: cannot chdir to %s: %s\n", o->dir,
-			strerror(errno));
-		_exit(127);
+	if (pfd >= 0 && o->on_line) {
+		dup2(pfd, 1);
+		dup2(pfd, 2);
+		return;
 	}
 	if (outfd >= 0) {
 		dup2(outfd, 1);
 		dup2(outfd, 2);
-		if (outfd > 2)
-			close(outfd);
 	}
-	for (e = o ? o->env : NULL; e && *e; e++)
-		putenv((char *)*e);
-	setpgid(0, 0);
+	if (pfd >= 0)
+		dup2(pfd, 1);
+}
+
+static void __noreturn child_exec(const char *const *argv,
+				  const struct run_opts *o, int outfd,
+				  int pfd)
+{
+	const char *const *e;
+
+	if (o->dir && chdir(o->dir)) {
+		if (!o->silent_exec_failure)
+			fprintf(stderr, "kseries: cannot chdir to %s: %s\n",
+				o->dir, strerror(errno));
+		_exit(127);
+	}
+	if (o->null_stdin) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null > 0) {
+			dup2(null, 0);
+			close(null);
+		}
+	}
+	child_output(o, outfd, pfd);
+	for (e = o->env; e && *e; e++) {
+		if (strchr(*e, '='))
+			putenv((char *)*e);
+		else
+			unsetenv(*e);
+	}
+	if (!o->keep_group)
+		setpgid(0, 0);
+	execvp(argv[0], (char *const *)argv);
+	if (!o->silent_exec_failure)
+		fprintf(stderr, "kseries: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+	_exit(127);
+}
+
+/* An error about running a child, to @o's sink (stderr without one); -1. */
+static int run_error(const struct run_opts *o, const char *fmt, ...)
+	__printf(2, 3);
+
+static int run_error(const struct run_opts *o, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	msg_say(o ? o->say : NULL, MSG_ERROR, "%s", sb.buf);
+	sb_release(&sb);
+	return -1;
+}
+
+/* The descriptor the output goes to (not through a pipe), or -1. */
+static int open_output(const struct run_opts *o)
+{
+	int fd = -1;
+
+	if (o->log) {
+		fd = open(o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			  0644);
+		if (fd < 0)
+			run_error(o, "cannot open log %s: %s", o->log,
+				  strerror(errno));
+		return fd < 0 ? -2 : fd;
+	}
+	if (o->log_fd > 0)
+		return fcntl(o->log_fd, F_DUPFD_CLOEXEC, 3);
+	if (o->quiet)
+		return open("/dev/null", O_WRONLY | O_CLOEXEC);
+	return -1;
+}
+
+int run_start(const char *const *argv, const struct run_opts *o,
+	      struct child *c)
+{
+	static const struct run_opts none;
+	int outfd, pfd[2] = { -1, -1 };
+
+	o = o ? o : &none;
+	memset(c, 0, sizeof(*c));
+	c->pipe = c->logfd = -1;
+	c->o = o;
+	outfd = open_output(o);
+	if (outfd == -2)
+		return -1;
+	if ((o->out || o->on_line) && pipe2(pfd, O_CLOEXEC)) {
+		if (outfd >= 0)
+			close(outfd);
+		return run_error(o, "pipe: %s", strerror(errno));
+	}
+	fflush(stdout);
+	fflush(stderr);
+	c->pid = fork();
+	if (!c->pid)
+		child_exec(argv, o, outfd, pfd[1]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	c->pipe = pfd[0];
+	if (o->on_line)
+		c->logfd = outfd;
+	else if (outfd >= 0)
+		close(outfd);
+	if (c->pid < 0) {
+		if (c->pipe >= 0)
+			close(c->pipe);
+		if (c->logfd >= 0)
+			close(c->logfd);
+		c->pipe = c->logfd = -1;
+		return run_error(o, "fork: %s", strerror(errno));
+	}
+	c->group = !o->keep_group;
+	if (o->timeout > 0)
+		c->deadline = now_seconds() + o->timeout;
+	return 0;
+}
+
+/* Hand the complete lines of @c->part to on_line(); all of it if @end. */
+static void feed_lines(struct child *c, bool end)
+{
+	struct strbuf *p = &c->part;
+	char *line = p->buf, *nl;
+
+	if (!p->len)
+		return;
+	while ((nl = memchr(line, '\n', p->buf + p->len - line))) {
+		c->o->on_line(c->o->ctx, line, nl - line);
+		line = nl + 1;
+	}
+	if (end && line < p->buf + p->len) {
+		c->o->on_line(c->o->ctx, line, p->buf + p->len - line);
+		line = p->buf + p->len;
+	}
+	memmove(p->buf, line, p->buf + p->len - line);
+	p->len -= line - p->buf;
+	p->buf[p->len] = '\0';
+}
+
+/* One read of the pipe: 1 if it gave data, 0 at its end (closed). */
+static int read_pipe(struct child *c)
+{
+	char buf[16384];
+	ssize_t n;
+
+	do
+		n = read(c->pipe, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return 1;
+	if (n <= 0) {
+		close(c->pipe);
+		c->pipe = -1;
+		if (c->o->on_line)
+			feed_lines(c, true);
+		return 0;
+	}
+	if (c->o->out)
+		sb_add(c->o->out, buf, n);
+	if (c->logfd >= 0 && write_in_full(c->logfd, buf, n))
+		msg_say(c->o->say, MSG_WARNING, "short write to %s",
+			c->o->log ? c->o->log : "a log");
+	if (c->o->on_line) {
+		sb_add(&c->part, buf, n);
+		feed_lines(c, false);
+	}
+	return 1;
+}
+
+/* Wait up to @ms (-1: for ever) for output, and read it. */
+static void pump(struct child *c, int ms)
+{
+	struct pollfd p = { .fd = c->pipe, .events = POLLIN };
+
+	if (c->pipe < 0) {
+		if (ms > 0)
+			usleep(ms * 1000);
+		return;
+	}
+	if (poll(&p, 1, ms) > 0)
+		read_pipe(c);
+}
+
+static int decode_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+static void child_done(struct child *c)
+{
+	if (c->pipe >= 0)
+		close(c->pipe);
+	if (c->logfd >= 0)
+		close(c->logfd);
+	c->pipe = c->logfd = -1;
+	sb_release(&c->part);
+	c->pid = 0;
+}
+
+static void kill_child(struct child *c, int sig)
+{
+	if (c->pid <= 0)
+		return;		/* reaped: kill(0) would be our own group */
+	if (c->group)
+		kill(-c->pid, sig);
+	kill(c->pid, sig);
+}
+
+/* Reap @c (blocking): its status, or -1 (reported). */
+static int reap(struct child *c)
+{
+	int st;
+
+	while (c->pipe >= 0)
+		pump(c, -1);	/* what it left in the pipe */
+	while (waitpid(c->pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			child_done(c);
+			return run_error(c->o, "waitpid: %s", strerror(errno));
+		}
+	}
+	child_done(c);
+	return decode_status(st);
+}
+
+int run_poll(struct child *c, int *status)
+{
+	struct pollfd p;
+	siginfo_t si;
+
+	if (c->pid <= 0)
+		return run_error(c->o, "no child to wait for");
+	while (c->pipe >= 0) {
+		p = (struct pollfd){ .fd = c->pipe, .events = POLLIN };
+		if (poll(&p, 1, 0) <= 0)
+			break;
+		read_pipe(c);
+	}
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, c->pid, &si, WEXITED | WNOHANG | WNOWAIT)) {
+		if (errno == EINTR)
+			return 1;
+		child_done(c);
+		return run_error(c->o, "waitpid: %s", strerror(errno));
+	}
+	if (!si.si_pid)
+		return 1;
+	*status = reap(c);
+	return *status < 0 ? -1 : 0;
+}
+
+int run_wait(struct child *c)
+{
+	int status, r;
+
+	if (c->pid <= 0)
+		return run_error(c->o, "no child to wait for");
+	for (;;) {
+		double left = c->deadline - now_seconds();
+
+		if (c->deadline > 0 && left <= 0) {
+			kill_child(c, SIGKILL);
+			c->deadline = 0;
+		}
+		if (c->pipe >= 0) {
+			/* A minute at most: the deadline is checked again. */
+			pump(c, c->deadline <= 0 ? -1 :
+			     left > 60 ? 60000 : (int)(left * 1000) + 1);
+			continue;
+		}
+		if (c->deadline <= 0)
+			return reap(c);
+		r = run_poll(c, &status);
+		if (r <= 0)
+			return r < 0 ? -1 : status;
+		usleep(20000);
+	}
+}
+
+int run_stop(struct child *c, double grace)
+{
+	double end = now_seconds() + grace;
+	int status;
+
+	kill_child(c, SIGTERM);
+	while (now_seconds() < end) {
+		int r = run_poll(c, &status);
+
+		if (r <= 0)
+			return r < 0 ? -1 : status;
+		usleep(20000);
+	}
+	c->deadline = 0;
+	kill_child(c, SIGKILL);
+	return run_wait(c);
 }
 
 int run_cmd(const char *const *argv, const struct run_opts *o)
 {
-	int outfd = -1, status;
-	double deadline = 0;
-	pid_t pid;
+	struct child c;
+	int status;
 
-	if (o && o->log) {
-		outfd = open(o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			     0644);
-		if (outfd < 0)
-			return error("cannot open log %s: %s", o->log,
-				     strerror(errno));
-	} else if (o && o->quiet) {
-		outfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		if (outfd >= 0)
-			close(outfd);
-		return error("fork: %s", strerror(errno));
-	}
-	if (!pid) {
-		child_setup(o, outfd);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "kseries: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	if (outfd >= 0)
-		close(outfd);
-	if (o && o->timeout > 0)
-		deadline = now_seconds() + o->timeout;
-	for (;;) {
-		pid_t r = waitpid(pid, &status, deadline ? WNOHANG : 0);
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return error("waitpid: %s", strerror(errno));
-		if (deadline && now_seconds() > deadline) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			deadline = 0;
-			continue;
-		}
-		if (deadline)
-			usleep(20000);
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	if (run_start(argv, o, &c))
+		return -1;
+	status = run_wait(&c);
+	return status == 127 ? -1 : status;
 }
 
 int run_capture(const char *const *argv, const char *dir, struct strbuf *out)
 {
-	int pfd[2], status;
-	char buf[8192];
-	ssize_t n;
-	pid_t pid;
+	struct run_opts o = {
+		.dir = dir, .out = out, .keep_group = true,
+		.silent_exec_failure = true,
+	};
+	int ret = run_cmd(argv, &o);
 
-	if (pipe2(pfd, O_CLOEXEC))
-		return error("pipe: %s", strerror(errno));
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return error("fork: %s", strerror(errno));
-	if (!pid) {
-		if (dir && chdir(dir))
-			_exit(127);
-		dup2(pfd[1], 1);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		sb_add(out, buf, n);
-	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
 	if (!out->buf)
 		sb_add(out, "", 0);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return ret;
 }
 
 char *which(const char *prog)

@@ -34,6 +34,31 @@ void warning(const char *fmt, ...) __printf(1, 2);
 void note(const char *fmt, ...) __printf(1, 2);
 extern bool quiet;
 
+/*
+ * What a library function has to say, for the command that called it
+ * to show or not: a note (what was done), progress (a counter while
+ * something runs; "" when it ends), a warning, an error, or the detail
+ * lines under an error (each ending in a newline).
+ */
+enum msg_kind { MSG_NOTE, MSG_PROGRESS, MSG_WARNING, MSG_ERROR, MSG_DETAIL };
+struct msg_sink {
+	void (*fn)(void *ctx, enum msg_kind kind, const char *text);
+	void *ctx;
+};
+
+/* Say it to @sink; without a sink (NULL or no fn), msg_stderr(). */
+void msg_say(const struct msg_sink *sink, enum msg_kind kind,
+	     const char *fmt, ...) __printf(3, 4);
+/*
+ * Sinks. msg_stderr: notes as note() (none under -q), warnings and errors
+ * as warning() and error(), details as they are; progress as a counter
+ * on a terminal (cleared by ""), else a note a minute. msg_quiet: only
+ * warnings, errors and details, as msg_stderr. msg_discard: nothing.
+ */
+void msg_stderr(void *ctx, enum msg_kind kind, const char *text);
+void msg_quiet(void *ctx, enum msg_kind kind, const char *text);
+void msg_discard(void *ctx, enum msg_kind kind, const char *text);
+
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
@@ -113,14 +138,65 @@ char *out_path(const char *rel);
 char *tree_dir(void);
 void paths_reset(void);
 
-/* Child processes */
+/*
+ * Child processes: the one way kseries runs a program.
+ *
+ * Where the child's output goes, by the first of these that is set:
+ * @on_line (stdout and stderr through a pipe, a line at a time, and
+ * copied to @log or @log_fd if set), @log, @log_fd, @quiet (nowhere);
+ * else ours. @out takes stdout alone through a pipe (stderr as above).
+ */
 struct run_opts {
 	const char *dir;	/* chdir here in the child */
 	const char *log;	/* append stdout+stderr to this file */
+	/* Without @log, > 0: stdout+stderr to it (2: our stderr); kept. */
+	int log_fd;
 	bool quiet;		/* discard output (unless @log is set) */
-	const char *const *env;	/* extra NAME=value entries */
+	bool null_stdin;	/* stdin from /dev/null, not ours */
+	/*
+	 * Stay in our process group (a Ctrl-C reaches it); else it leads
+	 * its own, which a timeout kills whole.
+	 */
+	bool keep_group;
+	bool silent_exec_failure;	/* say nothing if it cannot start */
+	/* Extra NAME=value entries; a bare NAME removes that variable. */
+	const char *const *env;
 	double timeout;		/* seconds, 0 for none: the child is killed */
+	struct strbuf *out;	/* capture stdout here */
+	/* Each line of output, without its newline (the last may lack one). */
+	void (*on_line)(void *ctx, const char *line, size_t len);
+	void *ctx;
+	/* Where errors about running it go (cannot fork, ...); NULL: stderr. */
+	const struct msg_sink *say;
 };
+
+/* A started child; the run_opts it was started with must outlive it. */
+struct child {
+	pid_t pid;
+	int pipe;		/* read end of its output, or -1 */
+	int logfd;		/* where @on_line output is copied, or -1 */
+	bool group;		/* it leads its own process group */
+	double deadline;	/* now_seconds() to kill it at, or 0 */
+	struct strbuf part;	/* a line not yet complete */
+	const struct run_opts *o;
+};
+
+/* Start @argv: 0, or -1 (reported) if it could not be forked. */
+int run_start(const char *const *argv, const struct run_opts *opts,
+	      struct child *c);
+/*
+ * Read what @c wrote so far, without blocking; if it ended, reap it:
+ * 0 and its status in *@status (0-255, 128 + signal: 127 when it could
+ * not be executed), else 1 (running) or -1 (reported).
+ */
+int run_poll(struct child *c, int *status);
+/*
+ * Wait for @c to end, reading its output, killing it at its timeout.
+ * Its status as run_poll() gives it, or -1 (reported).
+ */
+int run_wait(struct child *c);
+/* SIGTERM to @c, SIGKILL after @grace seconds; its status as above. */
+int run_stop(struct child *c, double grace);
 
 /*
  * Run @argv and wait for it. Returns the exit status (0-255), 128 + signal

@@ -757,6 +757,222 @@ static void test_run_capture(void **state)
 	free(dir);
 }
 
+struct lines {
+	struct strbuf all;
+	int nr;
+};
+
+static void collect_line(void *ctx, const char *line, size_t len)
+{
+	struct lines *l = ctx;
+
+	sb_addch(&l->all, '[');
+	sb_add(&l->all, line, len);
+	sb_addch(&l->all, ']');
+	l->nr++;
+}
+
+/* Pipe mode: stdout and stderr a line at a time, copied to the log. */
+static void test_run_lines(void **state)
+{
+	struct lines l = { STRBUF_INIT, 0 };
+	char *log = tpath("lines.log");
+	struct run_opts o = { .on_line = collect_line, .ctx = &l, .log = log };
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	assert_int_equal(run_cmd(SH("echo one; echo two >&2; printf 'a\\nlast'; exit 6"),
+				 &o), 6);
+	assert_string_equal(l.all.buf, "[one][two][a][last]");
+	assert_int_equal(read_file(log, &sb), 0);
+	assert_string_equal(sb.buf, "one\ntwo\na\nlast");
+
+	/* Lines longer than a read, and more than a pipe holds. */
+	sb_reset(&l.all);
+	l.nr = 0;
+	o.log = NULL;
+	assert_int_equal(run_cmd(SH("yes 0123456789abcdef0123456789abcdef | head -n 20000"),
+				 &o), 0);
+	assert_int_equal(l.nr, 20000);
+	for (i = 0; i < l.all.len; i += 34)
+		assert_memory_equal(l.all.buf + i,
+				    "[0123456789abcdef0123456789abcdef]", 34);
+
+	/* Not started: -1, and the reason came through the pipe. */
+	sb_reset(&l.all);
+	assert_int_equal(run_cmd(argv_of("/nonexistent/prog", NULL, NULL),
+				 &o), -1);
+	assert_non_null(strstr(l.all.buf, "cannot run /nonexistent/prog"));
+
+	/* A timeout while it writes: killed all the same. */
+	o.timeout = 0.3;
+	assert_int_equal(run_cmd(SH("while :; do echo x; sleep 0.01; done"),
+				 &o), 128 + SIGKILL);
+	sb_release(&l.all);
+	sb_release(&sb);
+	free(log);
+}
+
+/* A log descriptor, @out with stderr apart, stdin, unset variables. */
+static void test_run_fds(void **state)
+{
+	char *log = tpath("fd.log");
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	struct strbuf out = STRBUF_INIT, sb = STRBUF_INIT;
+	static const char *const env[] = { "KSERIES_T3", NULL };
+	struct run_opts o = { .log_fd = fd };
+
+	assert_true(fd > 2);
+	assert_int_equal(run_cmd(SH("echo o; echo e >&2"), &o), 0);
+	/* The caller's descriptor stays open. */
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	o.out = &out;
+	assert_int_equal(run_cmd(SH("echo to-out; echo to-log >&2"), &o), 0);
+	assert_string_equal(out.buf, "to-out\n");
+	close(fd);
+	assert_int_equal(read_file(log, &sb), 0);
+	assert_string_equal(sb.buf, "o\ne\nx\nto-log\n");
+
+	/* stdin from /dev/null: read gets nothing at once. */
+	memset(&o, 0, sizeof(o));
+	o.null_stdin = true;
+	sb_reset(&out);
+	o.out = &out;
+	assert_int_equal(run_cmd(SH("cat; echo end"), &o), 0);
+	assert_string_equal(out.buf, "end\n");
+
+	/* A bare NAME removes it from the child's environment. */
+	setenv("KSERIES_T3", "set", 1);
+	o.env = env;
+	sb_reset(&out);
+	assert_int_equal(run_cmd(SH("echo \"<${KSERIES_T3-unset}>\""), &o), 0);
+	assert_string_equal(out.buf, "<unset>\n");
+	assert_string_equal(getenv("KSERIES_T3"), "set");
+	unsetenv("KSERIES_T3");
+	sb_release(&out);
+	sb_release(&sb);
+	free(log);
+}
+
+struct said {
+	struct strbuf text;
+};
+
+static void say_into(void *ctx, enum msg_kind kind, const char *text)
+{
+	struct said *s = ctx;
+
+	sb_addf(&s->text, "%d:%s|", (int)kind, text);
+}
+
+/* Start, poll while it runs, stop it: SIGTERM, then SIGKILL. */
+static void test_run_start_stop(void **state)
+{
+	struct run_opts o = { 0 };
+	struct child c;
+	int status = -5;
+	double t0;
+
+	assert_int_equal(run_start(SH("sleep 0.2; exit 9"), &o, &c), 0);
+	assert_true(c.pid > 0);
+	assert_int_equal(run_poll(&c, &status), 1);
+	assert_int_equal(status, -5);
+	t0 = now_seconds();
+	while (run_poll(&c, &status) == 1)
+		usleep(10000);
+	assert_int_equal(status, 9);
+	assert_true(now_seconds() - t0 < 5);
+	/* Reaped: no more to wait for, and nothing to kill (not us). */
+	{
+		struct said s = { STRBUF_INIT };
+		struct msg_sink sink = { say_into, &s };
+		struct run_opts so = { .say = &sink };
+
+		c.o = &so;
+		assert_int_equal(run_poll(&c, &status), -1);
+		assert_string_equal(s.text.buf, "3:no child to wait for|");
+		c.o = &o;
+		/* A log it cannot open: said to the sink, nothing run. */
+		sb_reset(&s.text);
+		so.log = "/nonexistent/dir/log";
+		assert_int_equal(run_cmd(SH("exit 0"), &so), -1);
+		assert_string_equal(s.text.buf,
+				    "3:cannot open log /nonexistent/dir/log: No such file or directory|");
+		sb_release(&s.text);
+	}
+	assert_int_equal(run_poll(&c, &status), -1);
+	assert_int_equal(run_wait(&c), -1);
+	assert_int_equal(run_stop(&c, 0.1), -1);
+
+	/* Exec failure is 127 here: run_cmd() alone makes it -1. */
+	o.quiet = true;
+	assert_int_equal(run_start(argv_of("/nonexistent/prog", NULL, NULL),
+				   &o, &c), 0);
+	assert_int_equal(run_wait(&c), 127);
+
+	/* Stopped with SIGTERM. */
+	assert_int_equal(run_start(argv_of("sleep", "30", NULL), &o, &c), 0);
+	t0 = now_seconds();
+	assert_int_equal(run_stop(&c, 5), 128 + SIGTERM);
+	assert_true(now_seconds() - t0 < 4);
+
+	/* Deaf to SIGTERM: SIGKILL after the grace time. */
+	assert_int_equal(run_start(SH("trap '' TERM; echo >ready; sleep 30 & wait; wait"),
+				   &(struct run_opts){ .dir = tmp }, &c), 0);
+	{
+		char *ready = tpath("ready");
+		int i;
+
+		for (i = 0; i < 500 && !path_exists(ready); i++)
+			usleep(10000);
+		free(ready);
+	}
+	t0 = now_seconds();
+	assert_int_equal(run_stop(&c, 0.3), 128 + SIGKILL);
+	assert_true(now_seconds() - t0 >= 0.3);
+	assert_true(now_seconds() - t0 < 5);
+}
+
+static void say_all(void)
+{
+	struct msg_sink q = { msg_quiet, NULL }, d = { msg_discard, NULL };
+
+	msg_say(NULL, MSG_NOTE, "n%d", 1);
+	msg_say(NULL, MSG_WARNING, "w");
+	msg_say(NULL, MSG_ERROR, "e");
+	msg_say(NULL, MSG_DETAIL, "\tdetail\n");
+	msg_say(NULL, MSG_PROGRESS, "p");	/* not a terminal: later */
+	msg_say(NULL, MSG_PROGRESS, "%s", "");
+	msg_say(&q, MSG_NOTE, "qn");
+	msg_say(&q, MSG_PROGRESS, "qp");
+	msg_say(&q, MSG_ERROR, "qe");
+	msg_say(&d, MSG_ERROR, "de");
+	quiet = true;
+	msg_say(NULL, MSG_NOTE, "hidden");
+	msg_say(NULL, MSG_ERROR, "shown");
+	fflush(stderr);
+}
+
+static void test_msg(void **state)
+{
+	struct said s = { STRBUF_INIT };
+	struct msg_sink sink = { say_into, &s };
+	struct strbuf err = STRBUF_INIT;
+
+	msg_say(&sink, MSG_NOTE, "a %d", 1);
+	msg_say(&sink, MSG_ERROR, "b");
+	assert_string_equal(s.text.buf, "0:a 1|3:b|");
+	assert_int_equal(in_child(say_all, &err), 0);
+	assert_string_equal(err.buf, "kseries: n1\n"
+				     "kseries: warning: w\n"
+				     "kseries: error: e\n"
+				     "\tdetail\n"
+				     "kseries: error: qe\n"
+				     "kseries: error: shown\n");
+	sb_release(&err);
+	sb_release(&s.text);
+}
+
 static void test_which(void **state)
 {
 	char *b1 = tpath("bin1"), *b2 = tpath("bin2"), *path, *p, *want;
@@ -861,6 +1077,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_run_capture, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_run_lines, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_run_fds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_start_stop, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_msg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_which, setup, teardown),
 	};
 

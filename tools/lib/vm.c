@@ -139,21 +139,6 @@ static void echo_fd(int fd)
 			break;
 }
 
-static void stop_qemu(pid_t pid, int *status)
-{
-	int i;
-
-	kill(pid, SIGTERM);
-	for (i = 0; i < 100; i++) {
-		if (waitpid(pid, status, WNOHANG) == pid)
-			return;
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-}
-
 unsigned long vm_host_tsc_khz(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -196,125 +181,138 @@ static char *build_cmdline(const struct vm_opts *o, bool kvm)
 	return sb_detach(&sb);
 }
 
-/* One run of QEMU, under KVM if @kvm. */
-static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
+/* QEMU's command line, and the strings it owns. */
+struct qemu_argv {
+	const char *v[48];
+	int n;
+	char *serial[3], *mem, *smp;
+};
+
+static void qemu_argv(const struct vm_opts *o, const char *cmdline,
+		      bool kvm, struct qemu_argv *a)
 {
-	const char *argv[48];
-	char *serial0 = xasprintf("file:%s", o->console_log);
-	char *serial1 = xasprintf("file:%s", o->results_log);
-	char *serial2 = o->extra_log ? xasprintf("file:%s", o->extra_log) :
-				       NULL;
-	char *mem = xasprintf("%d", o->mem_mb > 0 ? o->mem_mb : 2048);
-	char *smp = xasprintf("%d", o->smp > 0 ? o->smp : 2);
-	double start, last, boot_limit, silence;
-	int rfd = -1, cfd = -1, logfd, argc = 0, status = 0, ret = -1;
-	struct strbuf console = STRBUF_INIT;
-	pid_t pid;
+	const char **v = a->v;
+	int n = 0, i;
 
-	memset(r, 0, sizeof(*r));
-	tap_run_init(&r->run);
-	r->first_result = -1;
-	r->cmdline = build_cmdline(o, kvm);
-
-	argv[argc++] = o->qemu ? o->qemu : "qemu-system-x86_64";
-	argv[argc++] = "-M";
-	argv[argc++] = "q35";
+	memset(a, 0, sizeof(*a));
+	a->serial[0] = xasprintf("file:%s", o->console_log);
+	a->serial[1] = xasprintf("file:%s", o->results_log);
+	if (o->extra_log)
+		a->serial[2] = xasprintf("file:%s", o->extra_log);
+	a->mem = xasprintf("%d", o->mem_mb > 0 ? o->mem_mb : 2048);
+	a->smp = xasprintf("%d", o->smp > 0 ? o->smp : 2);
+	v[n++] = o->qemu ? o->qemu : "qemu-system-x86_64";
+	v[n++] = "-M";
+	v[n++] = "q35";
 	if (kvm) {
-		argv[argc++] = "-enable-kvm";
-		argv[argc++] = "-cpu";
-		argv[argc++] = "host";
+		v[n++] = "-enable-kvm";
+		v[n++] = "-cpu";
+		v[n++] = "host";
 	} else {
 		/* 5.10's KVM spins on nested page faults with LA57 on. */
-		argv[argc++] = "-cpu";
-		argv[argc++] = "max,la57=off";
+		v[n++] = "-cpu";
+		v[n++] = "max,la57=off";
 	}
-	argv[argc++] = "-m";
-	argv[argc++] = mem;
-	argv[argc++] = "-smp";
-	argv[argc++] = smp;
-	argv[argc++] = "-nodefaults";
-	argv[argc++] = "-display";
-	argv[argc++] = "none";
-	argv[argc++] = "-no-reboot";
-	argv[argc++] = "-serial";
-	argv[argc++] = serial0;
-	argv[argc++] = "-serial";
-	argv[argc++] = serial1;
-	if (serial2) {
-		argv[argc++] = "-serial";
-		argv[argc++] = serial2;
+	v[n++] = "-m";
+	v[n++] = a->mem;
+	v[n++] = "-smp";
+	v[n++] = a->smp;
+	v[n++] = "-nodefaults";
+	v[n++] = "-display";
+	v[n++] = "none";
+	v[n++] = "-no-reboot";
+	for (i = 0; i < 3 && a->serial[i]; i++) {
+		v[n++] = "-serial";
+		v[n++] = a->serial[i];
 	}
-	argv[argc++] = "-device";
-	argv[argc++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+	v[n++] = "-device";
+	v[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	/* A PCI device no driver claims (vfio_noiommu_device_test). */
-	argv[argc++] = "-device";
-	argv[argc++] = "pci-testdev";
-	argv[argc++] = "-kernel";
-	argv[argc++] = o->kernel;
-	argv[argc++] = "-initrd";
-	argv[argc++] = o->initrd;
-	argv[argc++] = "-append";
-	argv[argc++] = r->cmdline;
-	argv[argc] = NULL;
+	v[n++] = "-device";
+	v[n++] = "pci-testdev";
+	v[n++] = "-kernel";
+	v[n++] = o->kernel;
+	v[n++] = "-initrd";
+	v[n++] = o->initrd;
+	v[n++] = "-append";
+	v[n++] = cmdline;
+	v[n] = NULL;
+	a->n = n;
+}
 
+static void qemu_argv_release(struct qemu_argv *a)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		free(a->serial[i]);
+	free(a->mem);
+	free(a->smp);
+}
+
+/*
+ * Empty serial logs, the results (and console, to echo it) open for
+ * reading, QEMU's log open for writing with the command line first,
+ * for whoever reproduces it. 0, or -1 (reported).
+ */
+static int open_logs(const struct vm_opts *o, const struct qemu_argv *a,
+		     int *rfd, int *cfd, int *logfd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	*rfd = *cfd = *logfd = -1;
 	if (create_empty(o->console_log) || create_empty(o->results_log))
-		goto out;
-	rfd = open(o->results_log, O_RDONLY | O_CLOEXEC);
+		return -1;
+	*rfd = open(o->results_log, O_RDONLY | O_CLOEXEC);
 	if (o->echo_console)
-		cfd = open(o->console_log, O_RDONLY | O_CLOEXEC);
-	logfd = open(o->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		     0644);
-	if (rfd < 0 || logfd < 0) {
-		error("cannot open %s: %s", rfd < 0 ? o->results_log :
-		      o->qemu_log, strerror(errno));
-		if (logfd >= 0)
-			close(logfd);
-		goto out;
-	}
-	{
-		FILE *f = fdopen(dup(logfd), "w");
-		int i;
+		*cfd = open(o->console_log, O_RDONLY | O_CLOEXEC);
+	*logfd = open(o->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		      0644);
+	if (*rfd < 0 || *logfd < 0)
+		return error("cannot open %s: %s", *rfd < 0 ? o->results_log :
+			     o->qemu_log, strerror(errno));
+	for (i = 0; i < a->n; i++)
+		sb_addf(&sb, "%s'%s'", i ? " " : "# ", a->v[i]);
+	sb_addch(&sb, '\n');
+	if (write_in_full(*logfd, sb.buf, sb.len))
+		warning("cannot write %s: %s", o->qemu_log, strerror(errno));
+	sb_release(&sb);
+	return 0;
+}
 
-		/* The command line first, for whoever reproduces it. */
-		for (i = 0; f && i < argc; i++)
-			fprintf(f, "%s'%s'", i ? " " : "# ", argv[i]);
-		if (f) {
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
-	fflush(stdout);
-	fflush(stderr);
-	start = now_seconds();
-	pid = fork();
-	if (pid < 0) {
-		error("fork: %s", strerror(errno));
-		close(logfd);
-		goto out;
-	}
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
+/* The watchdog's reason to stop the guest now, or NULL. */
+static char *watchdog(const struct vm_opts *o, const struct vm_result *r,
+		      double since_start, double since_last)
+{
+	double boot_limit = o->boot_timeout > 0 ? o->boot_timeout : 120;
+	double test_limit = o->test_timeout > 0 ? o->test_timeout : 300;
+	double silence = test_limit + (o->grace > 0 ? o->grace : 30);
 
-		dup2(null, 0);
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-		setpgid(0, 0);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(logfd);
-	r->started = true;
-	last = start;
-	boot_limit = o->boot_timeout > 0 ? o->boot_timeout : 120;
-	silence = (o->test_timeout > 0 ? o->test_timeout : 300) +
-		  (o->grace > 0 ? o->grace : 30);
+	if (o->timeout > 0 && since_start > o->timeout)
+		return xasprintf("overall timeout: still running after %.0f s",
+				 o->timeout);
+	if (!r->run.header && since_start > boot_limit)
+		return xasprintf("the init did not report within %.0f s of QEMU's start",
+				 boot_limit);
+	if (r->run.header && !r->run.done && since_last > silence)
+		return xasprintf("no test result for %.0f s (per-test timeout %.0f s)",
+				 since_last, test_limit);
+	return NULL;
+}
+
+/* Follow QEMU to its end, or stop it when the watchdog fires: status. */
+static int watch(const struct vm_opts *o, struct vm_result *r,
+		 struct child *c, int rfd, int cfd, double start)
+{
+	double last = start;
+	int status = 0;
+
 	for (;;) {
 		size_t before = r->run.nr;
 		bool header = r->run.header;
 		double now;
-		pid_t w;
+		int w;
 
 		drain_results(rfd, r, o, start);
 		if (cfd >= 0)
@@ -322,31 +320,24 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 		now = now_seconds();
 		if (r->run.nr != before || r->run.header != header)
 			last = now;
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			error("waitpid: %s", strerror(errno));
-			break;
-		}
-		if (o->timeout > 0 && now - start > o->timeout)
-			r->watchdog = xasprintf("overall timeout: still running after %.0f s",
-						o->timeout);
-		else if (!r->run.header && now - start > boot_limit)
-			r->watchdog = xasprintf("the init did not report within %.0f s of QEMU's start",
-						boot_limit);
-		else if (r->run.header && !r->run.done &&
-			 now - last > silence)
-			r->watchdog = xasprintf("no test result for %.0f s (per-test timeout %.0f s)",
-						now - last, silence -
-						(o->grace > 0 ? o->grace : 30));
+		w = run_poll(c, &status);
+		if (w <= 0)
+			return w < 0 ? 0 : status;
+		r->watchdog = watchdog(o, r, now - start, now - last);
 		if (r->watchdog) {
-			stop_qemu(pid, &status);
-			break;
+			status = run_stop(c, 2);
+			return status < 0 ? 0 : status;
 		}
 		usleep(POLL_US);
 	}
-	r->duration = now_seconds() - start;
+}
+
+/* What QEMU's run gave: the last results, the console, the verdict. */
+static void judge(const struct vm_opts *o, struct vm_result *r, int rfd,
+		  int cfd, double start)
+{
+	struct strbuf console = STRBUF_INIT;
+
 	drain_results(rfd, r, o, start);
 	if (cfd >= 0)
 		echo_fd(cfd);
@@ -358,10 +349,6 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 		tap_feed_line(&r->run, line);
 		free(line);
 	}
-	if (WIFEXITED(status))
-		r->qemu_status = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		r->qemu_status = 128 + WTERMSIG(status);
 	if (read_file(o->console_log, &console))
 		sb_reset(&console);
 	console_scan(sb_str(&console), console.len, EVIDENCE_LINES,
@@ -382,18 +369,44 @@ static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
 		}
 		sb_release(&q);
 	}
+	sb_release(&console);
+}
+
+/* One run of QEMU, under KVM if @kvm. */
+static int run_once(const struct vm_opts *o, struct vm_result *r, bool kvm)
+{
+	struct qemu_argv a;
+	int rfd, cfd, logfd, ret = -1;
+	struct run_opts ro = { .null_stdin = true };
+	struct child c;
+	double start;
+
+	memset(r, 0, sizeof(*r));
+	tap_run_init(&r->run);
+	r->first_result = -1;
+	r->cmdline = build_cmdline(o, kvm);
+	qemu_argv(o, r->cmdline, kvm, &a);
+	if (open_logs(o, &a, &rfd, &cfd, &logfd))
+		goto out;
+	ro.log_fd = logfd;
+	start = now_seconds();
+	if (run_start(a.v, &ro, &c))
+		goto out;
+	close(logfd);
+	logfd = -1;
+	r->started = true;
+	r->qemu_status = watch(o, r, &c, rfd, cfd, start);
+	r->duration = now_seconds() - start;
+	judge(o, r, rfd, cfd, start);
 	ret = 0;
 out:
 	if (rfd >= 0)
 		close(rfd);
 	if (cfd >= 0)
 		close(cfd);
-	sb_release(&console);
-	free(serial0);
-	free(serial1);
-	free(serial2);
-	free(mem);
-	free(smp);
+	if (logfd >= 0)
+		close(logfd);
+	qemu_argv_release(&a);
 	return ret;
 }
 

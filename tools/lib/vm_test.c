@@ -59,6 +59,8 @@ static const char fake_qemu[] =
 	"silent)	exec sleep 30 ;;\n"
 	"partial) hdr 1; printf 'ok 1 p/a' >> $res; exit 0 ;;\n"
 	"quiet)	hdr 1; exit 0 ;;\n"
+	"stdin)	hdr 1; cat >> $con; echo said >&2\n"
+	"	printf 'ok 1 p/a\\n# ks: done\\n' >> $res; exit 33 ;;\n"
 	"badarg)	echo 'qemu-system-x86_64: -cpu max: bad option' >&2; exit 1 ;;\n"
 	"esac\n"
 	"exit 1\n";
@@ -200,6 +202,27 @@ static void test_run_ok(void **state)
 	run(f, "reboot", &o, &r);
 	assert_int_equal(r.verdict, VV_OK);
 	assert_int_equal(r.qemu_status, 0);
+	vm_result_release(&r);
+
+	/*
+	 * QEMU's stdin is empty (not ours), and its log holds the command
+	 * line, quoted, then what QEMU said.
+	 */
+	run(f, "stdin", &o, &r);
+	assert_int_equal(r.verdict, VV_OK);
+	{
+		char *ql = path_join(f->dir, "qemu.log");
+		struct strbuf sb = STRBUF_INIT;
+		char *want = xasprintf("# '%s' '-M' 'q35' ", f->qemu);
+
+		assert_int_equal(read_file(ql, &sb), 0);
+		assert_true(starts_with(sb.buf, want));
+		assert_true(ends_with(sb.buf, "'\nsaid\n"));
+		assert_non_null(strstr(sb.buf, " '-append' 'console=ttyS0 "));
+		sb_release(&sb);
+		free(want);
+		free(ql);
+	}
 	vm_result_release(&r);
 }
 
