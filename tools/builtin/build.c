@@ -51,7 +51,11 @@ const char cmd_build_usage[] =
 	"    --no-distcc      ignore $DISTCC_HOSTS\n"
 	"\n"
 	"Prints a line a phase; on failure, the first errors and the log.\n"
-	"The image is <build>/arch/x86/boot/bzImage.\n";
+	"The image is <build>/arch/x86/boot/bzImage.\n"
+	"\n"
+	"Exit status: 0 built; 1 the config or the build failed (the first\n"
+	"errors and the log are shown); 2 the tool could not do its job (no\n"
+	"tree, a directory that cannot be made, bad distcc hosts); 129 usage.\n";
 
 /*
  * Remember the warnings of what this build compiled, unit by unit, so
@@ -151,7 +155,7 @@ int cmd_build(int argc, char **argv)
 		free(o.frags);
 		return ret;
 	}
-	ret = 1;
+	ret = 2;
 	frags = o.frags;
 	nr_frags = o.nr_frags;
 	tree = o.tree ? xstrdup(o.tree) : NULL;
@@ -210,11 +214,11 @@ int cmd_build(int argc, char **argv)
 
 	if (kbuild_distcc_setup(&kb, &err)) {
 		error("%s", err.buf);
-		ret = 2;
 		goto out;
 	}
 	note("building %s in %s%s", tree, build,
 	     kb.ccache ? " (ccache)" : "");
+	ret = 1;	/* from here on, a failure is the config's or the code's */
 	if (kbuild_config(&kb))
 		goto out;
 	if (o.config_only) {

@@ -32,7 +32,11 @@ const char cmd_selftests_usage[] =
 	"    --log FILE     make output (default out/logs/selftests.log)\n"
 	"    -j N           parallel jobs (default: number of CPUs)\n"
 	"\n"
-	"Result: <output>/<suite>/<name> and <output>/<suite>/list.\n";
+	"Result: <output>/<suite>/<name> and <output>/<suite>/list.\n"
+	"\n"
+	"Exit status: 0 built; 1 a selftest did not compile (the first errors\n"
+	"and the log are shown); 2 the tool could not do its job (no tree or\n"
+	"headers, an output directory that cannot be made); 129 usage.\n";
 
 static int count_suite(const char *dir, const char *suite)
 {
@@ -159,7 +163,7 @@ static int selftests_build(const struct selftests_opts *o,
 {
 	char *tree = NULL, *build = NULL, *output = NULL, *log = NULL;
 	double start = now_seconds();
-	int ret = 1, status;
+	int ret = 2, status;
 
 	tree = o->tree ? xstrdup(o->tree) : kbuild_default_tree();
 	build = o->build ? xstrdup(o->build) : kbuild_default_build();
@@ -184,6 +188,7 @@ static int selftests_build(const struct selftests_opts *o,
 	status = run_make(o, tree, build, output, log, say);
 	if (status) {
 		report_failure(status, log, say);
+		ret = 1;
 		goto out;
 	}
 	report_counts(o->target, output, say);

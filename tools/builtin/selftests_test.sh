@@ -20,7 +20,7 @@ if [ -n "${KSERIES_TEST_KERNEL:-}" ]; then
 else
 	BUILD=$REAL_CACHE/build
 fi
-N=9
+N=10
 
 plan $N
 
@@ -30,11 +30,11 @@ check "selftests --help starts with the summary line" \
 ks selftests --bogus
 check "selftests: an unknown option is a usage error (129)" rc_is 129
 ks selftests --tree "$T/nope" --build "$T/nope-build" --output "$T/o" project
-check "selftests: no kernel tree is a clear error naming it" \
-	sh -c "[ $rc = 1 ] && grep -q '$T/nope' '$T/out.txt'"
+check "selftests: no kernel tree is a clear error naming it (2)" \
+	sh -c "[ $rc = 2 ] && grep -q '$T/nope' '$T/out.txt'"
 ks selftests --tree="$T/nope" --build="$T/nope-build" --output="$T/o" -j2 base
 check "selftests: the --opt=value forms are taken" \
-	sh -c "[ $rc = 1 ] && grep -q '$T/nope' '$T/out.txt'"
+	sh -c "[ $rc = 2 ] && grep -q '$T/nope' '$T/out.txt'"
 ks selftests -j0
 check "selftests: -j needs a positive number (129)" rc_is 129
 
@@ -85,5 +85,13 @@ check "no binary names either checkout's path" \
 		'$T/out-a/project/'*_test '$T/out-bb/project/'*_test"
 check "the run order lists smoke_test first" \
 	sh -c "head -1 '$T/out-a/project/list' | grep -qx smoke_test"
+
+# A selftest that does not compile is a finding (1), not a failure (2).
+printf 'int main(void) { return not_declared; }\n' \
+	>"$T/a/proj/selftests/broken_test.c"
+build a "$T/a/proj"
+rc_a=$?
+check "a selftest that does not compile: exit 1, the log named" \
+	sh -c "[ $rc_a = 1 ] && grep -q '$T/a.log' '$T/a.txt'"
 
 done_testing
