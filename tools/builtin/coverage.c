@@ -86,15 +86,6 @@ struct cov_ctx {
 	bool problems;
 };
 
-static void free_strv(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int git_run(const char *dir, const char *const *args, bool quiet_run)
 {
 	const char *argv[16];

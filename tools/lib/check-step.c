@@ -203,15 +203,6 @@ static char **boot_wanted(const struct check_suite *s,
 	return want;
 }
 
-static void free_names(char **names, size_t nr)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		free(names[i]);
-	free(names);
-}
-
 /*
  * Run the guest of @vo into @v, once more if QEMU could not run it or a
  * watchdog stopped it before the init started; counted in @r. -1 if
@@ -310,7 +301,7 @@ static int boot_group(struct check_ctx *c, const struct check_suite *s,
 	vo.results_log = f.results;
 	vo.qemu_log = f.qlog;
 	if (boot_retrying(&vo, r, &v)) {
-		free_names(want, nr_want);
+		free_strv(want, nr_want);
 		boot_files_release(&f);
 		return -1;
 	}
@@ -331,7 +322,7 @@ static int boot_group(struct check_ctx *c, const struct check_suite *s,
 	}
 	unlink(f.qlog);
 	vm_result_release(&v);
-	free_names(want, nr_want);
+	free_strv(want, nr_want);
 	boot_files_release(&f);
 	return 0;
 }

@@ -519,5 +519,5 @@ void fixes_signers(struct query *q, const char *id,
 				   (size_t)-1);
 	}
 	free(counts);
-	mp_free_strv(signers, nr);
+	free_strv(signers, nr);
 }

@@ -311,12 +311,3 @@ void mp_add_str(char ***v, size_t *nr, size_t *alloc, char *s)
 	ALLOC_GROW(*v, *nr + 1, *alloc);
 	(*v)[(*nr)++] = s;
 }
-
-void mp_free_strv(char **v, size_t nr)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		free(v[i]);
-	free(v);
-}

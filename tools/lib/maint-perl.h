@@ -71,6 +71,5 @@ int mp_cmp_str(const void *a, const void *b);
 void mp_sort_uniq(char **v, size_t *nr);
 /* push(@v, s), taking @s */
 void mp_add_str(char ***v, size_t *nr, size_t *alloc, char *s);
-void mp_free_strv(char **v, size_t nr);
 
 #endif

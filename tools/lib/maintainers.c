@@ -124,10 +124,10 @@ void maintainers_for_patch(struct maintainers *m, const char *text,
 	mp_map_release(&q.hash_list);
 	mp_map_release(&q.dedup_name);
 	mp_map_release(&q.dedup_address);
-	mp_free_strv(q.file_emails, q.nr_file_emails);
-	mp_free_strv(files, nr_files);
-	mp_free_strv(fixes, nr_fixes);
-	mp_free_strv(kw, nr_kw);
+	free_strv(q.file_emails, q.nr_file_emails);
+	free_strv(files, nr_files);
+	free_strv(fixes, nr_fixes);
+	free_strv(kw, nr_kw);
 }
 
 void maint_list_release(struct maint_list *l)

@@ -262,6 +262,15 @@ void sb_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+void free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void sb_release(struct strbuf *sb)
 {
 	free(sb->buf);

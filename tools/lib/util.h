@@ -62,6 +62,8 @@ void msg_discard(void *ctx, enum msg_kind kind, const char *text);
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
+/* Free the @n strings of @v, then @v (NULL: nothing). */
+void free_strv(char **v, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __printf(1, 2);
