@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gitindex.h"
 #include "hash.h"
 #include "pack.h"
 #include "util.h"
@@ -47,11 +48,10 @@ struct node {
 	size_t nr, alloc;
 };
 
+/* A file's index entry; the path is kept apart, gitindex_entry's is const. */
 struct ientry {
 	char *path;
-	unsigned int mode;
-	unsigned char oid[20];
-	struct stat st;
+	struct gitindex_entry e;
 };
 
 struct importer {
@@ -407,6 +407,14 @@ static void report(struct importer *im, bool last)
 		last || !isatty(2) ? "\n" : "\r");
 }
 
+static void set_entry(struct ientry *e, unsigned int mode,
+		      const unsigned char *oid, const struct stat *st)
+{
+	gitindex_stat(&e->e, st);
+	e->e.mode = mode;
+	memcpy(e->e.oid, oid, 20);
+}
+
 static void add_entry(struct importer *im, const char *rel, unsigned int mode,
 		      const unsigned char *oid, const struct stat *st)
 {
@@ -415,9 +423,7 @@ static void add_entry(struct importer *im, const char *rel, unsigned int mode,
 	ALLOC_GROW(im->ents, im->nr + 1, im->alloc);
 	e = &im->ents[im->nr++];
 	e->path = xstrdup(rel);
-	e->mode = mode;
-	memcpy(e->oid, oid, 20);
-	e->st = *st;
+	set_entry(e, mode, oid, st);
 }
 
 /* Store an object unless the repository imported into already has it. */
@@ -495,9 +501,7 @@ record:
 		/* Named again (tar -r): the later entry replaces it. */
 		struct ientry *e = &im->ents[k->ent];
 
-		e->mode = mode;
-		memcpy(e->oid, oid, 20);
-		e->st = st;
+		set_entry(e, mode, oid, &st);
 	} else {
 		k = add_child(d, leaf, strlen(leaf), mode);
 		k->ent = im->nr;
@@ -750,65 +754,28 @@ static void free_node(struct node *d)
 	free(d->name);
 }
 
-static int ientry_cmp(const void *a, const void *b)
-{
-	const struct ientry *x = a, *y = b;
-
-	return strcmp(x->path, y->path);
-}
-
-static void put32(struct strbuf *sb, uint32_t v)
-{
-	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	sb_add(sb, b, 4);
-}
-
-/* Write .git/index, version 2, with the stat data of the new files. */
+/*
+ * Write .git/index (version 2) with the stat data of the new files,
+ * through gitindex.c: every entry is an update of an empty index.
+ */
 static int write_index(struct importer *im)
 {
-	struct strbuf sb = STRBUF_INIT;
-	unsigned char sum[20];
-	char *path;
+	struct gitindex_update *up = xcalloc(im->nr + 1, sizeof(*up));
+	char *path = xasprintf("%s/.git/index", im->tmp);
+	struct gitindex ix;
 	size_t i;
 	int ret;
 
-	if (im->nr)
-		qsort(im->ents, im->nr, sizeof(*im->ents), ientry_cmp);
-	sb_add(&sb, "DIRC", 4);
-	put32(&sb, 2);
-	put32(&sb, im->nr);
-	for (i = 0; i < im->nr; i++) {
-		const struct ientry *e = &im->ents[i];
-		size_t n = strlen(e->path), start = sb.len, pad;
-		unsigned char flags[2];
-
-		put32(&sb, e->st.st_ctim.tv_sec);
-		put32(&sb, e->st.st_ctim.tv_nsec);
-		put32(&sb, e->st.st_mtim.tv_sec);
-		put32(&sb, e->st.st_mtim.tv_nsec);
-		put32(&sb, e->st.st_dev);
-		put32(&sb, e->st.st_ino);
-		put32(&sb, e->mode);
-		put32(&sb, e->st.st_uid);
-		put32(&sb, e->st.st_gid);
-		put32(&sb, e->st.st_size);
-		sb_add(&sb, e->oid, 20);
-		flags[0] = (n < 0xfff ? n : 0xfff) >> 8;
-		flags[1] = (n < 0xfff ? n : 0xfff) & 0xff;
-		sb_add(&sb, flags, 2);
-		sb_add(&sb, e->path, n);
-		pad = 8 - (sb.len - start) % 8;
-		sb_add(&sb, "\0\0\0\0\0\0\0\0", pad);
+	ret = gitindex_read(&ix, path);
+	for (i = 0; !ret && i < im->nr; i++) {
+		up[i].path = im->ents[i].path;
+		up[i].e = &im->ents[i].e;
 	}
-	sha1_buf(sb.buf, sb.len, sum);
-	sb_add(&sb, sum, 20);
-	path = xasprintf("%s/.git/index", im->tmp);
-	ret = write_file_atomic(path, sb.buf, sb.len);
-	if (ret)
-		error("cannot write %s: %s", path, strerror(errno));
+	if (!ret)
+		ret = gitindex_write(&ix, up, im->nr);
+	gitindex_release(&ix);
 	free(path);
-	sb_release(&sb);
+	free(up);
 	return ret;
 }
 

@@ -130,6 +130,13 @@ static void import_matches_git(const char *format)
 	}
 	free(out);
 	free(cmd);
+	/* The index (gitindex.c) lists the tree's entries, stage 0. */
+	cmd = xasprintf("cd %s && git ls-files -s | tr '\\t' ' ' > ix && %s",
+			repo, "git ls-tree -r HEAD | awk '{ print $1, $3, 0, $4 }' > t && cmp ix t && wc -l < ix && git update-index --refresh");
+	out = capture(cmd);
+	assert_string_equal(out, "12");
+	free(out);
+	free(cmd);
 	free(want);
 	free(tarball);
 	free(repo);
