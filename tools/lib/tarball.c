@@ -393,18 +393,32 @@ out:
 	return ret;
 }
 
+void tarball_print_progress(const struct tarball_progress *p, void *data)
+{
+	if (quiet)
+		return;
+	fprintf(stderr, "kseries: import: %zu files, %zu MB, %.0f files/s, %.1f s%s",
+		p->files, p->bytes >> 20,
+		p->seconds > 0 ? p->files / p->seconds : 0.0, p->seconds,
+		p->done || !isatty(2) ? "\n" : "\r");
+}
+
+/* Tell the caller how far we are, at most once a second until the end. */
 static void report(struct importer *im, bool last)
 {
-	double t = now_seconds(), el = t - im->start;
+	void (*fn)(const struct tarball_progress *p, void *data) =
+		im->o->progress_fn;
+	struct tarball_progress p = { .files = im->files, .bytes = im->bytes,
+				      .done = last };
+	double t = now_seconds();
 
-	if (!im->o->progress || quiet)
-		return;
-	if (!last && t - im->last_report < 1.0)
+	if (!fn && im->o->progress)
+		fn = tarball_print_progress;
+	if (!fn || (!last && t - im->last_report < 1.0))
 		return;
 	im->last_report = t;
-	fprintf(stderr, "kseries: import: %zu files, %zu MB, %.0f files/s, %.1f s%s",
-		im->files, im->bytes >> 20, el > 0 ? im->files / el : 0.0, el,
-		last || !isatty(2) ? "\n" : "\r");
+	p.seconds = t - im->start;
+	fn(&p, im->o->progress_data);
 }
 
 static void set_entry(struct ientry *e, unsigned int mode,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -305,6 +306,31 @@ static void test_truncated(void **state)
 	free(repo);
 }
 
+/* Send stderr to the file @log; returns what stderr was. */
+static int stderr_to(const char *log)
+{
+	int saved, fd;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, 2);
+	close(fd);
+	return saved;
+}
+
+/* Back to the @saved stderr; @err gets what was written to @log. */
+static void stderr_back(int saved, const char *log, struct strbuf *err)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	sb_reset(err);
+	assert_int_equal(read_file(log, err), 0);
+	fputs(err->buf, stderr);
+}
+
 /*
  * A tarball may name a path twice (tar -r appends): the later entry wins,
  * in the work tree and in the tree, as with 'tar x' and 'git add'; a
@@ -345,6 +371,67 @@ static void test_path_twice(void **state)
 	free(repo);
 }
 
+struct seen {
+	size_t calls, files, bytes;
+	double seconds;
+	bool done, after_done;
+};
+
+static void count_progress(const struct tarball_progress *p, void *data)
+{
+	struct seen *s = data;
+
+	s->after_done |= s->done;
+	assert_true(p->files >= s->files && p->bytes >= s->bytes);
+	assert_true(p->seconds >= s->seconds);
+	s->calls++;
+	s->files = p->files;
+	s->bytes = p->bytes;
+	s->seconds = p->seconds;
+	s->done = p->done;
+}
+
+/*
+ * Progress goes to the caller's function, the last call with the totals;
+ * tarball_print_progress() is the usual line.
+ */
+static void test_progress(void **state)
+{
+	char *tarball = xasprintf("%s/p.tar.xz", dir);
+	char *repo = xasprintf("%s/p-repo", dir);
+	char *log = xasprintf("%s/stderr", dir);
+	struct seen seen = { 0 };
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+		.progress_fn = count_progress, .progress_data = &seen,
+	};
+	struct tarball_progress p = {
+		.files = 3000, .bytes = 5 << 20, .seconds = 2.0, .done = true,
+	};
+	struct tarball_result r;
+	struct strbuf err = STRBUF_INIT;
+	int saved;
+
+	make_tree_tarball("gnu", tarball);
+	saved = stderr_to(log);
+	assert_int_equal(tarball_import(&o, &r), 0);
+	stderr_back(saved, log, &err);
+	assert_string_equal(err.buf, "");
+	assert_true(seen.calls >= 1 && seen.done && !seen.after_done);
+	assert_int_equal(seen.files, 12);
+	assert_int_equal(seen.files, r.files);
+	assert_int_equal(seen.bytes, r.bytes);
+	saved = stderr_to(log);
+	tarball_print_progress(&p, NULL);
+	stderr_back(saved, log, &err);
+	assert_string_equal(err.buf,
+			    "kseries: import: 3000 files, 5 MB, 1500 files/s, 2.0 s\n");
+	sb_release(&err);
+	free(tarball);
+	free(repo);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +444,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncated, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_path_twice, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_progress, setup,
 						teardown),
 	};
 
