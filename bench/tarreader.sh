@@ -7,13 +7,13 @@
 # against the hand-written parser of commit $BENCH_OLD, everything else
 # (xz decoding, hashing, pack, work tree, index) the same code.
 #
-#   bench/tarreader.sh [-n RUNS]
+#   bench/tarreader.sh [-n RUNS] [--only hash-only|tree]
 #
 # Two series of RUNS runs, each importing with the old reader and then
 # the new one: first --hash-only (as into a repository that has every
 # object: xz decoding, tar parsing and hashing, nothing written, where
 # the reader weighs most), then into a new repository as 'kseries apply'
-# does the first time (pack, work tree, index). The median of RUNS (3) is shown
+# does the first time (pack, work tree, index); --only runs one series. The median of RUNS (3) is shown
 # for the wall clock and the user and system CPU time (all threads), and
 # the ratios new/old; user CPU is the steadiest on a loaded machine. All
 # runs must make the same base commit. The timer is bench/tarimport.c,
@@ -36,11 +36,13 @@ CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/kseries
 # The last commit with the hand-written tar parser.
 OLD=${BENCH_OLD:-7f3b82b0e246786852f61390daea00e8f95a3abb}
 RUNS=3
+MODES="--hash-only tree"
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) RUNS=$2; shift ;;
+	--only) MODES=$2; shift ;;
 	-h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/tarreader.sh: unknown argument $1" >&2; exit 129 ;;
 	esac
@@ -117,7 +119,12 @@ summary() {	# FILE: the medians and ratios of the runs in FILE
 }
 
 echo "tarreader: $TARBALL, $RUNS runs of each; load $(cut -d' ' -f1-3 /proc/loadavg)"
-for mode in --hash-only tree; do
+for mode in $MODES; do
+	case $mode in
+	hash-only|--hash-only) mode=--hash-only ;;
+	tree) ;;
+	*) echo "bench/tarreader.sh: no mode $mode" >&2; exit 129 ;;
+	esac
 	echo "$mode:"
 	: >"$TMP/times"
 	for _ in $(seq "$RUNS"); do
@@ -127,7 +134,7 @@ for mode in --hash-only tree; do
 			rm -rf "$SCRATCH/repo"
 			sync
 			# shellcheck disable=SC2046
-			echo "$way $("$bin" $([ $mode = tree ] || echo $mode) \
+			echo "$way $("$bin" $([ "$mode" = tree ] || echo "$mode") \
 				"$TARBALL" "$STRIP" "$SCRATCH/repo")" |
 				tee -a "$TMP/times" | sed 's/^/    /'
 		done
