@@ -17,6 +17,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* How far an import is, for a progress report. */
+struct tarball_progress {
+	size_t files;		/* files and symlinks so far */
+	size_t bytes;		/* their uncompressed content */
+	double seconds;		/* since the import started */
+	bool done;		/* the last report: the import ended */
+};
+
 struct tarball_opts {
 	const char *tarball;
 	const char *sha256;	/* expected, hex; NULL to skip the check */
@@ -27,7 +35,15 @@ struct tarball_opts {
 	const char *tag;	/* tag to create at the base */
 	int level;		/* zlib level of the packs, 0 stores */
 	int threads;		/* xz decoder threads, 0 for the CPU count */
-	bool progress;		/* report files/s and MB on stderr */
+	/*
+	 * Progress, if not NULL: called about once a second during the
+	 * import and once when it ends (p->done); the caller says what to
+	 * print, e.g. with tarball_print_progress().
+	 */
+	void (*progress_fn)(const struct tarball_progress *p, void *data);
+	void *progress_data;
+	/* The old switch: tarball_print_progress() if @progress_fn is NULL. */
+	bool progress;
 	/*
 	 * An incremental import into an existing repository (a new point
 	 * release over the old one): @have says which objects it already
@@ -50,6 +66,12 @@ struct tarball_result {
 };
 
 int tarball_import(const struct tarball_opts *o, struct tarball_result *r);
+
+/*
+ * The usual report on stderr, unless quiet: "kseries: import: N files,
+ * M MB, F files/s, S s", a line rewritten in place on a terminal.
+ */
+void tarball_print_progress(const struct tarball_progress *p, void *data);
 
 /* The identity and message of base commits (deterministic). */
 #define BASE_AUTHOR_NAME	"KVM Series Maintainers"

@@ -2,9 +2,10 @@
 /*
  * Unit tests of the tarball import: the base tree must be the one real
  * git makes of the extracted tarball ('git add -A -f'), for GNU and pax
- * tarballs made by tar here, also when a path comes twice; a sha256
- * mismatch or an unsafe entry
- * (.., absolute, .git, through a symlink) leaves nothing behind.
+ * tarballs made by tar here, also when a path comes twice and for files
+ * larger than a decoded block; a sha256 mismatch, a corrupt or cut tar
+ * stream (the error names the entry) or an unsafe entry (.., absolute,
+ * .git, through a symlink) leaves nothing behind.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -130,6 +132,13 @@ static void import_matches_git(const char *format)
 	}
 	free(out);
 	free(cmd);
+	/* The index (gitindex.c) lists the tree's entries, stage 0. */
+	cmd = xasprintf("cd %s && git ls-files -s | tr '\\t' ' ' > ix && %s",
+			repo, "git ls-tree -r HEAD | awk '{ print $1, $3, 0, $4 }' > t && cmp ix t && wc -l < ix && git update-index --refresh");
+	out = capture(cmd);
+	assert_string_equal(out, "12");
+	free(out);
+	free(cmd);
 	free(want);
 	free(tarball);
 	free(repo);
@@ -205,14 +214,12 @@ static void tar_file(struct strbuf *sb, const char *name, const char *data)
 	sb_add(sb, zeros, (512 - n % 512) % 512);
 }
 
-/* Write @tar (ending it) as .xz to @path. */
-static void write_xz(struct strbuf *tar, const char *path)
+/* Write @tar as it is, compressed, to @path. */
+static void write_xz_raw(const struct strbuf *tar, const char *path)
 {
-	static const char zeros[1024];
 	size_t pos = 0, cap;
 	uint8_t *out;
 
-	sb_add(tar, zeros, sizeof(zeros));
 	cap = lzma_stream_buffer_bound(tar->len);
 	out = xmalloc(cap);
 	assert_int_equal(lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, NULL,
@@ -221,6 +228,15 @@ static void write_xz(struct strbuf *tar, const char *path)
 			 LZMA_OK);
 	assert_int_equal(write_file_atomic(path, out, pos), 0);
 	free(out);
+}
+
+/* Write @tar (ending it) as .xz to @path. */
+static void write_xz(struct strbuf *tar, const char *path)
+{
+	static const char zeros[1024];
+
+	sb_add(tar, zeros, sizeof(zeros));
+	write_xz_raw(tar, path);
 }
 
 /* A tarball whose entries after a good file are @evil must be refused. */
@@ -298,6 +314,124 @@ static void test_truncated(void **state)
 	free(repo);
 }
 
+/* Send stderr to the file @log; returns what stderr was. */
+static int stderr_to(const char *log)
+{
+	int saved, fd;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, 2);
+	close(fd);
+	return saved;
+}
+
+/* Back to the @saved stderr; @err gets what was written to @log. */
+static void stderr_back(int saved, const char *log, struct strbuf *err)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	sb_reset(err);
+	assert_int_equal(read_file(log, err), 0);
+	fputs(err->buf, stderr);
+}
+
+/* Import @tar (ended or not) into a new repository: its result and stderr. */
+static int import_tar(struct strbuf *tar, bool end, struct strbuf *err)
+{
+	char *tarball = xasprintf("%s/c.tar.xz", dir);
+	char *repo = xasprintf("%s/c-repo", dir);
+	char *log = xasprintf("%s/stderr", dir);
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+	};
+	struct tarball_result r;
+	int saved, ret;
+
+	if (end)
+		write_xz(tar, tarball);
+	else
+		write_xz_raw(tar, tarball);
+	saved = stderr_to(log);
+	ret = tarball_import(&o, &r);
+	stderr_back(saved, log, err);
+	if (ret)
+		assert_false(path_exists(repo));
+	free(tarball);
+	free(repo);
+	free(log);
+	return ret;
+}
+
+/* A corrupt header is refused, and the error names the entry before it. */
+static void test_corrupt_header(void **state)
+{
+	struct strbuf tar = STRBUF_INIT, err = STRBUF_INIT;
+	char junk[512];
+
+	memset(junk, 'j', sizeof(junk));
+	tar_header(&tar, "linux-0.1/", '5', 0, NULL);
+	tar_file(&tar, "linux-0.1/ok.c", "ok\n");
+	sb_add(&tar, junk, sizeof(junk));
+	assert_int_equal(import_tar(&tar, true, &err), -1);
+	assert_non_null(strstr(err.buf,
+			       "corrupt tar archive after 'linux-0.1/ok.c'"));
+	sb_release(&tar);
+	sb_release(&err);
+}
+
+/* A tar stream cut in a file's data names the file. */
+static void test_ends_early(void **state)
+{
+	struct strbuf tar = STRBUF_INIT, err = STRBUF_INIT;
+
+	tar_header(&tar, "linux-0.1/", '5', 0, NULL);
+	tar_file(&tar, "linux-0.1/ok.c", "ok\n");
+	tar_header(&tar, "linux-0.1/cut.c", '0', 4096, NULL);
+	sb_add(&tar, "only this", 9);
+	assert_int_equal(import_tar(&tar, false, &err), -1);
+	assert_non_null(strstr(err.buf,
+			       "corrupt tar archive in 'linux-0.1/cut.c'"));
+	sb_release(&tar);
+	sb_release(&err);
+}
+
+/*
+ * Files larger than a decoded block (4 MB), so across two of them, and
+ * empty files come out whole, next to the small ones read in place.
+ */
+static void test_big_files(void **state)
+{
+	struct strbuf tar = STRBUF_INIT, err = STRBUF_INIT;
+	size_t n = (9 << 20) + 7, i;
+	char *big = xmalloc(n + 1), *cmd, *out, *want;
+
+	for (i = 0; i < n; i++)
+		big[i] = 'a' + (i * 7 + i / 4099) % 26;
+	big[n] = '\0';
+	tar_header(&tar, "linux-0.1/", '5', 0, NULL);
+	tar_file(&tar, "linux-0.1/small.c", "small\n");
+	tar_file(&tar, "linux-0.1/big", big);
+	tar_file(&tar, "linux-0.1/empty", "");
+	tar_file(&tar, "linux-0.1/big2", big + 12345);
+	tar_file(&tar, "linux-0.1/after.c", "after\n");
+	assert_int_equal(import_tar(&tar, true, &err), 0);
+	want = xasprintf("%s\n%s\nsmall\nafter", big, big + 12345);
+	cmd = xasprintf("cd %s/c-repo && cat big && echo && cat big2 && echo && cat small.c after.c empty && git status --porcelain && git fsck --strict --no-progress 2>&1",
+			dir);
+	out = capture(cmd);
+	assert_true(!strcmp(out, want));
+	free(out);
+	free(cmd);
+	free(want);
+	free(big);
+	sb_release(&tar);
+	sb_release(&err);
+}
+
 /*
  * A tarball may name a path twice (tar -r appends): the later entry wins,
  * in the work tree and in the tree, as with 'tar x' and 'git add'; a
@@ -338,6 +472,67 @@ static void test_path_twice(void **state)
 	free(repo);
 }
 
+struct seen {
+	size_t calls, files, bytes;
+	double seconds;
+	bool done, after_done;
+};
+
+static void count_progress(const struct tarball_progress *p, void *data)
+{
+	struct seen *s = data;
+
+	s->after_done |= s->done;
+	assert_true(p->files >= s->files && p->bytes >= s->bytes);
+	assert_true(p->seconds >= s->seconds);
+	s->calls++;
+	s->files = p->files;
+	s->bytes = p->bytes;
+	s->seconds = p->seconds;
+	s->done = p->done;
+}
+
+/*
+ * Progress goes to the caller's function, the last call with the totals;
+ * tarball_print_progress() is the usual line.
+ */
+static void test_progress(void **state)
+{
+	char *tarball = xasprintf("%s/p.tar.xz", dir);
+	char *repo = xasprintf("%s/p-repo", dir);
+	char *log = xasprintf("%s/stderr", dir);
+	struct seen seen = { 0 };
+	struct tarball_opts o = {
+		.tarball = tarball, .strip = "linux-0.1", .repo = repo,
+		.progress_fn = count_progress, .progress_data = &seen,
+	};
+	struct tarball_progress p = {
+		.files = 3000, .bytes = 5 << 20, .seconds = 2.0, .done = true,
+	};
+	struct tarball_result r;
+	struct strbuf err = STRBUF_INIT;
+	int saved;
+
+	make_tree_tarball("gnu", tarball);
+	saved = stderr_to(log);
+	assert_int_equal(tarball_import(&o, &r), 0);
+	stderr_back(saved, log, &err);
+	assert_string_equal(err.buf, "");
+	assert_true(seen.calls >= 1 && seen.done && !seen.after_done);
+	assert_int_equal(seen.files, 12);
+	assert_int_equal(seen.files, r.files);
+	assert_int_equal(seen.bytes, r.bytes);
+	saved = stderr_to(log);
+	tarball_print_progress(&p, NULL);
+	stderr_back(saved, log, &err);
+	assert_string_equal(err.buf,
+			    "kseries: import: 3000 files, 5 MB, 1500 files/s, 2.0 s\n");
+	sb_release(&err);
+	free(tarball);
+	free(repo);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +545,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncated, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_path_twice, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_header, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ends_early, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_big_files, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_progress, setup,
 						teardown),
 	};
 
