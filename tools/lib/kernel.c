@@ -114,7 +114,7 @@ static int open_tree(struct krepo *t, const struct pin *pin, bool offline)
 			.sha256 = pin->sha256, .strip = pin->strip,
 			.repo = dir, .name = pin->name,
 			.branch = TREE_BRANCH, .tag = TREE_TAG,
-			.progress = true,
+			.progress_fn = tarball_print_progress,
 		};
 		struct tarball_result r;
 		char *tarball;

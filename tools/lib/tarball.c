@@ -353,8 +353,6 @@ static void report(struct importer *im, bool last)
 				      .done = last };
 	double t = now_seconds();
 
-	if (!fn && im->o->progress)
-		fn = tarball_print_progress;
 	if (!fn || (!last && t - im->last_report < 1.0))
 		return;
 	im->last_report = t;

@@ -42,8 +42,6 @@ struct tarball_opts {
 	 */
 	void (*progress_fn)(const struct tarball_progress *p, void *data);
 	void *progress_data;
-	/* The old switch: tarball_print_progress() if @progress_fn is NULL. */
-	bool progress;
 	/*
 	 * An incremental import into an existing repository (a new point
 	 * release over the old one): @have says which objects it already
