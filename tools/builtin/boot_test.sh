@@ -39,11 +39,11 @@ for c in build selftests boot; do
 done
 
 ks build --tree "$T/nope" --build "$T/b"
-check "build: no kernel tree is a clear error" \
-	sh -c "[ $rc = 1 ] && grep -q 'no kernel tree at $T/nope' '$T/out.txt'"
+check "build: no kernel tree is a clear error (2)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no kernel tree at $T/nope' '$T/out.txt'"
 ks selftests --tree "$T/nope" --build "$T/b"
-check "selftests: no headers installed is a clear error" \
-	sh -c "[ $rc = 1 ] && grep -q \"run 'kseries build' first\" '$T/out.txt'"
+check "selftests: no headers installed is a clear error (2)" \
+	sh -c "[ $rc = 2 ] && grep -q \"run 'kseries build' first\" '$T/out.txt'"
 ks boot --kernel "$T/nope/bzImage" --no-tests
 check "boot: no kernel image is a clear error (2)" \
 	sh -c "[ $rc = 2 ] && grep -q 'no kernel image' '$T/out.txt'"
