@@ -964,14 +964,11 @@ static int kb_error(const struct kbuild *kb, const char *fmt, ...)
 
 static int kb_error(const struct kbuild *kb, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
+	msg_vsay(&kb->say, MSG_ERROR, fmt, ap);
 	va_end(ap);
-	msg_say(&kb->say, MSG_ERROR, "%s", sb.buf);
-	sb_release(&sb);
 	return -1;
 }
 

@@ -131,20 +131,27 @@ void msg_discard(void *ctx, enum msg_kind kind, const char *text)
 {
 }
 
-void msg_say(const struct msg_sink *sink, enum msg_kind kind,
-	     const char *fmt, ...)
+void msg_vsay(const struct msg_sink *sink, enum msg_kind kind,
+	      const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	if (sink && sink->fn)
 		sink->fn(sink->ctx, kind, sb_str(&sb));
 	else
 		msg_stderr(NULL, kind, sb_str(&sb));
 	sb_release(&sb);
+}
+
+void msg_say(const struct msg_sink *sink, enum msg_kind kind,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vsay(sink, kind, fmt, ap);
+	va_end(ap);
 }
 
 void *xmalloc(size_t size)
@@ -669,14 +676,11 @@ static int run_error(const struct run_opts *o, const char *fmt, ...)
 
 static int run_error(const struct run_opts *o, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
+	msg_vsay(o ? o->say : NULL, MSG_ERROR, fmt, ap);
 	va_end(ap);
-	msg_say(o ? o->say : NULL, MSG_ERROR, "%s", sb.buf);
-	sb_release(&sb);
 	return -1;
 }
 

@@ -49,6 +49,9 @@ struct msg_sink {
 /* Say it to @sink; without a sink (NULL or no fn), msg_stderr(). */
 void msg_say(const struct msg_sink *sink, enum msg_kind kind,
 	     const char *fmt, ...) __printf(3, 4);
+/* The same with a va_list. */
+void msg_vsay(const struct msg_sink *sink, enum msg_kind kind,
+	      const char *fmt, va_list ap);
 /*
  * Sinks. msg_stderr: notes as note() (none under -q), warnings and errors
  * as warning() and error(), details as they are; progress as a counter
