@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,76 +271,158 @@ static bool boot_tests(struct check_result *r, struct vm_result *v,
 	return failed;
 }
 
+/* One boot of a commit: what it needs, and what it brought back. */
+struct group_boot {
+	const struct check_ctx *c;
+	const struct check_suite *s;
+	size_t g;
+	struct boot_files f;
+	struct vm_opts vo;
+	struct vm_result v;
+	struct check_result counts;	/* boots, boot_secs, retries, accel */
+	int ret;			/* -1: QEMU could not be started */
+};
+
+static void group_boot_init(struct group_boot *b, const struct check_ctx *c,
+			    const struct check_suite *s, size_t g,
+			    const char *tag, const char *kernel)
+{
+	memset(b, 0, sizeof(*b));
+	b->c = c;
+	b->s = s;
+	b->g = g;
+	boot_files_init(&b->f, c, s, tag, g);
+	b->vo.kernel = kernel;
+	b->vo.initrd = s->initrd[g];
+	b->vo.timeout = 1800;
+	b->vo.boot_timeout = c->boot_timeout;
+	b->vo.test_timeout = c->test_timeout;
+	b->vo.kvm = check_ctx_want(c);
+	b->vo.append = b->f.append;
+	b->vo.console_log = b->f.console;
+	b->vo.results_log = b->f.results;
+	b->vo.qemu_log = b->f.qlog;
+}
+
 /*
- * Boot group @g of @s into @r; the first boot that is not ok gives @r
- * its verdict and evidence (*@bad_boot then set). -1 if QEMU could not
- * be started.
+ * The results of boot @b into @r; the first boot that is not ok gives @r
+ * its verdict and evidence (*@bad_boot then set).
  */
-static int boot_group(struct check_ctx *c, const struct check_suite *s,
-		      size_t g, const char *tag, const char *kernel,
-		      struct check_result *r, bool *bad_boot)
+static void group_boot_finish(struct group_boot *b, struct check_result *r,
+			      bool *bad_boot)
 {
 	static const struct known_failures none;
-	const struct boot_group *grp = &s->groups[g];
-	struct boot_files f;
-	struct vm_opts vo = {
-		.kernel = kernel,
-		.initrd = s->initrd[g],
-		.timeout = 1800,
-		.boot_timeout = c->boot_timeout,
-		.test_timeout = c->test_timeout,
-		.kvm = check_ctx_want(c),
-	};
-	struct vm_result v;
+	const struct check_ctx *c = b->c;
 	size_t nr_want;
-	char **want = boot_wanted(s, grp, &nr_want);
+	char **want = boot_wanted(b->s, &b->s->groups[b->g], &nr_want);
 	bool failed;
 
-	boot_files_init(&f, c, s, tag, g);
-	vo.append = f.append;
-	vo.console_log = f.console;
-	vo.results_log = f.results;
-	vo.qemu_log = f.qlog;
-	if (boot_retrying(&vo, r, &v)) {
-		free_strv(want, nr_want);
-		boot_files_release(&f);
-		return -1;
-	}
-	failed = boot_tests(r, &v, want, nr_want,
-			    c->known ? c->known : &none, g, f.console);
-	if (v.verdict != VV_OK) {
+	r->boots += b->counts.boots;
+	r->boot_secs += b->counts.boot_secs;
+	r->retries += b->counts.retries;
+	if (b->counts.accel[0])
+		memcpy(r->accel, b->counts.accel, sizeof(r->accel));
+	failed = boot_tests(r, &b->v, want, nr_want,
+			    c->known ? c->known : &none, b->g, b->f.console);
+	if (b->v.verdict != VV_OK) {
 		failed = true;
 		if (!*bad_boot) {
 			*bad_boot = true;
-			r->verdict = v.verdict;
+			r->verdict = b->v.verdict;
 			free(r->evidence);
-			r->evidence = boot_evidence(&v);
+			r->evidence = boot_evidence(&b->v);
 		}
 	}
 	if (!failed && !c->keep_logs) {
-		unlink(f.console);
-		unlink(f.results);
+		unlink(b->f.console);
+		unlink(b->f.results);
 	}
-	unlink(f.qlog);
-	vm_result_release(&v);
+	unlink(b->f.qlog);
+	vm_result_release(&b->v);
 	free_strv(want, nr_want);
-	boot_files_release(&f);
-	return 0;
 }
 
+/* The boots of a commit, shared by the threads that run them. */
+struct boot_queue {
+	pthread_mutex_t lock;
+	struct group_boot *b;
+	size_t nr, next;
+};
+
+static void *boot_worker(void *arg)
+{
+	struct boot_queue *q = arg;
+
+	for (;;) {
+		struct group_boot *b;
+
+		pthread_mutex_lock(&q->lock);
+		b = q->next < q->nr && !check_interrupted ? &q->b[q->next++] :
+							    NULL;
+		pthread_mutex_unlock(&q->lock);
+		if (!b)
+			return NULL;
+		b->ret = boot_retrying(&b->vo, &b->counts, &b->v);
+	}
+}
+
+/* How many boots of a commit run at once: one a CPU, at most @nr. */
+static size_t boot_threads(size_t nr)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > 0 ? (size_t)cpus : 1;
+
+	return n < nr ? n : nr;
+}
+
+/*
+ * Boot every group of @s into @r. The boots (a guest each, its own logs)
+ * run side by side, one a CPU, the first group (the most tests) first;
+ * their results are taken in group order, so @r is the same as if they
+ * had run one after the other.
+ */
 int check_boot(struct check_ctx *c, const struct check_suite *s,
 	       const char *tag, struct check_result *r)
 {
 	char *kernel = path_join(c->build, "arch/x86/boot/bzImage");
-	bool bad_boot = false;
-	size_t g;
+	struct boot_queue q = { .nr = s->nr_groups };
+	size_t nt = boot_threads(s->nr_groups), g, t;
+	pthread_t *th = xcalloc(nt + 1, sizeof(*th));
+	bool bad_boot = false, *started = xcalloc(nt + 1, sizeof(bool));
 	int ret = 0;
 
 	mkdir_p(c->log_dir, 0755);
 	r->booted = true;
 	r->verdict = VV_OK;
-	for (g = 0; g < s->nr_groups && !check_interrupted && !ret; g++)
-		ret = boot_group(c, s, g, tag, kernel, r, &bad_boot);
+	pthread_mutex_init(&q.lock, NULL);
+	q.b = xcalloc(s->nr_groups + 1, sizeof(*q.b));
+	for (g = 0; g < s->nr_groups; g++)
+		group_boot_init(&q.b[g], c, s, g, tag, kernel);
+	/* This thread is a worker too; the others help where they start. */
+	for (t = 1; t < nt; t++)
+		started[t] = !pthread_create(&th[t], NULL, boot_worker, &q);
+	boot_worker(&q);
+	for (t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	for (g = 0; g < s->nr_groups; g++) {
+		struct group_boot *b = &q.b[g];
+
+		/* Past q.next: interrupted before it started. */
+		if (g < q.next) {
+			if (b->ret)
+				ret = -1;	/* QEMU could not be started */
+			else if (!ret)
+				group_boot_finish(b, r, &bad_boot);
+			else
+				vm_result_release(&b->v);
+		}
+		boot_files_release(&b->f);
+	}
+	pthread_mutex_destroy(&q.lock);
+	free(q.b);
+	free(started);
+	free(th);
 	free(kernel);
 	return ret;
 }
