@@ -3,7 +3,6 @@
  * kseries check: build, boot and test every patch of the series.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

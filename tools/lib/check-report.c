@@ -213,12 +213,6 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 /* At most 15 significant digits: every "%.3f" value is written exactly. */
 #define REPORT_DIGITS	15
 
-/* @v as a JSON real: the value "%.3f" shows; null if not finite. */
-static json_t *secs_json(double v)
-{
-	return json_round(v, 3);
-}
-
 /*
  * As json_dump_sb(), with reals of up to REPORT_DIGITS significant digits
  * (json_dump_sb() keeps 6: a make of 1234.567 s would be 1234.57).
@@ -250,7 +244,7 @@ static json_t *build_json(const struct check_result *r)
 
 	json_set_text(b, "status", r->build == CB_OK ? "ok" :
 		      r->build == CB_FAIL ? "fail" : "not run");
-	json_object_set_new(b, "make_secs", secs_json(r->make_secs));
+	json_object_set_new(b, "make_secs", json_round(r->make_secs, 3));
 	json_object_set_new(b, "compiled", json_integer(r->compiled));
 	json_object_set_new(b, "errors", json_text_or_null(r->errors));
 	json_object_set_new(b, "log", json_text_or_null(r->log));
@@ -281,7 +275,7 @@ static json_t *boot_json(const struct check_result *r)
 	json_set_text(b, "verdict", vm_verdict_name(r->verdict));
 	json_object_set_new(b, "accel", json_text_or_null(r->accel[0] ?
 						      r->accel : NULL));
-	json_object_set_new(b, "qemu_secs", secs_json(r->boot_secs));
+	json_object_set_new(b, "qemu_secs", json_round(r->boot_secs, 3));
 	json_object_set_new(b, "boots", json_integer(r->boots));
 	json_object_set_new(b, "retries", json_integer(r->retries));
 	json_object_set_new(b, "evidence", json_text_or_null(r->evidence));
@@ -308,8 +302,7 @@ static json_t *test_json(const struct check_report *rep,
 	json_object_set_new(o, "regression",
 			    json_boolean(col < rep->nr_cols &&
 					 row->regressed[col]));
-	json_object_set_new(o, "secs", t->secs >= 0 ? secs_json(t->secs) :
-			    json_null());
+	json_object_set_new(o, "secs", json_secs(t->secs));
 	json_object_set_new(o, "reason", json_text_or_null(t->reason));
 	json_object_set_new(o, "output", json_text_or_null(t->output));
 	return o;
@@ -330,7 +323,7 @@ static json_t *row_json(const struct check_report *rep,
 	json_object_set_new(o, "flagged", json_boolean(row->flagged));
 	json_set_text(o, "reasons", row->reasons.buf);
 	json_object_set_new(o, "cached", json_boolean(r->cached));
-	json_object_set_new(o, "total_secs", secs_json(r->total_secs));
+	json_object_set_new(o, "total_secs", json_round(r->total_secs, 3));
 	json_object_set_new(o, "build", build_json(r));
 	json_object_set_new(o, "warnings", warnings_json(row));
 	json_object_set_new(o, "boot", boot_json(r));
