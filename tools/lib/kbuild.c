@@ -1167,17 +1167,41 @@ static void make_line(void *ctx, const char *line, size_t len)
 		w->phase, w->kb->compiled, now - w->start);
 }
 
+char **kbuild_make_args(const struct kbuild *kb, bool kernel,
+			const char *const *args, size_t *nr)
+{
+	size_t n = 0, alloc = 0;
+	char **v = NULL;
+
+	ALLOC_GROW(v, 8, alloc);
+	v[n++] = xstrdup("make");
+	v[n++] = xstrdup("-C");
+	v[n++] = xstrdup(kb->tree);
+	v[n++] = xasprintf("O=%s", kb->build);
+	v[n++] = xasprintf("-j%d", make_jobs(kb));
+	if (kernel && kb->extra_warn)
+		v[n++] = xstrdup("W=1");
+	if (kernel && kb->sparse)
+		v[n++] = xstrdup("C=1");
+	for (; *args; args++) {
+		ALLOC_GROW(v, n + 2, alloc);
+		v[n++] = xstrdup(*args);
+	}
+	v[n] = NULL;
+	*nr = n;
+	return v;
+}
+
 /*
- * Run make in the tree with O=<build> and @args; every line of output goes
- * to the log, "CC" lines are counted, and with kb->progress a counter
- * goes to the sink. Returns make's status.
+ * Run make in the tree with O=<build> and @args (kbuild_make_args());
+ * every line of output goes to the log, "CC" lines are counted, and with
+ * kb->progress a counter goes to the sink. Returns make's status.
  */
-static int run_make(struct kbuild *kb, const char *phase,
+static int run_make(struct kbuild *kb, const char *phase, bool kernel,
 		    const char *const *args)
 {
-	const char *argv[32];
-	char *o = xasprintf("O=%s", kb->build);
-	char *j = xasprintf("-j%d", make_jobs(kb));
+	size_t argc, i;
+	char **argv = kbuild_make_args(kb, kernel, args, &argc);
 	struct make_watch w = { kb, phase, now_seconds(), 0, false };
 	struct make_env env = { 0 };
 	struct run_opts ro = {
@@ -1186,16 +1210,8 @@ static int run_make(struct kbuild *kb, const char *phase,
 	};
 	struct strbuf cmd = STRBUF_INIT;
 	struct child c;
-	int argc = 0, i, status = -1;
+	int status = -1;
 
-	argv[argc++] = "make";
-	argv[argc++] = "-C";
-	argv[argc++] = kb->tree;
-	argv[argc++] = o;
-	argv[argc++] = j;
-	while (*args && argc < 30)
-		argv[argc++] = *args++;
-	argv[argc] = NULL;
 	w.last = w.start;
 	for (i = 0; i < argc; i++)
 		sb_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
@@ -1203,13 +1219,12 @@ static int run_make(struct kbuild *kb, const char *phase,
 	sb_release(&cmd);
 	make_env(kb, &env);
 	ro.env = (const char *const *)env.v;
-	if (!run_start(argv, &ro, &c))
+	if (!run_start((const char *const *)argv, &ro, &c))
 		status = run_wait(&c);
 	if (w.shown)
 		msg_say(&kb->say, MSG_PROGRESS, "%s", "");
 	env_release(&env);
-	free(o);
-	free(j);
+	free_strv(argv, argc);
 	return status;
 }
 
@@ -1358,7 +1373,7 @@ int kbuild_config(struct kbuild *kb)
 	free(stamp);
 	free(dotconfig);
 
-	ret = run_make(kb, "config", tiny);
+	ret = run_make(kb, "config", false, tiny);
 	if (ret)
 		return report_failure(kb, "make tinyconfig", ret);
 	{
@@ -1387,7 +1402,7 @@ int kbuild_config(struct kbuild *kb)
 		if (ret)
 			return report_failure(kb, "merge_config.sh", ret);
 	}
-	ret = run_make(kb, "config", old);
+	ret = run_make(kb, "config", false, old);
 	if (ret)
 		return report_failure(kb, "make olddefconfig", ret);
 	if (config_digest(kb, cfg))
@@ -1425,11 +1440,14 @@ int kbuild_kernel(struct kbuild *kb)
 
 	kb->compiled = 0;
 	kb->distcc_local = 0;
+	if (kb->sparse && !on_path("sparse"))
+		return kb_error(kb,
+				"C=1 needs sparse, which is not on $PATH: install the package \"sparse\"");
 	if (distcc_ready(kb))
 		return -1;
 	if (kb->dist.line)
 		msg_say(&kb->say, MSG_NOTE, "build: %s", kb->dist.line);
-	ret = run_make(kb, "build", argv);
+	ret = run_make(kb, "build", true, argv);
 	kb->build_secs = now_seconds() - start;
 	if (ret)
 		return report_failure(kb, "kernel build", ret);
@@ -1451,7 +1469,7 @@ int kbuild_headers(struct kbuild *kb)
 
 	if (distcc_ready(kb))
 		return -1;
-	ret = run_make(kb, "headers", argv);
+	ret = run_make(kb, "headers", false, argv);
 	kb->headers_secs = now_seconds() - start;
 	if (ret)
 		return report_failure(kb, "headers_install", ret);

@@ -137,6 +137,8 @@ struct kbuild {
 	bool sync_output;	/* make -Otarget: a target's messages in one
 				 * piece, after its quiet line (lib/warnings
 				 * reads them per unit) */
+	bool extra_warn;	/* W=1 */
+	bool sparse;		/* C=1: sparse on every .c compiled */
 	const char *distcc;	/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
 	bool no_distcc;		/* neither: no distcc */
 	distcc_probe_fn distcc_probe;	/* NULL: distcc_probe_tcp */
@@ -186,7 +188,19 @@ int kbuild_distcc_setup(struct kbuild *kb, struct strbuf *err);
 /* What @kb holds besides the caller's (the distcc decision). */
 void kbuild_release(struct kbuild *kb);
 
-/* Each phase; 0 on success, -1 on failure (said to kb->say). */
+/*
+ * make's command line for a phase, NULL-ended, its length into @nr
+ * (free_strv()): "make -C <tree> O=<build> -jN", then for the kernel
+ * build (@kernel) "W=1" with kb->extra_warn and "C=1" (CHECK=sparse,
+ * kbuild's default) with kb->sparse, then @args (NULL-ended).
+ */
+char **kbuild_make_args(const struct kbuild *kb, bool kernel,
+			const char *const *args, size_t *nr);
+
+/*
+ * Each phase; 0 on success, -1 on failure (said to kb->say). With
+ * kb->sparse, kbuild_kernel() fails if sparse is not on $PATH.
+ */
 int kbuild_config(struct kbuild *kb);
 int kbuild_kernel(struct kbuild *kb);
 int kbuild_headers(struct kbuild *kb);

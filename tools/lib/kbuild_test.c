@@ -5,7 +5,8 @@
  * options the tree does not know, the digest that decides a re-merge,
  * and quoting the first build errors; distcc's host lists, their slots,
  * the option before $DISTCC_HOSTS, and the fallback when hosts are down
- * (a fake probe, and the real one on ports of this machine).
+ * (a fake probe, and the real one on ports of this machine); make's
+ * command line (W=1, C=1) and runs of a fake make.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -658,6 +659,51 @@ static void test_distcc_ran_locally(void **state)
 	assert_false(distcc_ran_locally(yes[0], strlen(yes[0]) - 1));
 }
 
+/* kbuild_make_args() in one string */
+static char *joined(const struct kbuild *kb, bool kernel,
+		    const char *const *args)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, nr;
+	char **v = kbuild_make_args(kb, kernel, args, &nr);
+
+	for (i = 0; i < nr; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+	assert_null(v[nr]);
+	free_strv(v, nr);
+	return sb_detach(&sb);
+}
+
+/* W=1 and C=1 go to the kernel build only, before the targets. */
+static void test_make_args(void **state)
+{
+	struct kbuild kb = { .tree = "/s", .build = "/b", .jobs = 3 };
+	static const char *const none[] = { NULL };
+	static const char *const two[] = { "bzImage", "x", NULL };
+	char *s;
+
+	s = joined(&kb, true, two);
+	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");
+	free(s);
+	kb.extra_warn = true;
+	s = joined(&kb, true, two);
+	assert_string_equal(s, "make -C /s O=/b -j3 W=1 bzImage x");
+	free(s);
+	kb.sparse = true;
+	s = joined(&kb, true, none);
+	assert_string_equal(s, "make -C /s O=/b -j3 W=1 C=1");
+	free(s);
+	kb.extra_warn = false;
+	s = joined(&kb, true, two);
+	assert_string_equal(s, "make -C /s O=/b -j3 C=1 bzImage x");
+	free(s);
+	/* config and headers: the same objects whatever W= and C= */
+	kb.extra_warn = true;
+	s = joined(&kb, false, two);
+	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");
+	free(s);
+}
+
 /* What a build said, one "KIND:text|" each. */
 static void said(void *ctx, enum msg_kind kind, const char *text)
 {
@@ -720,6 +766,25 @@ static void test_make_runs(void **state)
 	/* Ours is untouched. */
 	assert_string_equal(getenv("KBUILD_VERBOSE"), "1");
 
+	/* C=1 without sparse on PATH: said, make not run. */
+	kb.extra_warn = true;
+	kb.sparse = true;
+	setenv("PATH", bin, 1);
+	sb_reset(&say);
+	assert_int_equal(kbuild_kernel(&kb), -1);
+	assert_string_equal(say.buf,
+			    "3:C=1 needs sparse, which is not on $PATH: install the package \"sparse\"|");
+	put(dir, "bin/sparse", "#!/bin/sh\n");
+	p = path_join(bin, "sparse");
+	assert_int_equal(chmod(p, 0755), 0);
+	free(p);
+	setenv("PATH", path, 1);
+	assert_int_equal(truncate(logp, 0), 0);
+	assert_int_equal(kbuild_kernel(&kb), 0);
+	sb_reset(&log);
+	assert_int_equal(read_file(logp, &log), 0);
+	assert_non_null(strstr(log.buf, " -j1 W=1 C=1 bzImage\n"));
+
 	/* A failure: the error and where the log is, to the sink. */
 	sb_reset(&say);
 	setenv("FAKE_MAKE_STATUS", "2", 1);
@@ -776,6 +841,7 @@ int main(void)
 		cmocka_unit_test(test_distcc_setup),
 		cmocka_unit_test(test_distcc_probe_tcp),
 		cmocka_unit_test(test_distcc_ran_locally),
+		cmocka_unit_test(test_make_args),
 		cmocka_unit_test(test_make_runs),
 	};
 
