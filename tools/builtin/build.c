@@ -69,7 +69,7 @@ static void record_warnings(const char *tree, const char *build,
 	struct wdb db;
 
 	if (!wdb_load(&db, build) && !read_file(log, &sb)) {
-		wdb_update(&db, sb.buf, tree, build, NULL);
+		wdb_update(&db, sb.buf, tree, build, false, NULL);
 		wdb_save(&db, build);
 	}
 	wdb_release(&db);

@@ -28,7 +28,8 @@
 static void prepare_warnings(struct check_ctx *c, const char *log)
 {
 	struct strbuf names = STRBUF_INIT, line = STRBUF_INIT;
-	size_t n = wdb_prepare(&c->db, c->build, &names);
+	size_t n = wdb_prepare(&c->db, c->build,
+			       false /* static: set by check */, &names);
 	int fd;
 
 	if (!n)
@@ -83,7 +84,8 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	r->build = ok ? CB_OK : CB_FAIL;
 	if (read_file(r->log, &log))
 		sb_addstr(&log, "");
-	wdb_update(&c->db, log.buf, c->tree, c->build, NULL);
+	wdb_update(&c->db, log.buf, c->tree, c->build,
+		   false /* static: set by check */, NULL);
 	if (!check_interrupted)
 		wdb_save(&c->db, c->build);
 	wset_release(&r->warnings);

@@ -208,6 +208,98 @@ no:
 	return false;
 }
 
+/* Kinds */
+
+/*
+ * The gcc warnings (option names without "-W") that only W=1 turns on:
+ * the options scripts/Makefile.extrawarn adds in its W=1 block (Linux
+ * 5.10), and what its -Wextra and -Wunused enable in gcc 12 beyond the
+ * kernel's default flags, less what the block turns off again (found
+ * with `gcc -Q --help=warnings` on a kvm object's flags with and
+ * without those of W=1). Sorted for bsearch().
+ */
+static const char *const w1_options[] = {
+	"absolute-value",
+	"cast-function-type",
+	"clobbered",
+	"empty-body",
+	"enum-conversion",
+	"expansion-to-defined",
+	"extra",
+	"ignored-qualifiers",
+	"missing-declarations",
+	"missing-format-attribute",
+	"missing-include-dirs",
+	"missing-parameter-type",
+	"missing-prototypes",
+	"old-style-declaration",
+	"old-style-definition",
+	"override-init",
+	"packed-not-aligned",
+	"string-compare",
+	"stringop-truncation",
+	"suggest-attribute=format",
+	"unused-but-set-parameter",
+	"unused-but-set-variable",
+	"unused-const-variable",
+};
+
+static int cmp_str_elem(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* The option of gcc's last "[-Wfoo]" in @msg ("foo"), or NULL. */
+static char *gcc_option(const char *msg)
+{
+	const char *open = strrchr(msg, '['), *close, *opt;
+	size_t len;
+
+	if (!open)
+		return NULL;
+	close = strchr(open, ']');
+	if (!close || close[1])
+		return NULL;
+	if (!skip_prefix(open, "[-Werror=", &opt) &&
+	    !skip_prefix(open, "[-W", &opt))
+		return NULL;
+	len = close - opt;
+	if (len && opt[len - 1] == '=')
+		len--;	/* "[-Wunused-const-variable=]" */
+	return len ? xstrndup(opt, len) : NULL;
+}
+
+enum warning_kind warning_kind(const struct warning *w)
+{
+	char *opt;
+	bool w1;
+
+	if (starts_with(w->msg, "sparse: "))
+		return WK_SPARSE;
+	if (starts_with(w->msg, "cocci: "))
+		return WK_COCCI;
+	opt = gcc_option(w->msg);
+	w1 = opt && bsearch(opt, w1_options, ARRAY_SIZE(w1_options),
+			    sizeof(*w1_options), cmp_str_elem);
+	free(opt);
+	return w1 ? WK_W1 : WK_GCC;
+}
+
+const char *warning_kind_name(enum warning_kind k)
+{
+	switch (k) {
+	case WK_W1:
+		return "W=1";
+	case WK_SPARSE:
+		return "sparse";
+	case WK_COCCI:
+		return "cocci";
+	case WK_GCC:
+	default:
+		return "gcc";
+	}
+}
+
 /* Sets */
 
 /*
@@ -452,6 +544,8 @@ int wdb_load(struct wdb *db, const char *build)
 				cur = wdb_get(db, *end ? end + 1 : "");
 				cur->mtime_ns = ns;
 			}
+		} else if (!strcmp(line, "S") && cur) {
+			cur->sparse = true;
 		} else if (line[0] == 'W' && line[1] == ' ' && cur) {
 			char *tab = strchr(line + 2, '\t');
 			struct warning w;
@@ -491,6 +585,8 @@ int wdb_save(const struct wdb *db, const char *build)
 		const struct wunit *u = &db->u[i];
 
 		sb_addf(&sb, "U %lld %s\n", (long long)u->mtime_ns, u->target);
+		if (u->sparse)
+			sb_addstr(&sb, "S\n");
 		for (j = 0; j < u->ws.nr; j++)
 			sb_addf(&sb, "W %s\t%s\n", u->ws.w[j].file,
 				u->ws.w[j].msg);
@@ -554,7 +650,8 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names)
+size_t wdb_prepare(struct wdb *db, const char *build, bool sparse,
+		   struct strbuf *names)
 {
 	char **objs = NULL;
 	size_t nr = 0, alloc = 0, i, removed = 0;
@@ -568,7 +665,7 @@ size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names)
 
 		if (m < 0) {
 			/* Not there: make builds it anyway. */
-		} else if (!u || u->mtime_ns != m) {
+		} else if (!u || u->mtime_ns != m || (sparse && !u->sparse)) {
 			if (!unlink(path)) {
 				removed++;
 				if (names)
@@ -601,44 +698,167 @@ size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names)
 	return removed;
 }
 
-void wdb_update(struct wdb *db, const char *log, const char *tree,
-		const char *build, struct wset *rebuilt)
+/* Sparse's findings (C=1) */
+
+/* A sparse line: "path:L:C: warning: m", "... error: m", "...:C:    m". */
+enum sparse_type { SP_NONE, SP_WARNING, SP_ERROR, SP_INFO };
+
+struct sparse_line {
+	enum sparse_type type;
+	char *file;		/* as printed */
+	char *loc;		/* "path:L:C" */
+	const char *text;	/* into the plain line */
+};
+
+/* Skip ":N" at @p; NULL if not there. */
+static const char *skip_num(const char *p)
 {
-	struct wunit *cur;
-	const char *p = log;
+	if (*p != ':' || !isdigit((unsigned char)p[1]))
+		return NULL;
+	p++;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static enum sparse_type sparse_parse(const char *l, struct sparse_line *s)
+{
+	const char *colon, *p = NULL;
+
+	memset(s, 0, sizeof(*s));
+	for (colon = l; *colon && *colon != ' '; colon++) {
+		if (*colon != ':' || colon == l)
+			continue;
+		p = skip_num(colon);
+		p = p ? skip_num(p) : NULL;
+		if (p && p[0] == ':' && p[1] == ' ')
+			break;
+	}
+	if (*colon != ':')
+		return SP_NONE;
+	s->file = xstrndup(l, colon - l);
+	s->loc = xstrndup(l, p - l);
+	p += 2;
+	if (skip_prefix(p, "warning: ", &s->text))
+		s->type = SP_WARNING;
+	else if (skip_prefix(p, "error: ", &s->text))
+		s->type = SP_ERROR;
+	else
+		s->type = SP_INFO;
+	if (s->type == SP_INFO)
+		s->text = p;
+	return s->type;
+}
+
+static void sparse_line_release(struct sparse_line *s)
+{
+	free(s->file);
+	free(s->loc);
+}
+
+/* Whitespace collapsed to one space, none at either end. */
+static void add_collapsed(struct strbuf *sb, const char *text)
+{
+	bool space = false;
+
+	for (; *text; text++) {
+		if (isspace((unsigned char)*text)) {
+			space = true;
+			continue;
+		}
+		if (space && sb->len && sb->buf[sb->len - 1] != ' ')
+			sb_addch(sb, ' ');
+		space = false;
+		sb_addch(sb, *text);
+	}
+}
+
+/* The finding being read: its first line and continuations so far. */
+struct sparse_pending {
+	char *file;		/* normalised; NULL: none */
+	char *loc;
+	bool error;
+	struct strbuf msg;
+};
+
+static void pending_flush(struct sparse_pending *sp, struct wset *unit,
+			  struct wset *rebuilt)
+{
+	struct warning w;
+
+	if (!sp->file)
+		return;
+	w.file = sp->file;
+	w.msg = normalise_msg(sb_str(&sp->msg));
+	wset_add(unit, &w);
+	if (rebuilt)
+		wset_add(rebuilt, &w);
+	free(w.msg);
+	free(sp->file);
+	free(sp->loc);
+	sp->file = NULL;
+	sp->loc = NULL;
+	sb_release(&sp->msg);
+}
+
+/*
+ * Take @line as sparse's, in a CHECK's output; false if it is not one
+ * (read it as any other warning).
+ */
+static bool sparse_take(struct sparse_pending *sp, const char *line,
+			const char *tree, const char *build,
+			struct wset *unit, struct wset *rebuilt)
+{
+	char *l = plain_line(line);
+	struct sparse_line s;
+	enum sparse_type t = sparse_parse(l, &s);
+	bool cont = t == SP_INFO || (t == SP_ERROR && sp->file &&
+				     sp->error && starts_with(s.text, "got ") &&
+				     !strcmp(sp->loc, s.loc));
+
+	if (t != SP_NONE && cont) {
+		if (sp->file) {
+			sb_addstr(&sp->msg, "; ");
+			add_collapsed(&sp->msg, s.text);
+		}
+	} else if (t != SP_NONE) {
+		pending_flush(sp, unit, rebuilt);
+		sp->file = normalise_path(s.file, tree, build);
+		sp->loc = xstrdup(s.loc);
+		sp->error = t == SP_ERROR;
+		sb_addstr(&sp->msg, sp->error ? "sparse: error: " : "sparse: ");
+		add_collapsed(&sp->msg, s.text);
+	}
+	sparse_line_release(&s);
+	free(l);
+	return t != SP_NONE;
+}
+
+/* kbuild's quiet line of sparse: "  CHECK   <source>". */
+static bool is_check_line(const char *line)
+{
+	return starts_with(line, "  CHECK ");
+}
+
+/* Start reading unit @target's lines: a rebuild replaces its warnings. */
+static struct wunit *unit_start(struct wdb *db, const char *target,
+				bool sparse)
+{
+	struct wunit *u = wdb_get(db, target);
+
+	if (!u->seen) {
+		wset_release(&u->ws);
+		u->seen = true;
+		u->sparse = sparse;
+	}
+	return u;
+}
+
+/* Record the mtime of every unit seen; drop those with nothing to keep. */
+static void units_settle(struct wdb *db, const char *build)
+{
 	size_t i;
 
-	/* Units without a file (and "") ran in the last build only. */
-	for (i = db->nr; i-- > 0; ) {
-		if (!db->u[i].mtime_ns)
-			wdb_remove(db, i);
-		else
-			db->u[i].seen = false;
-	}
-	cur = wdb_get(db, "");
-	cur->seen = true;
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-		char *target = kbuild_quiet_target(line);
-		struct warning w;
-
-		p = nl ? nl + 1 : NULL;
-		if (target) {
-			cur = wdb_get(db, target);
-			if (!cur->seen) {
-				wset_release(&cur->ws);
-				cur->seen = true;
-			}
-			free(target);
-		} else if (warning_parse(line, tree, build, &w)) {
-			wset_add(&cur->ws, &w);
-			if (rebuilt)
-				wset_add(rebuilt, &w);
-			warning_release(&w);
-		}
-		free(line);
-	}
 	for (i = db->nr; i-- > 0; ) {
 		struct wunit *u = &db->u[i];
 		char *path;
@@ -658,6 +878,51 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 		else
 			u->mtime_ns = 0;	/* transient: this build only */
 	}
+}
+
+void wdb_update(struct wdb *db, const char *log, const char *tree,
+		const char *build, bool sparse, struct wset *rebuilt)
+{
+	struct sparse_pending sp = { .msg = STRBUF_INIT };
+	struct wunit *cur;
+	const char *p = log;
+	bool check = false;	/* in a CHECK's output */
+	size_t i;
+
+	/* Units without a file (and "") ran in the last build only. */
+	for (i = db->nr; i-- > 0; ) {
+		if (!db->u[i].mtime_ns)
+			wdb_remove(db, i);
+		else
+			db->u[i].seen = false;
+	}
+	cur = unit_start(db, "", sparse);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		char *target = kbuild_quiet_target(line);
+		struct warning w;
+
+		p = nl ? nl + 1 : NULL;
+		if (target) {
+			pending_flush(&sp, &cur->ws, rebuilt);
+			check = is_check_line(line);
+			if (!check)
+				cur = unit_start(db, target, sparse);
+			free(target);
+		} else if (check && sparse_take(&sp, line, tree, build,
+						&cur->ws, rebuilt)) {
+			/* taken */
+		} else if (warning_parse(line, tree, build, &w)) {
+			wset_add(&cur->ws, &w);
+			if (rebuilt)
+				wset_add(rebuilt, &w);
+			warning_release(&w);
+		}
+		free(line);
+	}
+	pending_flush(&sp, &cur->ws, rebuilt);
+	units_settle(db, build);
 }
 
 void wdb_all(const struct wdb *db, struct wset *out)

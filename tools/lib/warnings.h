@@ -11,15 +11,27 @@
  * An incremental build prints warnings only for what it rebuilds. So the
  * warnings are kept per unit (the target of a kbuild quiet line such as
  * "  CC      arch/x86/kvm/x86.o"): a unit rebuilt replaces its warnings,
- * the others keep theirs. The units and the mtime each target had when
- * its warnings were seen are saved in the build directory
- * (<build>/.kseries-warnings); an object whose mtime differs (rebuilt by
- * someone else) or that was never seen is removed before the build so
- * that make compiles it again (through ccache, which replays warnings).
+ * the others keep theirs. The units, the mtime each target had when
+ * its warnings were seen and whether sparse checked it are saved in the
+ * build directory (<build>/.kseries-warnings); an object whose mtime
+ * differs (rebuilt by someone else) or that was never seen is removed
+ * before the build so that make compiles it again (through ccache, which
+ * replays warnings).
  *
  * Parallel make interleaves the output of jobs; kbuild runs here with
  * --output-sync=target so that a unit's quiet line and its compiler
  * messages come out together.
+ *
+ * With C=1, kbuild runs sparse on every .c file it compiles, after gcc:
+ * "  CHECK   <source>.c" and sparse's lines follow the object's own
+ * quiet line, within its output. A CHECK line is not a unit: what
+ * follows belongs to the object, and each "path:L:C: warning: ..." or
+ * "error: ..." up to the next quiet line is a sparse finding, its
+ * message "sparse: MSG" or "sparse: error: MSG", with sparse's
+ * continuation lines ("path:L:C:    expected ...", "    got ...", and
+ * an "error: got ..." after an "error: Expected ...") appended as
+ * "; expected ...; got ...". Lines without a column there (kernel-doc's
+ * under W=1, objtool's) are read as any other warning.
  */
 #ifndef KSERIES_WARNINGS_H
 #define KSERIES_WARNINGS_H
@@ -52,6 +64,17 @@ bool warning_parse(const char *line, const char *tree, const char *build,
 void warning_release(struct warning *w);
 int warning_cmp(const struct warning *a, const struct warning *b);
 
+/*
+ * Where a warning comes from: sparse (C=1), coccinelle (another module
+ * makes those, "cocci: ..."), a gcc option that only W=1 turns on (the
+ * last "[-Wfoo]", "[-Wfoo=]" or "[-Werror=foo]" of the message), or
+ * anything else: gcc's default warnings, objtool, modpost, the linker.
+ */
+enum warning_kind { WK_GCC, WK_W1, WK_SPARSE, WK_COCCI };
+enum warning_kind warning_kind(const struct warning *w);
+/* "gcc", "W=1", "sparse", "cocci" */
+const char *warning_kind_name(enum warning_kind k);
+
 /* Add a copy of @w unless the set has it; keeps the set sorted. */
 void wset_add(struct wset *s, const struct warning *w);
 bool wset_has(const struct wset *s, const struct warning *w);
@@ -70,6 +93,7 @@ struct wunit {
 	int64_t mtime_ns;	/* of the target when seen; 0: unknown */
 	struct wset ws;
 	bool seen;		/* rebuilt in the build being parsed */
+	bool sparse;		/* checked: built with C=1 (an "S" line) */
 };
 
 /* The warnings of a build directory, unit by unit. */
@@ -88,10 +112,14 @@ struct wunit *wdb_find(const struct wdb *db, const char *target);
  * Before a build: find the objects kbuild made in @build (those with a
  * .NAME.o.cmd file, outside scripts/ and tools/); remove every one whose
  * warnings are not known (not in @db, or its mtime changed), so the
- * build compiles it again; forget units whose target is gone. Returns
- * the number of objects removed, their names in @names if not NULL.
+ * build compiles it again; forget units whose target is gone. With
+ * @sparse (the build runs C=1), an object whose unit was not checked by
+ * sparse is removed too, so that it is compiled again (ccache) and
+ * checked. Returns the number of objects removed, their names in @names
+ * if not NULL.
  */
-size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names);
+size_t wdb_prepare(struct wdb *db, const char *build, bool sparse,
+		   struct strbuf *names);
 
 /*
  * After a build: read its output @log (make's stdout and stderr). Each
@@ -99,11 +127,12 @@ size_t wdb_prepare(struct wdb *db, const char *build, struct strbuf *names);
  * what it had; its target's mtime is recorded. A unit without a file
  * after the build (a failed compile, a CALL) keeps its warnings for
  * this build only. Warnings before any quiet line belong to the unit ""
- * (make and Kconfig), also for this build only. @rebuilt, if not NULL,
- * gets the warnings printed in this build.
+ * (make and Kconfig), also for this build only. @sparse: the build ran
+ * C=1, so every unit rebuilt is marked checked (without it, unmarked).
+ * @rebuilt, if not NULL, gets the warnings printed in this build.
  */
 void wdb_update(struct wdb *db, const char *log, const char *tree,
-		const char *build, struct wset *rebuilt);
+		const char *build, bool sparse, struct wset *rebuilt);
 
 /* Every warning the build directory's units have, as one set. */
 void wdb_all(const struct wdb *db, struct wset *out);

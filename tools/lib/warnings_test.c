@@ -227,7 +227,7 @@ static void test_carry_over(void **state)
 		   "    3 |  int x;\n"
 		   "  CC      kernel/b.o\n"
 		   "  LD      vmlinux\n",
-		   t, b, NULL);
+		   t, b, false, NULL);
 	all_of(&db, &p1);
 	assert_int_equal(p1.nr, 1);
 	assert_string_equal(p1.w[0].file, "kernel/a.c");
@@ -236,12 +236,12 @@ static void test_carry_over(void **state)
 
 	/* Patch 2: only b.o is rebuilt, with a new warning. */
 	assert_int_equal(wdb_load(&db, b), 0);
-	assert_int_equal(wdb_prepare(&db, b, NULL), 0);	/* all known */
+	assert_int_equal(wdb_prepare(&db, b, false, NULL), 0);	/* all known */
 	touch_obj(b, "kernel/b.o");
 	wdb_update(&db,
 		   "  CC      kernel/b.o\n"
 		   "../src/kernel/b.c:9:2: warning: 'y' may be used uninitialized\n",
-		   t, b, &rebuilt);
+		   t, b, false, &rebuilt);
 	assert_int_equal(rebuilt.nr, 1);
 	all_of(&db, &p2);
 	wset_diff(&p1, &p2, &added, &fixed);
@@ -253,7 +253,7 @@ static void test_carry_over(void **state)
 
 	/* Patch 3: a.o rebuilt clean: now the warning is fixed. */
 	touch_obj(b, "kernel/a.o");
-	wdb_update(&db, "  CC      kernel/a.o\n", t, b, NULL);
+	wdb_update(&db, "  CC      kernel/a.o\n", t, b, false, NULL);
 	all_of(&db, &p3);
 	wset_diff(&p2, &p3, &added, &fixed);
 	assert_int_equal(added.nr, 0);
@@ -285,10 +285,10 @@ static void test_prepare(void **state)
 	touch_obj(b, "scripts/x.o");	/* host tools are left alone */
 	touch_obj(b, "e/x.o");
 	wdb_update(&db, "  CC      a.o\n  CC      d/b.o\n  CC      d/../e/x.o\n",
-		   "/t", b, NULL);
+		   "/t", b, false, NULL);
 	/* c.o was never seen; b.o is rebuilt behind our back. */
 	touch_obj(b, "d/b.o");
-	assert_int_equal(wdb_prepare(&db, b, &names), 2);
+	assert_int_equal(wdb_prepare(&db, b, false, &names), 2);
 	assert_string_equal(names.buf, "d/b.o d/c.o");
 	assert_true(obj_exists(b, "e/x.o"));
 	assert_true(obj_exists(b, "a.o"));
@@ -322,7 +322,7 @@ static void test_transient_and_file(void **state)
 		   "/t/bad.c:3:3: error: broken\n"
 		   "  CALL    scripts/checksyscalls.sh\n"
 		   "<stdin>:1:2: warning: #warning syscall foo not implemented [-Wcpp]\n",
-		   "/t", b, NULL);
+		   "/t", b, false, NULL);
 	all_of(&db, &s);
 	assert_int_equal(s.nr, 3);
 	assert_int_equal(wdb_save(&db, b), 0);
@@ -333,12 +333,12 @@ static void test_transient_and_file(void **state)
 	assert_int_equal(wdb_find(&db2, "ok.o")->mtime_ns,
 			 wdb_find(&db, "ok.o")->mtime_ns);
 	/* The next build: bad.o and the CALL are not redone. */
-	wdb_update(&db2, "", "/t", b, NULL);
+	wdb_update(&db2, "", "/t", b, false, NULL);
 	all_of(&db2, &s);
 	assert_int_equal(s.nr, 1);
 	assert_string_equal(s.w[0].msg, "kept tab");
 	rm_obj(b, "ok.o");
-	wdb_prepare(&db2, b, NULL);
+	wdb_prepare(&db2, b, false, NULL);
 	all_of(&db2, &s);
 	assert_int_equal(s.nr, 0);
 	wset_release(&s);
@@ -365,6 +365,237 @@ static void test_bad_db(void **state)
 	remove_fake(b);
 }
 
+static enum warning_kind kind_of(const char *msg)
+{
+	struct warning w = { "f.c", (char *)msg };
+
+	return warning_kind(&w);
+}
+
+/* Every option of W=1's table, as gcc prints it: found (it is sorted). */
+static const char *const w1_all[] = {
+	"[-Wabsolute-value]", "[-Wcast-function-type]", "[-Wclobbered]",
+	"[-Wempty-body]", "[-Wenum-conversion]", "[-Wexpansion-to-defined]",
+	"[-Wextra]", "[-Wignored-qualifiers]", "[-Wmissing-declarations]",
+	"[-Wmissing-format-attribute]", "[-Wmissing-include-dirs]",
+	"[-Wmissing-parameter-type]", "[-Wmissing-prototypes]",
+	"[-Wold-style-declaration]", "[-Wold-style-definition]",
+	"[-Woverride-init]", "[-Wpacked-not-aligned]", "[-Wstring-compare]",
+	"[-Wstringop-truncation]", "[-Wsuggest-attribute=format]",
+	"[-Wunused-but-set-parameter]", "[-Wunused-but-set-variable]",
+	"[-Wunused-const-variable=]",
+};
+
+static void test_kinds(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(w1_all); i++) {
+		char *m = xasprintf("x %s", w1_all[i]);
+
+		assert_int_equal(kind_of(m), WK_W1);
+		free(m);
+	}
+	assert_int_equal(kind_of("sparse: cast to restricted __le32"),
+			 WK_SPARSE);
+	assert_int_equal(kind_of("sparse: error: undefined identifier 'g'"),
+			 WK_SPARSE);
+	assert_int_equal(kind_of("cocci: WARNING: kzalloc should be used"),
+			 WK_COCCI);
+	/* W=1's own options, the first and the last of the table */
+	assert_int_equal(kind_of("no previous prototype for 'f' [-Wmissing-prototypes]"),
+			 WK_W1);
+	assert_int_equal(kind_of("'x' is used uninitialized [-Wabsolute-value]"),
+			 WK_W1);
+	assert_int_equal(kind_of("'k' defined but not used [-Wunused-const-variable=]"),
+			 WK_W1);
+	/* turned into an error by -Werror (arch/x86/kvm's KVM_WERROR) */
+	assert_int_equal(kind_of("variable 'r' set but not used [-Werror=unused-but-set-variable]"),
+			 WK_W1);
+	/* what -Wextra turns on */
+	assert_int_equal(kind_of("suggest braces around empty body in an 'if' statement [-Wempty-body]"),
+			 WK_W1);
+	assert_int_equal(kind_of("function might be a candidate for 'gnu_printf' format attribute [-Wsuggest-attribute=format]"),
+			 WK_W1);
+	/* gcc's defaults, and what is not gcc's */
+	assert_int_equal(kind_of("unused variable 'x' [-Wunused-variable]"),
+			 WK_GCC);
+	assert_int_equal(kind_of("unused variable 'x' [-Werror=unused-variable]"),
+			 WK_GCC);
+	assert_int_equal(kind_of("\"X\" redefined"), WK_GCC);
+	assert_int_equal(kind_of("objtool: f()+0x?: unreachable instruction"),
+			 WK_GCC);
+	/* only the last bracket counts, and only at the end */
+	assert_int_equal(kind_of("a [-Wmissing-prototypes] b [-Wunused-variable]"),
+			 WK_GCC);
+	assert_int_equal(kind_of("a [-Wunused-variable] b [-Wmissing-prototypes]"),
+			 WK_W1);
+	assert_int_equal(kind_of("[-Wmissing-prototypes] then more"), WK_GCC);
+	assert_int_equal(kind_of("array [-W]"), WK_GCC);
+	assert_int_equal(kind_of("sparse:no space [-Wmissing-prototypes]"),
+			 WK_W1);
+	assert_string_equal(warning_kind_name(WK_GCC), "gcc");
+	assert_string_equal(warning_kind_name(WK_W1), "W=1");
+	assert_string_equal(warning_kind_name(WK_SPARSE), "sparse");
+	assert_string_equal(warning_kind_name(WK_COCCI), "cocci");
+}
+
+/*
+ * A C=1 build's output: sparse 0.6.4's own lines on two small files
+ * (run in a build directory, on the source by its absolute path, as
+ * kbuild does; the paths then changed to TREE's), within the objects'
+ * output, with gcc's warning before the CHECK line and objtool's and
+ * kernel-doc's after it.
+ */
+static const char sparse_log[] =
+	"  CC      lib/foo.o\n"
+	"/root/x/src/lib/foo.c: In function 'use':\n"
+	"/root/x/src/lib/foo.c:16:13: warning: unused variable 'v' [-Wunused-variable]\n"
+	"   16 |         int v;\n"
+	"      |             ^\n"
+	"  CHECK   /root/x/src/lib/foo.c\n"
+	"/root/x/src/lib/foo.c: note: in included file:\n"
+	"./include/gen.h:1:5: warning: symbol 'gen_counter' was not declared. Should it be static?\n"
+	"/root/x/src/lib/foo.c:13:5: warning: symbol 'counter' was not declared. Should it be static?\n"
+	"/root/x/src/lib/foo.c:17:20: warning: incorrect type in argument 1 (different address spaces)\n"
+	"/root/x/src/lib/foo.c:17:20:    expected void const volatile [noderef] __user *ptr\n"
+	"/root/x/src/lib/foo.c:17:20:    got int *p\n"
+	"/root/x/src/lib/foo.c:22:17: warning: cast from restricted __le32\n"
+	"/root/x/src/lib/foo.c:27:17: warning: dereference of noderef expression\n"
+	"/root/x/src/lib/foo.c:30:6: warning: context imbalance in 'imbalance' - wrong count at exit\n"
+	"/root/x/src/lib/foo.c:33: warning: Function parameter or member 'l' not described in 'imbalance'\n"
+	"lib/foo.o: warning: objtool: imbalance()+0x1f: unreachable instruction\n"
+	"  CC      lib/bad.o\n"
+	"  CHECK   /root/x/src/lib/bad.c\n"
+	"/root/x/src/lib/bad.c:3:18: error: Expected ) in function call\n"
+	"/root/x/src/lib/bad.c:3:18: error: got ;\n"
+	"/root/x/src/lib/bad.c:3:16: error: undefined identifier 'g'\n"
+	"  AR      lib/built-in.a\n"
+	"./include/gen.h:1:5: warning: not sparse's: after another quiet line\n";
+
+static const char *const sparse_expect[][2] = {
+	{ "include/gen.h", "not sparse's: after another quiet line" },
+	{ "include/gen.h",
+	  "sparse: symbol 'gen_counter' was not declared. Should it be static?" },
+	{ "lib/bad.c", "sparse: error: Expected ) in function call; got ;" },
+	{ "lib/bad.c", "sparse: error: undefined identifier 'g'" },
+	{ "lib/foo.c",
+	  "Function parameter or member 'l' not described in 'imbalance'" },
+	{ "lib/foo.c", "sparse: cast from restricted __le32" },
+	{ "lib/foo.c",
+	  "sparse: context imbalance in 'imbalance' - wrong count at exit" },
+	{ "lib/foo.c", "sparse: dereference of noderef expression" },
+	{ "lib/foo.c",
+	  "sparse: incorrect type in argument 1 (different address spaces); expected void const volatile [noderef] __user *ptr; got int *p" },
+	{ "lib/foo.c",
+	  "sparse: symbol 'counter' was not declared. Should it be static?" },
+	{ "lib/foo.c", "unused variable 'v' [-Wunused-variable]" },
+	{ "lib/foo.o", "objtool: imbalance()+0x?: unreachable instruction" },
+};
+
+static void test_sparse_output(void **state)
+{
+	char *b = fake_build();
+	struct wdb db = { 0 };
+	struct wset all = { 0 }, rebuilt = { 0 };
+	struct wunit *u;
+	size_t i;
+
+	touch_obj(b, "lib/foo.o");	/* bad.o failed: no object */
+	wdb_update(&db, sparse_log, TREE, b, true, &rebuilt);
+	all_of(&db, &all);
+	assert_int_equal(all.nr, ARRAY_SIZE(sparse_expect));
+	for (i = 0; i < all.nr; i++) {
+		assert_string_equal(all.w[i].file, sparse_expect[i][0]);
+		assert_string_equal(all.w[i].msg, sparse_expect[i][1]);
+	}
+	assert_int_equal(rebuilt.nr, all.nr);
+	/* The CHECK lines made no unit: foo.o has its sparse findings. */
+	assert_null(wdb_find(&db, "/root/x/src/lib/foo.c"));
+	u = wdb_find(&db, "lib/foo.o");
+	assert_non_null(u);
+	assert_true(u->sparse);
+	assert_int_equal(u->ws.nr, 9);
+	assert_int_equal(wdb_find(&db, "lib/bad.o")->ws.nr, 2);
+	assert_int_equal(warning_kind(&all.w[1]), WK_SPARSE);
+	assert_int_equal(warning_kind(&all.w[10]), WK_GCC);
+
+	/*
+	 * Not told that the build ran C=1: the findings read the same (the
+	 * CHECK lines say what they are), the units are not marked.
+	 */
+	wdb_release(&db);
+	wdb_update(&db, sparse_log, TREE, b, false, NULL);
+	u = wdb_find(&db, "lib/foo.o");
+	assert_false(u->sparse);
+	assert_int_equal(u->ws.nr, 9);
+	assert_false(wdb_find(&db, "lib/bad.o")->sparse);
+	wset_release(&all);
+	wset_release(&rebuilt);
+	wdb_release(&db);
+	remove_fake(b);
+}
+
+/*
+ * Which units sparse checked is kept ("S"); with C=1 coming, the
+ * objects of the others are removed so that they are checked.
+ */
+static void test_sparse_units(void **state)
+{
+	char *b = fake_build(), *p = path_join(b, ".kseries-warnings");
+	struct wdb db = { 0 };
+	struct strbuf names = STRBUF_INIT, file = STRBUF_INIT;
+
+	touch_obj(b, "a.o");
+	touch_obj(b, "b.o");
+	touch_obj(b, "c.o");
+	wdb_update(&db, "  CC      a.o\n  CC      c.o\n", "/t", b, true, NULL);
+	wdb_update(&db, "  CC      b.o\n", "/t", b, false, NULL);
+	assert_true(wdb_find(&db, "a.o")->sparse);
+	assert_false(wdb_find(&db, "b.o")->sparse);
+	assert_int_equal(wdb_save(&db, b), 0);
+	assert_int_equal(read_file(p, &file), 0);
+	assert_non_null(strstr(file.buf, " a.o\nS\nU "));
+	assert_non_null(strstr(file.buf, " b.o\nU "));
+	wdb_release(&db);
+	assert_int_equal(wdb_load(&db, b), 0);
+	assert_int_equal(db.nr, 3);
+	assert_true(wdb_find(&db, "a.o")->sparse);
+	assert_false(wdb_find(&db, "b.o")->sparse);
+	assert_true(wdb_find(&db, "c.o")->sparse);
+	/* No C=1: all known. C=1: b.o was not checked. */
+	assert_int_equal(wdb_prepare(&db, b, false, NULL), 0);
+	assert_int_equal(wdb_prepare(&db, b, true, &names), 1);
+	assert_string_equal(names.buf, "b.o");
+	assert_false(obj_exists(b, "b.o"));
+	assert_true(obj_exists(b, "a.o"));
+	assert_null(wdb_find(&db, "b.o"));
+	/* A rebuild without C=1 unmarks. */
+	touch_obj(b, "a.o");
+	wdb_update(&db, "  CC      a.o\n", "/t", b, false, NULL);
+	assert_false(wdb_find(&db, "a.o")->sparse);
+	assert_true(wdb_find(&db, "c.o")->sparse);
+	wdb_release(&db);
+
+	/* An old file (no "S"): not checked; "S" before any unit: bad. */
+	sb_reset(&file);
+	sb_addstr(&file, "kseries-warnings 1\nU 1 c.o\nW c.c\tx\n");
+	assert_int_equal(write_file_atomic(p, file.buf, file.len), 0);
+	assert_int_equal(wdb_load(&db, b), 0);
+	assert_int_equal(db.nr, 1);
+	assert_false(db.u[0].sparse);
+	wdb_release(&db);
+	assert_int_equal(write_file_atomic(p, "kseries-warnings 1\nS\n", 21),
+			 0);
+	assert_int_equal(wdb_load(&db, b), 0);
+	assert_int_equal(db.nr, 0);
+	wdb_release(&db);
+	sb_release(&names);
+	sb_release(&file);
+	free(p);
+	remove_fake(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +606,9 @@ int main(void)
 		cmocka_unit_test(test_prepare),
 		cmocka_unit_test(test_transient_and_file),
 		cmocka_unit_test(test_bad_db),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_sparse_output),
+		cmocka_unit_test(test_sparse_units),
 	};
 
 	return cmocka_run_group_tests_name("warnings", tests, NULL, NULL);
