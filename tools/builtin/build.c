@@ -24,9 +24,11 @@ const char cmd_build_usage[] =
 	"Makes a small kernel config from tinyconfig and the Kconfig fragments\n"
 	"(merged with the tree's scripts/kconfig/merge_config.sh -m, then\n"
 	"olddefconfig), checks that every option they request made it into the\n"
-	"final .config, builds bzImage out of tree and installs the uapi\n"
-	"headers into <build>/usr for the selftests. The config is merged again\n"
-	"only when a fragment, the tree's Kconfig files or the .config changed.\n"
+	"final .config, builds bzImage out of tree with W=1 (kbuild's extra\n"
+	"warnings, as 'kseries check' builds: the two share the build\n"
+	"directory) and installs the uapi headers into <build>/usr for the\n"
+	"selftests. The config is merged again only when a fragment, the\n"
+	"tree's Kconfig files or the .config changed.\n"
 	"Nothing is written into the source tree.\n"
 	"\n"
 	"    --tree DIR       kernel source tree (default <cache>/src)\n"
@@ -136,9 +138,13 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 
 int cmd_build(int argc, char **argv)
 {
+	/*
+	 * W=1 as 'kseries check' builds: it changes every object's command
+	 * line, and both share <cache>/build (and the warnings database).
+	 */
 	struct kbuild kb = {
 		.ccache = true, .headers = true, .progress = true,
-		.target = "bzImage", .sync_output = true,
+		.target = "bzImage", .sync_output = true, .extra_warn = true,
 	};
 	struct build_opts o = { .kb = &kb };
 	char *tree = NULL, *build = NULL, *log = NULL, *image;
@@ -216,8 +222,8 @@ int cmd_build(int argc, char **argv)
 		error("%s", err.buf);
 		goto out;
 	}
-	note("building %s in %s%s", tree, build,
-	     kb.ccache ? " (ccache)" : "");
+	note("building %s in %s (W=1%s)", tree, build,
+	     kb.ccache ? ", ccache" : "");
 	ret = 1;	/* from here on, a failure is the config's or the code's */
 	if (kbuild_config(&kb))
 		goto out;
