@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "warnings.h"
 
 #define STAMP_FILE	".kseries-config"
 
@@ -1167,6 +1168,27 @@ static void make_line(void *ctx, const char *line, size_t len)
 		w->phase, w->kb->compiled, now - w->start);
 }
 
+/*
+ * KCFLAGS for W=1: each W=1 warning not an error, whatever -Werror a
+ * directory adds (arch/x86/kvm's CONFIG_KVM_WERROR), after the caller's
+ * $KCFLAGS: W=1 is to report, not to fail the build.
+ */
+static char *w1_kcflags(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *env = getenv("KCFLAGS");
+	const char *const *opt;
+	size_t n, i;
+
+	sb_addstr(&sb, "KCFLAGS=");
+	if (env && *env)
+		sb_addf(&sb, "%s ", env);
+	opt = warning_w1_options(&n);
+	for (i = 0; i < n; i++)
+		sb_addf(&sb, "%s-Wno-error=%s", i ? " " : "", opt[i]);
+	return sb_detach(&sb);
+}
+
 char **kbuild_make_args(const struct kbuild *kb, bool kernel,
 			const char *const *args, size_t *nr)
 {
@@ -1179,8 +1201,10 @@ char **kbuild_make_args(const struct kbuild *kb, bool kernel,
 	v[n++] = xstrdup(kb->tree);
 	v[n++] = xasprintf("O=%s", kb->build);
 	v[n++] = xasprintf("-j%d", make_jobs(kb));
-	if (kernel && kb->extra_warn)
+	if (kernel && kb->extra_warn) {
 		v[n++] = xstrdup("W=1");
+		v[n++] = w1_kcflags();
+	}
 	if (kernel && kb->sparse)
 		v[n++] = xstrdup("C=1");
 	for (; *args; args++) {

@@ -193,6 +193,12 @@ void kbuild_release(struct kbuild *kb);
  * (free_strv()): "make -C <tree> O=<build> -jN", then for the kernel
  * build (@kernel) "W=1" with kb->extra_warn and "C=1" (CHECK=sparse,
  * kbuild's default) with kb->sparse, then @args (NULL-ended).
+ *
+ * W=1 comes with "KCFLAGS=[$KCFLAGS ]-Wno-error=OPT..." for each option
+ * of warning_w1_options(): arch/x86/kvm compiles with -Werror
+ * (CONFIG_KVM_WERROR), which would make W=1's warnings fail the build
+ * (5.10's include/linux/mmzone.h has one with gcc 12); they are to be
+ * reported, compared between commits, not fatal.
  */
 char **kbuild_make_args(const struct kbuild *kb, bool kernel,
 			const char *const *args, size_t *nr);

@@ -659,7 +659,7 @@ static void test_distcc_ran_locally(void **state)
 	assert_false(distcc_ran_locally(yes[0], strlen(yes[0]) - 1));
 }
 
-/* kbuild_make_args() in one string */
+/* kbuild_make_args() in one string, KCFLAGS=... as "K" */
 static char *joined(const struct kbuild *kb, bool kernel,
 		    const char *const *args)
 {
@@ -668,13 +668,31 @@ static char *joined(const struct kbuild *kb, bool kernel,
 	char **v = kbuild_make_args(kb, kernel, args, &nr);
 
 	for (i = 0; i < nr; i++)
-		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+		sb_addf(&sb, "%s%s", i ? " " : "",
+			starts_with(v[i], "KCFLAGS=") ? "K" : v[i]);
 	assert_null(v[nr]);
 	free_strv(v, nr);
 	return sb_detach(&sb);
 }
 
-/* W=1 and C=1 go to the kernel build only, before the targets. */
+/* The KCFLAGS= argument of a kernel build with W=1 */
+static char *w1_kcflags(const struct kbuild *kb)
+{
+	static const char *const none[] = { NULL };
+	size_t nr;
+	char **v = kbuild_make_args(kb, true, none, &nr), *ret;
+
+	assert_int_equal(nr, 7);
+	assert_string_equal(v[5], "W=1");
+	ret = xstrdup(v[6]);
+	free_strv(v, nr);
+	return ret;
+}
+
+/*
+ * W=1 and C=1 go to the kernel build only, before the targets; W=1
+ * with KCFLAGS that keep them from becoming errors under -Werror.
+ */
 static void test_make_args(void **state)
 {
 	struct kbuild kb = { .tree = "/s", .build = "/b", .jobs = 3 };
@@ -682,16 +700,17 @@ static void test_make_args(void **state)
 	static const char *const two[] = { "bzImage", "x", NULL };
 	char *s;
 
+	unsetenv("KCFLAGS");
 	s = joined(&kb, true, two);
 	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");
 	free(s);
 	kb.extra_warn = true;
 	s = joined(&kb, true, two);
-	assert_string_equal(s, "make -C /s O=/b -j3 W=1 bzImage x");
+	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K bzImage x");
 	free(s);
 	kb.sparse = true;
 	s = joined(&kb, true, none);
-	assert_string_equal(s, "make -C /s O=/b -j3 W=1 C=1");
+	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K C=1");
 	free(s);
 	kb.extra_warn = false;
 	s = joined(&kb, true, two);
@@ -702,6 +721,20 @@ static void test_make_args(void **state)
 	s = joined(&kb, false, two);
 	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");
 	free(s);
+
+	kb.sparse = false;
+	s = w1_kcflags(&kb);
+	assert_true(starts_with(s, "KCFLAGS=-Wno-error=absolute-value -Wno-error=cast-function-type "));
+	assert_non_null(strstr(s, " -Wno-error=missing-prototypes "));
+	assert_non_null(strstr(s, " -Wno-error=unused-but-set-variable "));
+	assert_true(ends_with(s, " -Wno-error=unused-const-variable"));
+	free(s);
+	/* the caller's KCFLAGS first */
+	setenv("KCFLAGS", "-g -O1", 1);
+	s = w1_kcflags(&kb);
+	assert_true(starts_with(s, "KCFLAGS=-g -O1 -Wno-error=absolute-value "));
+	free(s);
+	unsetenv("KCFLAGS");
 }
 
 /* What a build said, one "KIND:text|" each. */
@@ -783,7 +816,9 @@ static void test_make_runs(void **state)
 	assert_int_equal(kbuild_kernel(&kb), 0);
 	sb_reset(&log);
 	assert_int_equal(read_file(logp, &log), 0);
-	assert_non_null(strstr(log.buf, " -j1 W=1 C=1 bzImage\n"));
+	assert_non_null(strstr(log.buf, " -j1 W=1 KCFLAGS=-Wno-error="));
+	assert_non_null(strstr(log.buf,
+				" -Wno-error=unused-const-variable C=1 bzImage\n"));
 
 	/* A failure: the error and where the log is, to the sink. */
 	sb_reset(&say);

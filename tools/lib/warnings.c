@@ -244,6 +244,12 @@ static const char *const w1_options[] = {
 	"unused-const-variable",
 };
 
+const char *const *warning_w1_options(size_t *nr)
+{
+	*nr = ARRAY_SIZE(w1_options);
+	return w1_options;
+}
+
 static int cmp_str_elem(const void *key, const void *elem)
 {
 	return strcmp(key, *(const char *const *)elem);

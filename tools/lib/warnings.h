@@ -74,6 +74,11 @@ enum warning_kind { WK_GCC, WK_W1, WK_SPARSE, WK_COCCI };
 enum warning_kind warning_kind(const struct warning *w);
 /* "gcc", "W=1", "sparse", "cocci" */
 const char *warning_kind_name(enum warning_kind k);
+/*
+ * The gcc options W=1 turns on, sorted, without "-W" ("missing-prototypes",
+ * "unused-const-variable"); their number into @nr.
+ */
+const char *const *warning_w1_options(size_t *nr);
 
 /* Add a copy of @w unless the set has it; keeps the set sorted. */
 void wset_add(struct wset *s, const struct warning *w);

@@ -388,7 +388,13 @@ static const char *const w1_all[] = {
 
 static void test_kinds(void **state)
 {
-	size_t i;
+	const char *const *opt;
+	size_t i, nr;
+
+	opt = warning_w1_options(&nr);
+	assert_int_equal(nr, ARRAY_SIZE(w1_all));
+	for (i = 1; i < nr; i++)
+		assert_true(strcmp(opt[i - 1], opt[i]) < 0);
 
 	for (i = 0; i < ARRAY_SIZE(w1_all); i++) {
 		char *m = xasprintf("x %s", w1_all[i]);
