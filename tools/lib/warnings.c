@@ -161,6 +161,17 @@ static char *normalise_path(const char *file, const char *tree,
 	return out;
 }
 
+/*
+ * kernel-doc's warnings (kbuild runs it on each .c compiled with W=1)
+ * name a line of a .c file but no column, which gcc always gives:
+ * @loc to @msg is ":N".
+ */
+static bool is_kernel_doc(const char *file, const char *loc, const char *msg)
+{
+	return ends_with(file, ".c") && loc < msg &&
+	       !memchr(loc + 1, ':', msg - loc - 1);
+}
+
 bool warning_parse(const char *line, const char *tree, const char *build,
 		   struct warning *w)
 {
@@ -200,6 +211,12 @@ bool warning_parse(const char *line, const char *tree, const char *build,
 	file = xstrndup(l, colon - l);
 	w->file = normalise_path(file, tree, build);
 	w->msg = normalise_msg(msg + strlen(": warning: "));
+	if (is_kernel_doc(file, colon, msg)) {
+		char *m = xasprintf("kernel-doc: %s", w->msg);
+
+		free(w->msg);
+		w->msg = m;
+	}
 	free(file);
 	free(l);
 	return true;
@@ -284,6 +301,8 @@ enum warning_kind warning_kind(const struct warning *w)
 		return WK_SPARSE;
 	if (starts_with(w->msg, "cocci: "))
 		return WK_COCCI;
+	if (starts_with(w->msg, "kernel-doc: "))
+		return WK_W1;
 	opt = gcc_option(w->msg);
 	w1 = opt && bsearch(opt, w1_options, ARRAY_SIZE(w1_options),
 			    sizeof(*w1_options), cmp_str_elem);

@@ -66,8 +66,10 @@ int warning_cmp(const struct warning *a, const struct warning *b);
 
 /*
  * Where a warning comes from: sparse (C=1), coccinelle (another module
- * makes those, "cocci: ..."), a gcc option that only W=1 turns on (the
- * last "[-Wfoo]", "[-Wfoo=]" or "[-Werror=foo]" of the message), or
+ * makes those, "cocci: ..."), W=1: a gcc option that only W=1 turns on
+ * (the last "[-Wfoo]", "[-Wfoo=]" or "[-Werror=foo]" of the message) or
+ * kernel-doc (which W=1 runs on each .c; warning_parse() makes its
+ * "x.c:N: warning: m" lines, without a column, "kernel-doc: m"), or
  * anything else: gcc's default warnings, objtool, modpost, the linker.
  */
 enum warning_kind { WK_GCC, WK_W1, WK_SPARSE, WK_COCCI };

@@ -52,6 +52,10 @@ static void test_parse(void **state)
 	/* a line without a column; a generated file in the build dir */
 	parse_ok("./include/generated/foo.h:3: warning: \"X\" redefined",
 		 "include/generated/foo.h", "\"X\" redefined");
+	/* kernel-doc (W=1): a .c file's line, no column */
+	parse_ok("/root/x/src/kernel/sys.c:33: warning: Function parameter or member 'l' not described in 'f'",
+		 "kernel/sys.c",
+		 "kernel-doc: Function parameter or member 'l' not described in 'f'");
 	/* gcc's quotes in a UTF-8 locale: the same warning as in C */
 	parse_ok("../src/lib/ctype.c:40:12: warning: \u2018fixture_unused\u2019 defined but not used [-Wunused-function]",
 		 "lib/ctype.c",
@@ -408,6 +412,8 @@ static void test_kinds(void **state)
 			 WK_SPARSE);
 	assert_int_equal(kind_of("cocci: WARNING: kzalloc should be used"),
 			 WK_COCCI);
+	assert_int_equal(kind_of("kernel-doc: Excess function parameter 'x' description in 'f'"),
+			 WK_W1);
 	/* W=1's own options, the first and the last of the table */
 	assert_int_equal(kind_of("no previous prototype for 'f' [-Wmissing-prototypes]"),
 			 WK_W1);
@@ -486,7 +492,7 @@ static const char *const sparse_expect[][2] = {
 	{ "lib/bad.c", "sparse: error: Expected ) in function call; got ;" },
 	{ "lib/bad.c", "sparse: error: undefined identifier 'g'" },
 	{ "lib/foo.c",
-	  "Function parameter or member 'l' not described in 'imbalance'" },
+	  "kernel-doc: Function parameter or member 'l' not described in 'imbalance'" },
 	{ "lib/foo.c", "sparse: cast from restricted __le32" },
 	{ "lib/foo.c",
 	  "sparse: context imbalance in 'imbalance' - wrong count at exit" },
@@ -525,6 +531,7 @@ static void test_sparse_output(void **state)
 	assert_int_equal(wdb_find(&db, "lib/bad.o")->ws.nr, 2);
 	assert_int_equal(warning_kind(&all.w[1]), WK_SPARSE);
 	assert_int_equal(warning_kind(&all.w[10]), WK_GCC);
+	assert_int_equal(warning_kind(&all.w[4]), WK_W1);	/* kernel-doc */
 
 	/*
 	 * Not told that the build ran C=1: the findings read the same (the
