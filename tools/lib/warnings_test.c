@@ -550,6 +550,36 @@ static void test_sparse_output(void **state)
 }
 
 /*
+ * The values of sparse's "cast truncates bits" depend on where the
+ * constant is in a table: a new entry is no new kind of finding.
+ */
+static void test_sparse_values(void **state)
+{
+	static const char log[] =
+		"  CC      arch/x86/kvm/vmx/vmcs12.o\n"
+		"  CHECK   /root/x/src/arch/x86/kvm/vmx/vmcs12.c\n"
+		"/root/x/src/arch/x86/kvm/vmx/vmcs12.c:15:9: warning: cast truncates bits from constant value (20002 becomes 2)\n"
+		"/root/x/src/arch/x86/kvm/vmx/vmcs12.c:99:9: warning: cast truncates bits from constant value (80c88 becomes c88)\n"
+		"/root/x/src/arch/x86/kvm/vmx/vmcs12.c:7:1: warning: constant 0x1f is so big it is long\n";
+	char *b = fake_build();
+	struct wdb db = { 0 };
+	struct wset all = { 0 };
+
+	touch_obj(b, "arch/x86/kvm/vmx/vmcs12.o");
+	wdb_update(&db, log, TREE, b, true, NULL);
+	all_of(&db, &all);
+	assert_int_equal(all.nr, 2);
+	assert_string_equal(all.w[0].msg,
+			    "sparse: cast truncates bits from constant value (? becomes ?)");
+	/* Only that message's values: the others are content. */
+	assert_string_equal(all.w[1].msg,
+			    "sparse: constant 0x1f is so big it is long");
+	wset_release(&all);
+	wdb_release(&db);
+	remove_fake(b);
+}
+
+/*
  * Which units sparse checked is kept ("S"); with C=1 coming, the
  * objects of the others are removed so that they are checked.
  */
@@ -621,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_bad_db),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_sparse_output),
+		cmocka_unit_test(test_sparse_values),
 		cmocka_unit_test(test_sparse_units),
 	};
 
