@@ -11,6 +11,7 @@
 
 #include "lib/check.h"
 #include "lib/cmd.h"
+#include "lib/cocci.h"
 #include "lib/kbuild.h"
 #include "lib/tap.h"
 #include "lib/testset.h"
@@ -24,17 +25,26 @@ const char cmd_check_usage[] =
 	"                     [--series FILE] [-j N] [--test-timeout S]\n"
 	"                     [--no-cache] [--keep-logs] [--json | --tap]\n"
 	"                     [--kvm | --no-kvm] [--distcc HOSTS | --no-distcc]\n"
+	"                     [--no-static]\n"
 	"\n"
 	"For each commit from the base to the tip, in order: an incremental\n"
 	"build (same O= directory, ccache), a boot in QEMU, and the selftests\n"
 	"(built once, from the tip, so early patches report SKIP). It does not\n"
 	"stop at a failure: it prints a matrix (rows = patches; columns =\n"
-	"build, warnings added and fixed, boot verdict, each test) and writes\n"
-	"out/check/check.json and out/check/junit.xml.\n"
+	"build, findings added and fixed by kind, boot verdict, each test)\n"
+	"and writes out/check/check.json and out/check/junit.xml.\n"
 	"\n"
-	"A patch is flagged when its build fails, it adds a compiler warning\n"
-	"(compared by file and message, line numbers aside, with the last\n"
-	"patch that built), its boot is not ok (panic, oops, bug, warn,\n"
+	"Static analysis: every build is W=1 and runs sparse (C=1) on what it\n"
+	"compiles; coccinelle (the base's scripts/coccinelle, report mode)\n"
+	"runs on the functions each patch changes in its .c files (outside\n"
+	"tools/), at the patch and at its parent, all patches at once before\n"
+	"the first build. --no-static leaves sparse and coccinelle out.\n"
+	"\n"
+	"A patch is flagged when its build fails, it adds a finding: a\n"
+	"compiler warning, a W=1 warning or a sparse warning (compared by\n"
+	"file and message, line numbers aside, with the last patch that\n"
+	"built) or a coccinelle report (file, function and message, against\n"
+	"the patch's parent), its boot is not ok (panic, oops, bug, warn,\n"
 	"lockdep, hang, incomplete), or a test regresses against the last\n"
 	"earlier patch that ran it: PASS to a failure (a known failure too),\n"
 	"SKIP to a failure not in selftests/known-failures, or a failure with\n"
@@ -86,11 +96,14 @@ const char cmd_check_usage[] =
 	"                      build --distcc' does (default $DISTCC_HOSTS);\n"
 	"                      the decision is said once before the first\n"
 	"                      build; --no-distcc ignores $DISTCC_HOSTS\n"
+	"    --no-static       no sparse, no coccinelle (W=1 stays: it is\n"
+	"                      how the build directory is built)\n"
 	"\n"
 	"Progress goes to stderr, a few lines a patch with times.\n"
 	"Exit status: 0 no patch flagged, 1 a patch flagged, 2 the check\n"
 	"could not run (no tree, local changes, a build that could not be\n"
-	"started, reports not written), 129 usage, 130 interrupted (the tree\n"
+	"started, sparse or spatch missing or failing, reports not written),\n"
+	"129 usage, 130 interrupted (the tree\n"
 	"is put back).\n";
 
 struct check_opts {
@@ -99,6 +112,7 @@ struct check_opts {
 	int jobs;
 	double test_timeout;
 	bool build_only, no_cache, keep_logs, json, tap, kvm, no_kvm;
+	bool no_static;
 	struct distcc_opt distcc;
 };
 
@@ -123,6 +137,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		OPT_BOOL(0, "tap", &o->tap),
 		OPT_BOOL(0, "kvm", &o->kvm),
 		OPT_BOOL(0, "no-kvm", &o->no_kvm),
+		OPT_BOOL(0, "no-static", &o->no_static),
 		OPT_DISTCC(&o->distcc),
 		OPT_END(),
 	};
@@ -511,6 +526,10 @@ static int load_ctx(struct run *x)
 	ctx->no_kvm = o->no_kvm;
 	ctx->distcc = o->distcc.hosts;
 	ctx->no_distcc = o->distcc.off;
+	ctx->static_checks = !o->no_static;
+	x->rep.static_checks = ctx->static_checks;
+	if (ctx->static_checks && (!on_path("sparse") || !on_path("spatch")))
+		return error("static analysis needs sparse and spatch (Debian packages sparse and coccinelle): install them, or pass --no-static");
 	if (check_ctx_init(ctx))
 		return -1;
 	if (!o->build_only) {
@@ -545,6 +564,9 @@ static int say_plan(const struct run *x)
 			p->have_mid ? " at the first and last commit" : "",
 			p->ends.nr_groups, p->ends.nr_groups == 1 ? "" :
 			"s", x->ctx.toolchain);
+	fprintf(stderr, "check: static analysis: %s\n", x->ctx.static_checks ?
+		"W=1 and sparse at every build, coccinelle on the functions each patch changes" :
+		"W=1 only (--no-static: no sparse, no coccinelle)");
 	if (say_distcc(&x->ctx))
 		return -1;
 	if (p->have_mid)
@@ -560,6 +582,60 @@ static int load(struct run *x)
 	if (load_dirs(x) || load_range(x) || load_tests(x) || load_ctx(x))
 		return -1;
 	return say_plan(x);
+}
+
+/*
+ * Coccinelle on every patch of the range at once (lib/cocci: one spatch
+ * a script for all of them, before the walk changes the work tree);
+ * each row gets what its patch adds and fixes. -1 (said) if it could
+ * not run.
+ */
+static int run_cocci(struct run *x)
+{
+	struct msg_sink say = { msg_stderr, NULL };
+	size_t i, n = x->nr_commits, cached = 0, added = 0;
+	char *scripts, *cache;
+	struct cocci_pair *p;
+	struct cocci cc;
+	double t0 = now_seconds();
+	int ret;
+
+	if (!x->ctx.static_checks || !n)
+		return 0;
+	scripts = path_join(x->tree, "scripts/coccinelle");
+	cache = cache_path("check");
+	ret = cocci_init(&cc, scripts, cache, x->o.jobs);
+	free(scripts);
+	free(cache);
+	if (ret)
+		return -1;
+	p = xcalloc(n, sizeof(*p));
+	for (i = 0; i < n; i++) {
+		git_oid_cpy(&p[i].parent, i ? &x->commits[i - 1] : &x->from);
+		git_oid_cpy(&p[i].child, &x->commits[i]);
+	}
+	ret = cocci_pairs(&cc, x->w.repo.repo, p, n, &say);
+	for (i = 0; i < n; i++) {
+		struct check_row *row = &x->rep.rows[i + 1];
+
+		if (!ret) {
+			wset_copy(&row->cocci_added, &p[i].added);
+			wset_copy(&row->cocci_fixed, &p[i].fixed);
+			row->cocci_run = true;
+			cached += p[i].cached;
+			added += p[i].added.nr;
+		}
+		cocci_pair_release(&p[i]);
+	}
+	free(p);
+	cocci_release(&cc);
+	if (ret)
+		return error("coccinelle could not run; pass --no-static to check without it");
+	x->rep.cocci_secs = now_seconds() - t0;
+	fprintf(stderr, "check: coccinelle: %zu patch%s (%zu cached), %zu finding%s added (%.1f s)\n",
+		n, n == 1 ? "" : "es", cached, added, added == 1 ? "" : "s",
+		x->rep.cocci_secs);
+	return 0;
 }
 
 /* Row @i of the report, for commit @id: what is known before a check. */
@@ -760,7 +836,7 @@ int cmd_check(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	ret = EXIT_TROUBLE;
-	if (!load(&x)) {
+	if (!load(&x) && !run_cocci(&x)) {
 		ret = walk(&x);
 		if (ret < 0)
 			ret = report(&x);

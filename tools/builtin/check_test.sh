@@ -10,6 +10,15 @@
 #   2 adds a warning     5 fixes it           8 breaks the smoke test
 #   3 harmless           6 panics at boot     9 documentation only
 #
+# Then static analysis, on four other commits on 'base', build only:
+#
+#   1 a sparse warning (a __user pointer dereferenced)
+#   2 a coccinelle report (free/ifnullfree)
+#   3 a W=1 warning (-Wmissing-prototypes)
+#   4 fixes 2's report
+#
+# flagged at exactly 1, 2 and 3, each for its kind; 4 shows the fix.
+#
 # 'kseries check' must flag exactly 2, 4, 6 and 8 (3 must not count 2's
 # warning as fixed: ctype.o is not rebuilt there; 9 is not built at
 # all: no input of the image changed), put the tree back, cache its
@@ -40,7 +49,7 @@ FIX=${KSERIES_TEST_FIXTURE:-$REAL_CACHE/check-fixture}
 W=$FIX/src
 B=$FIX/build
 ST=$T/st
-N=41
+N=48
 
 plan $N
 
@@ -194,7 +203,7 @@ check "check: 2 adds the warning, by file and message" \
 check "check: the warning is quoted with its file" \
 	grep -q "+ warning: lib/ctype.c: 'fixture_unused' defined but not used \[-Wunused-function\]" "$T/tap1"
 check "check: 3 (ctype.o not rebuilt) does not count it as fixed" \
-	sh -c "grep -q '^# 0003 lib/bsearch: fixture: .* ok  *0  *0 ok  ' '$T/tap1' && ! grep -q 'warning (fixed)' '$T/tap1'"
+	sh -c "grep -q '^# 0003 lib/bsearch: fixture: .* ok  *\\.  *\\.  *\\.  *\\. ok  ' '$T/tap1' && ! grep -q 'warning (fixed)' '$T/tap1'"
 check "check: 4 fails to build, with the compiler's error" \
 	sh -c "grep -q '^not ok 4 - 0004 .* # build failed$' '$T/tap1' && grep -q 'lib/cmdline.c.*error: expected expression' '$T/tap1'"
 check "check: 6 panics, with the panic quoted" \
@@ -322,5 +331,53 @@ check "bisect --run-step: the commit before it exits 0" rc_is 0
 step "$tip2~3"
 check "bisect --run-step: a panic before the test exits 125 (untestable)" \
 	rc_is 125
+
+# Static analysis: four commits on base, planted one finding each.
+git -C "$W" checkout -q --detach base
+cat >>"$W/lib/errseq.c" <<'EOF'
+
+int fixture_peek(const int __user *p);
+int fixture_peek(const int __user *p)
+{
+	return *p;
+}
+EOF
+fx lib/errseq.c "lib/errseq: fixture: dereference a __user pointer"
+cat >>"$W/lib/bsearch.c" <<'EOF'
+
+#include <linux/slab.h>
+
+void fixture_free(void *p);
+void fixture_free(void *p)
+{
+	if (p)
+		kfree(p);
+}
+EOF
+fx lib/bsearch.c "lib/bsearch: fixture: a NULL check before kfree()"
+printf '\nint fixture_w1(void)\n{\n\treturn 1;\n}\n' >>"$W/lib/cmdline.c"
+fx lib/cmdline.c "lib/cmdline: fixture: a function without a prototype"
+sed -i '/^\tif (p)$/d; s/^\t\tkfree(p);$/\tkfree(p);/' "$W/lib/bsearch.c"
+fx lib/bsearch.c "lib/bsearch: fixture: no NULL check before kfree()"
+"$KSERIES" check $CK --build-only --from base --tap >"$T/tapS" 2>"$T/errS"
+rc=$?
+flagged=$(grep '^not ok' "$T/tapS" | sed 's/^not ok \([0-9]*\) .*/\1/' | tr '\n' ' ')
+check "static: exactly the planted patches 1, 2 and 3 are flagged (got: $flagged)" \
+	sh -c "[ $rc = 1 ] && [ '$flagged' = '1 2 3 ' ]"
+check "static: 1 adds a sparse warning, named" \
+	sh -c "grep -q '^not ok 1 - 0001 .* # 1 new sparse warning\$' '$T/tapS' && grep -q '+ sparse: lib/errseq.c: sparse: dereference of noderef expression' '$T/tapS'"
+check "static: 2 adds a coccinelle report, named with its script and function" \
+	sh -c "grep -q '^not ok 2 - 0002 .* # 1 new coccinelle report\$' '$T/tapS' && grep -q '+ cocci: lib/bsearch.c: cocci: free/ifnullfree: fixture_free(): ' '$T/tapS'"
+check "static: 3 adds a W=1 warning, named" \
+	sh -c "grep -q '^not ok 3 - 0003 .* # 1 new W=1 warning\$' '$T/tapS' && grep -q \"+ W=1: lib/cmdline.c: no previous prototype for 'fixture_w1'\" '$T/tapS'"
+check "static: 4 fixes the report and is not flagged" \
+	sh -c "grep -q '^ok 4 - 0004 ' '$T/tapS' && grep -q '^#   - cocci (fixed): lib/bsearch.c: cocci: free/ifnullfree: fixture_free(): ' '$T/tapS'"
+check "static: check.json counts each row's findings by kind" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["static"] is True; k=[{n:(v["added"],v["fixed"]) for n,v in x["warnings"]["by_kind"].items()} for x in d["patches"][1:]]; z=(0,0); want=[{"gcc":z,"W=1":z,"sparse":(1,0),"cocci":z},{"gcc":z,"W=1":z,"sparse":z,"cocci":(1,0)},{"gcc":z,"W=1":(1,0),"sparse":z,"cocci":z},{"gcc":z,"W=1":z,"sparse":z,"cocci":(0,1)}]; assert k==want, k' "$KSERIES_OUT/check/check.json"
+"$KSERIES" check $CK --build-only --from base --no-static --tap >"$T/tapN" 2>"$T/errN"
+rc=$?
+flagged=$(grep '^not ok' "$T/tapN" | sed 's/^not ok \([0-9]*\) .*/\1/' | tr '\n' ' ')
+check "static: --no-static flags only the W=1 patch (got: $flagged)" \
+	sh -c "[ $rc = 1 ] && [ '$flagged' = '3 ' ] && grep -q 'sparse and coccinelle did not run (--no-static)' '$T/tapN'"
 
 done_testing

@@ -20,4 +20,10 @@ enum test_status check_row_status(const struct check_row *row,
 /* FAIL, TIMEOUT or CRASH: not a known failure. */
 bool check_is_failure(enum test_status s);
 
+/* The kinds of finding (lib/warnings): gcc, W=1, sparse, coccinelle. */
+#define CHECK_KINDS	(WK_COCCI + 1)
+
+/* How many findings of each kind @ws holds. */
+void check_kind_counts(const struct wset *ws, size_t n[CHECK_KINDS]);
+
 #endif

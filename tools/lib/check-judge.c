@@ -149,6 +149,48 @@ static void unjudge(struct check_report *rep)
 	}
 }
 
+void check_kind_counts(const struct wset *ws, size_t n[CHECK_KINDS])
+{
+	size_t i;
+
+	memset(n, 0, CHECK_KINDS * sizeof(*n));
+	for (i = 0; i < ws->nr; i++)
+		n[warning_kind(&ws->w[i])]++;
+}
+
+/*
+ * The findings row @i adds and fixes: the compiler's and sparse's
+ * against the nearest earlier row that built, coccinelle's against the
+ * patch's parent (whatever the builds); a reason for each kind added.
+ */
+static void judge_warnings(struct check_report *rep, size_t i)
+{
+	static const char *const what[CHECK_KINDS] = {
+		[WK_GCC] = "warning",
+		[WK_W1] = "W=1 warning",
+		[WK_SPARSE] = "sparse warning",
+		[WK_COCCI] = "coccinelle report",
+	};
+	struct check_row *row = &rep->rows[i];
+	size_t j, k, n[CHECK_KINDS];
+
+	if (row->r.build == CB_OK) {
+		for (j = i; j-- > 0; )
+			if (rep->rows[j].r.build == CB_OK)
+				break;
+		if (j < i)
+			wset_diff(&rep->rows[j].r.warnings, &row->r.warnings,
+				  &row->added, &row->fixed);
+	}
+	wset_copy(&row->added, &row->cocci_added);
+	wset_copy(&row->fixed, &row->cocci_fixed);
+	check_kind_counts(&row->added, n);
+	for (k = 0; k < CHECK_KINDS; k++)
+		if (n[k])
+			add_reason(row, "%zu new %s%s", n[k], what[k],
+				   n[k] == 1 ? "" : "s");
+}
+
 void check_judge(struct check_report *rep)
 {
 	size_t i, j, c;
@@ -169,21 +211,7 @@ void check_judge(struct check_report *rep)
 			continue;
 		if (r->build == CB_FAIL)
 			add_reason(row, "build failed");
-		if (r->build == CB_OK) {
-			for (j = i; j-- > 0; )
-				if (rep->rows[j].r.build == CB_OK)
-					break;
-			if (j < i) {
-				wset_diff(&rep->rows[j].r.warnings,
-					  &r->warnings, &row->added,
-					  &row->fixed);
-				if (row->added.nr)
-					add_reason(row, "%zu new warning%s",
-						   row->added.nr,
-						   row->added.nr == 1 ? "" :
-						   "s");
-			}
-		}
+		judge_warnings(rep, i);
 		if (r->booted && r->verdict != VV_OK)
 			add_reason(row, "boot: %s",
 				   vm_verdict_name(r->verdict));
@@ -241,6 +269,8 @@ void check_report_release(struct check_report *rep)
 	unjudge(rep);
 	for (i = 0; i < rep->nr; i++) {
 		check_result_release(&rep->rows[i].r);
+		wset_release(&rep->rows[i].cocci_added);
+		wset_release(&rep->rows[i].cocci_fixed);
 		free(rep->rows[i].patch);
 	}
 	free(rep->rows);

@@ -77,10 +77,55 @@ static void matrix_accel(const struct check_report *rep, struct strbuf *sb)
 	}
 }
 
+/* The findings columns: a kind each (lib/warnings). */
+#define KIND_WIDTH	7
+
+static const char *const kind_heads[CHECK_KINDS] = {
+	[WK_GCC] = "gcc", [WK_W1] = "W=1", [WK_SPARSE] = "sparse",
+	[WK_COCCI] = "cocci",
+};
+
+/*
+ * @row's cells of the findings columns: "+A-F" added and fixed against
+ * the parent, "." neither; the reference its totals; "-" not known (the
+ * build failed; sparse and coccinelle with --no-static).
+ */
+static void matrix_kinds(const struct check_report *rep,
+			 const struct check_row *row, struct strbuf *sb)
+{
+	size_t add[CHECK_KINDS], fix[CHECK_KINDS], k;
+	bool built = row->r.build == CB_OK;
+
+	check_kind_counts(row->reference ? &row->r.warnings : &row->added,
+			  add);
+	check_kind_counts(&row->fixed, fix);
+	for (k = 0; k < CHECK_KINDS; k++) {
+		bool is_static = k == WK_SPARSE || k == WK_COCCI;
+		char cell[48];
+
+		if (is_static && !rep->static_checks)
+			snprintf(cell, sizeof(cell), "-");
+		else if (k == WK_COCCI && row->reference)
+			snprintf(cell, sizeof(cell), "-");
+		else if (k != WK_COCCI && !built)
+			snprintf(cell, sizeof(cell), "-");
+		else if (row->reference)
+			snprintf(cell, sizeof(cell), "%zu", add[k]);
+		else if (add[k] && fix[k])
+			snprintf(cell, sizeof(cell), "+%zu-%zu", add[k], fix[k]);
+		else if (add[k] || fix[k])
+			snprintf(cell, sizeof(cell), "%c%zu",
+				 add[k] ? '+' : '-', add[k] ? add[k] : fix[k]);
+		else
+			snprintf(cell, sizeof(cell), ".");
+		sb_addf(sb, " %*s", KIND_WIDTH - 1, cell);
+	}
+}
+
 static void matrix_header(const struct check_report *rep, struct strbuf *sb)
 {
-	size_t c;
-	int pad = SUBJECT_WIDTH + 1 + 6 + 4 + 4 + 1 + 12;
+	size_t c, k;
+	int pad = SUBJECT_WIDTH + 1 + 6 + CHECK_KINDS * KIND_WIDTH + 1 + 12;
 
 	matrix_accel(rep, sb);
 
@@ -91,13 +136,25 @@ static void matrix_header(const struct check_report *rep, struct strbuf *sb)
 				 '0' + ((c + 1) / 10) % 10);
 		sb_addch(sb, '\n');
 	}
-	sb_addf(sb, "%-*s %-6s %3s %3s", SUBJECT_WIDTH, "patch", "build",
-		"+w", "-w");
+	sb_addf(sb, "%-*s %-6s", SUBJECT_WIDTH, "patch", "build");
+	for (k = 0; k < CHECK_KINDS; k++)
+		sb_addf(sb, " %*s", KIND_WIDTH - 1, kind_heads[k]);
 	if (!rep->build_only)
 		sb_addf(sb, " %-12s", "boot");
 	for (c = 0; c < rep->nr_cols; c++)
 		sb_addch(sb, '0' + (c + 1) % 10);
 	sb_addch(sb, '\n');
+}
+
+/* "  + sparse: lib/x.c: sparse: incorrect type ..." and the like. */
+static void finding_line(struct strbuf *sb, const char *sign,
+			 const char *what, const struct warning *w)
+{
+	enum warning_kind k = warning_kind(w);
+
+	sb_addf(sb, "  %s %s%s: %s%s%s\n", sign,
+		k == WK_GCC ? "warning" : warning_kind_name(k), what, w->file,
+		*w->file ? ": " : "", w->msg);
 }
 
 void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
@@ -111,13 +168,7 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 
 		row_label(sb, row, SUBJECT_WIDTH);
 		sb_addf(sb, " %-6s", check_build_name(r->build));
-		if (r->build == CB_OK && !row->reference)
-			sb_addf(sb, " %3zu %3zu", row->added.nr,
-				row->fixed.nr);
-		else if (r->build == CB_OK)
-			sb_addf(sb, " %3zu %3s", r->warnings.nr, "");
-		else
-			sb_addf(sb, " %3s %3s", "-", "-");
+		matrix_kinds(rep, row, sb);
 		if (!rep->build_only)
 			sb_addf(sb, " %-12s", r->booted ?
 				vm_verdict_name(r->verdict) : "-");
@@ -140,9 +191,12 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 				rep->cols[c]);
 		sb_addstr(sb, "\n");
 	}
-	sb_addstr(sb, "\nbuild: ok/FAIL; +w/-w: warnings added/fixed against the last patch that\n"
-		  "built (the first row: its total); boot: the verdict; tests: P pass, S skip,\n"
-		  "F fail, x known failure, - not run; <- this patch is flagged\n");
+	sb_addstr(sb, "\nbuild: ok/FAIL; gcc, W=1, sparse, cocci: findings of each kind added (+N)\n"
+		  "and fixed (-N) against the last patch that built (cocci: the patch's parent;\n"
+		  "the first row: its totals), . none, - not known; boot: the verdict; tests:\n"
+		  "P pass, S skip, F fail, x known failure, - not run; <- this patch is flagged\n");
+	if (!rep->static_checks)
+		sb_addstr(sb, "sparse and coccinelle did not run (--no-static)\n");
 	if (!rep->flagged) {
 		sb_addf(sb, "\nno patch flagged: %zu patch%s build%s",
 			rep->nr ? rep->nr - 1 : 0,
@@ -175,15 +229,9 @@ void check_format_matrix(const struct check_report *rep, struct strbuf *sb)
 				sb_addf(sb, "  log: %s\n", r->log);
 		}
 		for (j = 0; j < row->added.nr; j++)
-			sb_addf(sb, "  + warning: %s%s%s\n",
-				row->added.w[j].file,
-				*row->added.w[j].file ? ": " : "",
-				row->added.w[j].msg);
+			finding_line(sb, "+", "", &row->added.w[j]);
 		for (j = 0; j < row->fixed.nr; j++)
-			sb_addf(sb, "  - warning (fixed): %s%s%s\n",
-				row->fixed.w[j].file,
-				*row->fixed.w[j].file ? ": " : "",
-				row->fixed.w[j].msg);
+			finding_line(sb, "-", " (fixed)", &row->fixed.w[j]);
 		if (r->booted && r->verdict != VV_OK) {
 			sb_addf(sb, "  boot: %s\n", vm_verdict_name(r->verdict));
 			quote_lines(sb, r->evidence, "    | ", 8);
@@ -231,6 +279,8 @@ static json_t *wset_json(const struct wset *ws)
 	for (i = 0; i < ws->nr; i++) {
 		json_t *w = json_object();
 
+		json_set_text(w, "kind",
+			      warning_kind_name(warning_kind(&ws->w[i])));
 		json_set_text(w, "file", ws->w[i].file);
 		json_set_text(w, "message", ws->w[i].msg);
 		json_array_append_new(a, w);
@@ -258,9 +308,26 @@ static json_t *warnings_json(const struct check_row *row)
 {
 	json_t *w = json_object();
 
+	json_t *kinds = json_object();
+	size_t add[CHECK_KINDS], fix[CHECK_KINDS], tot[CHECK_KINDS], k;
+
+	check_kind_counts(&row->added, add);
+	check_kind_counts(&row->fixed, fix);
+	check_kind_counts(&row->r.warnings, tot);
 	json_object_set_new(w, "total", json_integer(row->r.warnings.nr));
 	json_object_set_new(w, "added", wset_json(&row->added));
 	json_object_set_new(w, "fixed", wset_json(&row->fixed));
+	/* Per kind; coccinelle's total is not known (it sees the patch). */
+	for (k = 0; k < CHECK_KINDS; k++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "added", json_integer(add[k]));
+		json_object_set_new(o, "fixed", json_integer(fix[k]));
+		json_object_set_new(o, "total", k == WK_COCCI ? json_null() :
+				    json_integer(tot[k]));
+		json_object_set_new(kinds, warning_kind_name(k), o);
+	}
+	json_object_set_new(w, "by_kind", kinds);
 	return w;
 }
 
@@ -345,6 +412,8 @@ void check_format_json(const struct check_report *rep, struct strbuf *sb)
 						      rep->accel : NULL));
 	json_object_set_new(o, "accel_reason", json_text_or_null(rep->accel_why));
 	json_object_set_new(o, "build_only", json_boolean(rep->build_only));
+	json_object_set_new(o, "static", json_boolean(rep->static_checks));
+	json_object_set_new(o, "cocci_secs", json_round(rep->cocci_secs, 3));
 	json_object_set_new(o, "flagged", json_integer(rep->flagged));
 	for (i = 0; i < rep->nr_cols; i++)
 		json_array_append_new(cols, json_text(rep->cols[i]));
@@ -387,12 +456,14 @@ void check_format_junit(const struct check_report *rep, struct strbuf *sb)
 				  JU_FAIL, r->make_secs, "the build failed",
 				  r->errors);
 		for (j = 0; j < row->added.nr; j++)
-			sb_addf(w, "%s: %s\n", row->added.w[j].file,
-				row->added.w[j].msg);
-		if (r->build == CB_OK)
+			sb_addf(w, "%s: %s: %s\n",
+				warning_kind_name(warning_kind(&row->added.w[j])),
+				row->added.w[j].file, row->added.w[j].msg);
+		if (r->build == CB_OK || row->added.nr)
 			junit_add(s, "warnings", row->added.nr && !row->reference ?
 				  JU_FAIL : JU_PASS, -1,
-				  "new compiler warnings", w->buf);
+				  "new warnings or static-analysis findings",
+				  w->buf);
 		if (!r->booted) {
 			junit_add(s, "boot", JU_SKIP, -1, rep->build_only ?
 				  "build only" : "not booted", NULL);

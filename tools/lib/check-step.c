@@ -29,7 +29,7 @@ static void prepare_warnings(struct check_ctx *c, const char *log)
 {
 	struct strbuf names = STRBUF_INIT, line = STRBUF_INIT;
 	size_t n = wdb_prepare(&c->db, c->build,
-			       false /* static: set by check */, &names);
+			       c->static_checks, &names);
 	int fd;
 
 	if (!n)
@@ -62,6 +62,8 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.sync_output = true,
 		.distcc = c->distcc,
 		.no_distcc = c->no_distcc,
+		.extra_warn = true,
+		.sparse = c->static_checks,
 		/* What the build has to say is in @r: nothing is printed. */
 		.say = { msg_discard, NULL },
 	};
@@ -85,7 +87,7 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	if (read_file(r->log, &log))
 		sb_addstr(&log, "");
 	wdb_update(&c->db, log.buf, c->tree, c->build,
-		   false /* static: set by check */, NULL);
+		   c->static_checks, NULL);
 	if (!check_interrupted)
 		wdb_save(&c->db, c->build);
 	wset_release(&r->warnings);

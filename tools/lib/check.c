@@ -202,6 +202,18 @@ int check_ctx_init(struct check_ctx *c)
 			 c->test_timeout, c->boot_timeout);
 		hash_update(&h, opts, strlen(opts) + 1);
 	}
+	/* Every build is W=1; with sparse, its version says what it finds. */
+	hash_update(&h, "W=1", 4);
+	if (c->static_checks) {
+		static const char *const sparse[] = {
+			"sparse", "--version", NULL
+		};
+		char *v = first_line_of(sparse);
+
+		hash_update(&h, "sparse ", 7);
+		hash_update(&h, v, strlen(v) + 1);
+		free(v);
+	}
 	/* Known failures turn FAIL into XFAIL. */
 	for (i = 0; c->known && i < c->known->nr; i++) {
 		const struct known_failure *k = &c->known->kf[i];

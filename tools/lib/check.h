@@ -119,6 +119,9 @@ struct check_ctx {
 	bool kvm, no_kvm;		/* force KVM or TCG (accel.h) */
 	const char *distcc;		/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
 	bool no_distcc;			/* --no-distcc */
+	bool static_checks;		/* sparse on every object compiled
+					 * (C=1); coccinelle is the caller's
+					 * (lib/cocci), W=1 is always on */
 
 	/* Filled by check_ctx_init() */
 	char inputs[65];		/* fragments, toolchain, options,
@@ -237,6 +240,10 @@ struct check_row {
 	bool reference;			/* the first row: not judged */
 	/* filled by check_judge() */
 	struct wset added, fixed;	/* against the last row that built */
+	/* coccinelle's findings the patch adds and fixes (lib/cocci): set
+	 * by the caller before the judgement, which adds them to the above */
+	struct wset cocci_added, cocci_fixed;
+	bool cocci_run;
 	enum test_status *prev;		/* per column: earlier result */
 	bool *regressed;		/* per column */
 	struct strbuf reasons;		/* "build failed; boot: panic; ..." */
@@ -249,6 +256,8 @@ struct check_report {
 	char **cols;			/* every test seen, in order */
 	size_t nr_cols;
 	bool build_only;
+	bool static_checks;		/* sparse and coccinelle ran */
+	double cocci_secs;		/* coccinelle's pass, before the walk */
 	char *from, *to;		/* commit ids */
 	char *tree;
 	char accel[4];			/* the accelerator chosen: "tcg" */
@@ -258,7 +267,8 @@ struct check_report {
 
 /*
  * Judge each row after the first against the rows before it: the build
- * failed; warnings added (against the nearest row that built); the boot
+ * failed; warnings added (against the nearest row that built; with the
+ * row's coccinelle findings, whatever its build); the boot
  * is not ok; a test regressed: PASS (on the nearest earlier row that ran
  * it) to FAIL, TIMEOUT, CRASH or a known failure, SKIP to a failure that
  * is not known, or a failure with no earlier result at all.

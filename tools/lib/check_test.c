@@ -301,6 +301,79 @@ static void test_judge_rules(void **state)
 	check_report_release(&rep);
 }
 
+/*
+ * Static analysis: sparse and W=1 findings come with the warnings of a
+ * build, coccinelle's with the row (against the patch's parent, even
+ * when the build failed); each kind is named in the reasons, counted in
+ * the matrix and the JSON.
+ */
+static void test_judge_static(void **state)
+{
+	struct check_report rep = { .static_checks = true, .build_only = true };
+	struct strbuf m = STRBUF_INIT, j = STRBUF_INIT;
+	struct warning cw = {
+		"lib/b.c", "cocci: free/ifnullfree: f(): WARNING: NULL check"
+	};
+	struct check_row *r;
+
+	r = add_row(&rep, "ref", CB_OK, -1, NULL);
+	warn(r, "lib/a.c", "old one [-Wunused-function]");
+	r = add_row(&rep, "sparse", CB_OK, -1, NULL);
+	warn(r, "lib/a.c", "old one [-Wunused-function]");
+	warn(r, "lib/a.c", "sparse: dereference of noderef expression");
+	r = add_row(&rep, "cocci, broken", CB_FAIL, -1, NULL);
+	wset_add(&r->cocci_added, &cw);
+	r = add_row(&rep, "cocci fixed", CB_OK, -1, NULL);
+	warn(r, "lib/a.c", "old one [-Wunused-function]");
+	warn(r, "lib/a.c", "sparse: dereference of noderef expression");
+	wset_add(&r->cocci_fixed, &cw);
+	r = add_row(&rep, "w1", CB_OK, -1, NULL);
+	warn(r, "lib/a.c", "old one [-Wunused-function]");
+	warn(r, "lib/a.c", "sparse: dereference of noderef expression");
+	warn(r, "lib/c.c", "no previous prototype for 'g' [-Wmissing-prototypes]");
+	check_judge(&rep);
+	assert_int_equal(rep.flagged, 3);
+	assert_string_equal(rep.rows[1].reasons.buf, "1 new sparse warning");
+	assert_string_equal(rep.rows[2].reasons.buf,
+			    "build failed; 1 new coccinelle report");
+	assert_false(rep.rows[3].flagged);
+	assert_int_equal(rep.rows[3].fixed.nr, 1);
+	assert_string_equal(rep.rows[4].reasons.buf, "1 new W=1 warning");
+
+	check_format_matrix(&rep, &m);
+	assert_non_null(strstr(m.buf, "build     gcc    W=1 sparse  cocci\n"));
+	assert_non_null(strstr(m.buf, "0000 (base)"));
+	assert_non_null(strstr(m.buf, " ok          1      0      0      -\n"));
+	assert_non_null(strstr(m.buf, " ok          .      .     +1      .  <-\n"));
+	assert_non_null(strstr(m.buf, " FAIL        -      -      -     +1  <-\n"));
+	assert_non_null(strstr(m.buf, " ok          .      .      .     -1\n"));
+	assert_non_null(strstr(m.buf, " ok          .     +1      .      .  <-\n"));
+	assert_non_null(strstr(m.buf, "  + sparse: lib/a.c: sparse: dereference of noderef expression\n"));
+	assert_non_null(strstr(m.buf, "  + cocci: lib/b.c: cocci: free/ifnullfree: f(): WARNING: NULL check\n"));
+	assert_non_null(strstr(m.buf, "  - cocci (fixed): lib/b.c: cocci: free/ifnullfree: f(): "));
+	assert_non_null(strstr(m.buf, "  + W=1: lib/c.c: no previous prototype for 'g' [-Wmissing-prototypes]\n"));
+	assert_null(strstr(m.buf, "did not run (--no-static)"));
+
+	check_format_json(&rep, &j);
+	assert_non_null(strstr(j.buf, "\"static\":true,"));
+	assert_non_null(strstr(j.buf, "\"added\":[{\"kind\":\"sparse\",\"file\":\"lib/a.c\""));
+	assert_non_null(strstr(j.buf, "\"by_kind\":{\"gcc\":{\"added\":0,\"fixed\":0,\"total\":1},\"W=1\":{\"added\":0,\"fixed\":0,\"total\":0},\"sparse\":{\"added\":1,\"fixed\":0,\"total\":1},\"cocci\":{\"added\":0,\"fixed\":0,\"total\":null}}"));
+	sb_release(&m);
+	sb_release(&j);
+	check_report_release(&rep);
+
+	/* --no-static: sparse and cocci are not known, and it says so. */
+	rep.build_only = true;
+	add_row(&rep, "ref", CB_OK, -1, NULL);
+	add_row(&rep, "one", CB_OK, -1, NULL);
+	check_judge(&rep);
+	check_format_matrix(&rep, &m);
+	assert_non_null(strstr(m.buf, " ok          .      .      -      -\n"));
+	assert_non_null(strstr(m.buf, "sparse and coccinelle did not run (--no-static)\n"));
+	sb_release(&m);
+	check_report_release(&rep);
+}
+
 static void test_outputs(void **state)
 {
 	struct check_report rep = { 0 };
@@ -313,13 +386,16 @@ static void test_outputs(void **state)
 	memset(rep.rows[8].r.same_build, 'd', 40);
 	check_judge(&rep);
 	check_format_matrix(&rep, &m);
-	/* One row a patch: label, build, +w -w, boot, a char a test. */
+	/*
+	 * One row a patch: label, build, findings by kind (sparse and
+	 * cocci not run here), boot, a char a test.
+	 */
 	assert_non_null(strstr(m.buf, "\n0002 adds a warning"));
-	assert_non_null(strstr(m.buf, "ok       1   0 ok          PS-x  <-\n"));
-	assert_non_null(strstr(m.buf, "FAIL     -   - -           ----  <-\n"));
-	assert_non_null(strstr(m.buf, "ok       0   0 panic       F---  <-\n"));
-	assert_non_null(strstr(m.buf, "ok       0   0 ok          FS-x  <-\n"));
-	assert_non_null(strstr(m.buf, "ok       0   0 ok          FSPx\n"));
+	assert_non_null(strstr(m.buf, "ok         +1      .      -      - ok          PS-x  <-\n"));
+	assert_non_null(strstr(m.buf, "FAIL        -      -      -      - -           ----  <-\n"));
+	assert_non_null(strstr(m.buf, "ok          .      .      -      - panic       F---  <-\n"));
+	assert_non_null(strstr(m.buf, "ok          .      .      -      - ok          FS-x  <-\n"));
+	assert_non_null(strstr(m.buf, "ok          .      .      -      - ok          FSPx\n"));
 	assert_non_null(strstr(m.buf, "  + warning: lib/new.c: unused variable 'v'\n"));
 	assert_non_null(strstr(m.buf, "patches/0002-adds-a-warning.patch"));
 	assert_non_null(strstr(m.buf, "error: expected ';'"));
@@ -330,7 +406,7 @@ static void test_outputs(void **state)
 	check_format_json(&rep, &j);
 	assert_non_null(strstr(j.buf, "\"flagged\":4,"));
 	assert_non_null(strstr(j.buf, "\"name\":\"p/a\",\"status\":\"FAIL\",\"previous\":\"PASS\",\"regression\":true"));
-	assert_non_null(strstr(j.buf, "\"added\":[{\"file\":\"lib/new.c\",\"message\":\"unused variable 'v'\"}]"));
+	assert_non_null(strstr(j.buf, "\"added\":[{\"kind\":\"gcc\",\"file\":\"lib/new.c\",\"message\":\"unused variable 'v'\"}]"));
 	assert_non_null(strstr(j.buf, "\"boot\":{\"verdict\":\"panic\""));
 	/* A patch not built says whose build it has. */
 	assert_non_null(strstr(j.buf, "\"same_build\":\"dddddddddddddddddddddddddddddddddddddddd\"}"));
@@ -392,7 +468,7 @@ static void test_json_document(void **state)
 	rep.rows[2].r.subject = xstrdup("caf\xe9 \"quoted\"\n");
 	check_judge(&rep);
 	check_format_json(&rep, &j);
-	assert_true(starts_with(j.buf, "{\"tree\":null,\"from\":null,\"to\":null,\"accel\":null,\"accel_reason\":null,\"build_only\":false,\"flagged\":4,\"tests\":[\"p/a\",\"p/b\",\"b/slow\",\"b/k\"],\"patches\":[{\"index\":0,\"commit\":\"0000000000000000000000000000000000000000\",\"subject\":\"base\",\"patch\":null,\"reference\":true,\"flagged\":false,\"reasons\":\"\",\"cached\":false,\"total_secs\":0.0,\"build\":{\"status\":\"ok\",\"make_secs\":0.0,\"compiled\":0,"));
+	assert_true(starts_with(j.buf, "{\"tree\":null,\"from\":null,\"to\":null,\"accel\":null,\"accel_reason\":null,\"build_only\":false,\"static\":false,\"cocci_secs\":0.0,\"flagged\":4,\"tests\":[\"p/a\",\"p/b\",\"b/slow\",\"b/k\"],\"patches\":[{\"index\":0,\"commit\":\"0000000000000000000000000000000000000000\",\"subject\":\"base\",\"patch\":null,\"reference\":true,\"flagged\":false,\"reasons\":\"\",\"cached\":false,\"total_secs\":0.0,\"build\":{\"status\":\"ok\",\"make_secs\":0.0,\"compiled\":0,"));
 	assert_int_equal(j.buf[j.len - 1], '\n');
 	assert_non_null(strstr(j.buf, "\"total_secs\":7654321.25,"));
 	assert_non_null(strstr(j.buf, "\"make_secs\":1234.567,"));
@@ -753,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_judge_series),
 		cmocka_unit_test(test_judge_rules),
+		cmocka_unit_test(test_judge_static),
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_outputs_accel),
 		cmocka_unit_test(test_json_document),
