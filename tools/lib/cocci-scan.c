@@ -36,6 +36,7 @@ struct scan {
 	unsigned int pdepth;	/* parentheses at brace depth 0 */
 	bool in_decl, has_paren, tail_bad, attr_next, attr_group, in_func;
 	unsigned int decl_line;
+	unsigned int ids_after;	/* identifiers since the last group */
 	const char *last_id, *name;
 	size_t last_id_len, name_len;
 	struct cocci_func *f;
@@ -52,6 +53,7 @@ static void decl_reset(struct scan *sc)
 	sc->last_id = NULL;
 	sc->name = NULL;
 	sc->pdepth = 0;
+	sc->ids_after = 0;
 }
 
 static void decl_token(struct scan *sc)
@@ -191,6 +193,7 @@ static void identifier(struct scan *sc)
 	decl_token(sc);
 	sc->last_id = sc->s + start;
 	sc->last_id_len = sc->i - start;
+	sc->ids_after++;
 	if (word_is(sc->last_id, sc->last_id_len, "__attribute__") ||
 	    word_is(sc->last_id, sc->last_id_len, "__attribute"))
 		sc->attr_next = true;
@@ -208,6 +211,7 @@ static void open_brace(struct scan *sc)
 			f->name = xstrndup(sc->name, sc->name_len);
 			f->first = sc->decl_line;
 			f->last = 0;
+			f->body = sc->i - 1;
 			sc->in_func = true;
 		}
 	}
@@ -237,7 +241,12 @@ static void top_punct(struct scan *sc, char c)
 			if (sc->attr_next) {
 				sc->attr_group = true;
 				sc->attr_next = false;
-			} else if (!sc->has_paren) {
+			} else if (!sc->has_paren || sc->ids_after >= 2) {
+				/*
+				 * The first group, or one after a type and a
+				 * name: the groups before were a macro's
+				 * ("__printf(1, 2) int f(...)").
+				 */
 				sc->has_paren = true;
 				sc->name = sc->last_id;
 				sc->name_len = sc->last_id_len;
@@ -247,8 +256,10 @@ static void top_punct(struct scan *sc, char c)
 		return;
 	}
 	if (c == ')') {
-		if (sc->pdepth && !--sc->pdepth)
+		if (sc->pdepth && !--sc->pdepth) {
 			sc->attr_group = false;
+			sc->ids_after = 0;
+		}
 		return;
 	}
 	if (sc->pdepth)
@@ -258,7 +269,7 @@ static void top_punct(struct scan *sc, char c)
 		return;
 	}
 	sc->last_id = NULL;
-	if (sc->has_paren || c == '=')
+	if (c == '=' || (sc->has_paren && c != '*'))
 		sc->tail_bad = true;
 }
 
@@ -353,9 +364,56 @@ static bool continues(const char *p, const char *end)
 	return end > p && end[-1] == '\\';
 }
 
+/* The start of line @n (1-based) of @s, searching from @from (line @at). */
+static const char *line_start(const char *s, const char *end,
+			      unsigned int at, unsigned int n)
+{
+	while (at < n && s < end) {
+		const char *nl = memchr(s, '\n', end - s);
+
+		if (!nl)
+			return end;
+		s = nl + 1;
+		at++;
+	}
+	return s;
+}
+
+/*
+ * Prototypes of the functions not kept that @called names (spatch types
+ * their calls from them: "if (f() == false)" with a bool f), each on one
+ * line, numbered 0 in @map.
+ */
+static void prototypes(const char *s, size_t len, const struct cocci_func *f,
+		       const bool *keep, size_t nr,
+		       const struct cocci_ids *called, struct strbuf *out,
+		       struct cocci_lines *map)
+{
+	const char *p = s, *end = s + len;
+	unsigned int at = 1;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		const char *q, *b = s + f[i].body;
+
+		if (keep[i] || !cocci_ids_has(called, f[i].name,
+					      strlen(f[i].name)))
+			continue;
+		p = line_start(p, end, at, f[i].first);
+		at = f[i].first;
+		for (q = p; q < b; q++)
+			sb_addch(out, *q == '\n' ? ' ' : *q);
+		sb_rtrim(out);
+		sb_addstr(out, ";\n");
+		ALLOC_GROW(map->v, map->nr + 1, map->alloc);
+		map->v[map->nr++] = 0;
+	}
+}
+
 void cocci_reduce(const char *s, size_t len, const struct cocci_func *f,
 		  const bool *keep, size_t nr, bool defines,
-		  struct strbuf *out, struct cocci_lines *map)
+		  const struct cocci_ids *called, struct strbuf *out,
+		  struct cocci_lines *map)
 {
 	const char *p = s, *end = s + len;
 	unsigned int line = 1;
@@ -363,6 +421,8 @@ void cocci_reduce(const char *s, size_t len, const struct cocci_func *f,
 	size_t k = 0;
 
 	sb_grow(out, map ? 0 : len);
+	if (map && called)
+		prototypes(s, len, f, keep, nr, called, out, map);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *eol = nl ? nl : end;

@@ -698,9 +698,18 @@ static int write_cfile(struct batch *b, git_repository *repo,
 	for (i = 0; i < f->nfn; i++)
 		f->keep[i] = cocci_ids_has(&f->names, f->fn[i].name,
 					   strlen(f->fn[i].name));
+	/* Once for the functions' identifiers, then with prototypes. */
 	cocci_reduce(git_blob_rawcontent(s.blob), git_blob_rawsize(s.blob),
-		     f->fn, f->keep, f->nfn, b->c->defines, &text, &f->map);
+		     f->fn, f->keep, f->nfn, b->c->defines, NULL, &text,
+		     &f->map);
+	cocci_ids_scan(&f->ids, text.buf, text.len);
+	sb_reset(&text);
+	f->map.nr = 0;
+	cocci_reduce(git_blob_rawcontent(s.blob), git_blob_rawsize(s.blob),
+		     f->fn, f->keep, f->nfn, b->c->defines, &f->ids, &text,
+		     &f->map);
 	side_release(&s);
+	cocci_ids_release(&f->ids);
 	cocci_ids_scan(&f->ids, text.buf, text.len);
 	slash = strrchr(f->tmp, '/');
 	*slash = '\0';
@@ -925,9 +934,12 @@ static bool finding(struct batch *b, const struct cocci_script *s,
 
 		if (end != rest && *end == '/' && idx < b->nf) {
 			const struct cfile *f = &b->f[idx];
+			unsigned int orig = ln && ln <= f->map.nr ?
+				f->map.v[ln - 1] : 0;
 
-			give(b, s, f, ln && ln <= f->map.nr ?
-			     func_at(f, f->map.v[ln - 1]) : NULL, msg);
+			/* Not on a prototype: they are only context. */
+			if (orig)
+				give(b, s, f, func_at(f, orig), msg);
 			ok = true;
 		}
 	}

@@ -93,29 +93,12 @@ void cocci_pair_release(struct cocci_pair *p);
 struct cocci_func {
 	char *name;
 	unsigned int first, last;
+	size_t body;	/* the offset of its '{' */
 };
 
 /* The function definitions of C text @s, in order; their number. */
 size_t cocci_functions(const char *s, size_t len, struct cocci_func **out);
 void cocci_functions_release(struct cocci_func *f, size_t nr);
-
-/* Line numbers: a reduced file's line N is the original's v[N - 1]. */
-struct cocci_lines {
-	unsigned int *v;
-	size_t nr, alloc;
-};
-
-/*
- * @s cut down to the functions @f[i] with @keep[i] set (with @defines,
- * and the #define lines with their continuations). Without @map, every
- * other line is left empty, so the line count and numbers stay; with it,
- * they are left out and @map gets each kept line's original number: as
- * spatch takes some 17 ms a script to read 10,000 empty lines, a dense
- * file is what cocci_pairs() runs on.
- */
-void cocci_reduce(const char *s, size_t len, const struct cocci_func *f,
-		  const bool *keep, size_t nr, bool defines,
-		  struct strbuf *out, struct cocci_lines *map);
 
 /* The distinct identifiers of a text, sorted. */
 struct cocci_ids {
@@ -129,6 +112,27 @@ void cocci_ids_scan(struct cocci_ids *ids, const char *s, size_t len);
 void cocci_ids_sort(struct cocci_ids *ids);
 bool cocci_ids_has(const struct cocci_ids *ids, const char *id, size_t len);
 void cocci_ids_release(struct cocci_ids *ids);
+
+/* Line numbers: a reduced file's line N is the original's v[N - 1]. */
+struct cocci_lines {
+	unsigned int *v;
+	size_t nr, alloc;
+};
+
+/*
+ * @s cut down to the functions @f[i] with @keep[i] set (with @defines,
+ * and the #define lines with their continuations). Without @map, every
+ * other line is left empty, so the line count and numbers stay; with it,
+ * they are left out and @map gets each kept line's original number: as
+ * spatch takes some 17 ms a script to read 10,000 empty lines, a dense
+ * file is what cocci_pairs() runs on. With @map and @called, the dense
+ * text starts with a prototype (one line, numbered 0 in @map) of each
+ * function not kept that @called names.
+ */
+void cocci_reduce(const char *s, size_t len, const struct cocci_func *f,
+		  const bool *keep, size_t nr, bool defines,
+		  const struct cocci_ids *called, struct strbuf *out,
+		  struct cocci_lines *map);
 
 /*
  * Whether the grep query @q ("a || (b && c)") holds for @ids: 1 or 0;

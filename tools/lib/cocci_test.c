@@ -6,6 +6,7 @@
  * one finding and fixes another in a small repository, run twice (the
  * second time from the cache).
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,13 +61,18 @@ static const char tricky[] =
 	"multi(int a,\n"				/* 35 */
 	"      int b) { return a; }\n"
 	"DECLARE_X(y);\n"
-	"enum e { A, B };\n";
+	"enum e { A, B };\n"
+	"__printf(1, 2) static char *fmt(const char *f, ...)\n"
+	"{\n"						/* 40 */
+	"}\n"
+	"int g(void) = 1;\n"
+	"int h(void) 2 { }\n";
 
 static void test_functions(void **state)
 {
 	static const struct { const char *name; unsigned int a, b; } want[] = {
 		{ "plain", 10, 17 }, { "attr", 18, 20 }, { "named", 21, 31 },
-		{ "multi", 34, 36 },
+		{ "multi", 34, 36 }, { "fmt", 39, 41 },
 	};
 	struct cocci_func *f;
 	size_t n = cocci_functions(tricky, strlen(tricky), &f), i;
@@ -114,11 +120,12 @@ static void test_reduce_sparse(void **state)
 	struct strbuf out = STRBUF_INIT;
 	struct cocci_func *f;
 	size_t n = cocci_functions(tricky, strlen(tricky), &f);
-	bool keep[4] = { false, true, false, true };
+	bool keep[5] = { false, true, false, true, false };
 	unsigned int ln;
 
-	assert_int_equal(n, 4);
-	cocci_reduce(tricky, strlen(tricky), f, keep, n, false, &out, NULL);
+	assert_int_equal(n, 5);
+	cocci_reduce(tricky, strlen(tricky), f, keep, n, false, NULL, &out,
+		     NULL);
 	assert_int_equal(count_lines(out.buf), count_lines(tricky));
 	for (ln = 1; ln <= count_lines(tricky); ln++) {
 		char *got = line_of(out.buf, ln), *orig = line_of(tricky, ln);
@@ -130,7 +137,8 @@ static void test_reduce_sparse(void **state)
 	}
 	sb_reset(&out);
 	/* With #defines, and their continuation lines. */
-	cocci_reduce(tricky, strlen(tricky), f, keep, n, true, &out, NULL);
+	cocci_reduce(tricky, strlen(tricky), f, keep, n, true, NULL, &out,
+		     NULL);
 	assert_int_equal(count_lines(out.buf), count_lines(tricky));
 	assert_true(starts_with(out.buf, "\n\n#define FOO(x) { x }\n"
 				"#define BAR(a) \\\n\tdo { } while (0)\n\n"));
@@ -145,9 +153,10 @@ static void test_reduce_dense(void **state)
 	struct strbuf out = STRBUF_INIT;
 	struct cocci_func *f;
 	size_t n = cocci_functions(tricky, strlen(tricky), &f), i;
-	bool keep[4] = { false, true, false, true };
+	bool keep[5] = { false, true, false, true, false };
 
-	cocci_reduce(tricky, strlen(tricky), f, keep, n, false, &out, &map);
+	cocci_reduce(tricky, strlen(tricky), f, keep, n, false, NULL, &out,
+		     &map);
 	assert_string_equal(out.buf,
 			    "static void attr(void) __acquires(x) __must_hold(&y)\n"
 			    "{\n}\nstatic int *\nmulti(int a,\n"
@@ -157,6 +166,46 @@ static void test_reduce_dense(void **state)
 		assert_int_equal(map.v[i], want[i]);
 	free(map.v);
 	sb_release(&out);
+	cocci_functions_release(f, n);
+}
+
+static void test_reduce_prototypes(void **state)
+{
+	static const char text[] =
+		"static bool ready(int a,\n"
+		"\t\t  int b) __must_hold(x)\n"
+		"{\n"
+		"\treturn true;\n"
+		"}\n"
+		"static int unused(void) { return 0; }\n"
+		"int user(void)\n"
+		"{\n"
+		"\treturn ready(1, 2) == false;\n"
+		"}\n";
+	static const unsigned int want[] = { 0, 7, 8, 9, 10 };
+	struct cocci_ids called = { 0 };
+	struct cocci_lines map = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	struct cocci_func *f;
+	size_t n = cocci_functions(text, strlen(text), &f), i;
+	bool keep[3] = { false, false, true };
+	const char *user = strstr(text, "int user");
+
+	assert_int_equal(n, 3);
+	cocci_ids_scan(&called, user, strlen(user));
+	assert_true(cocci_ids_has(&called, "ready", 5));
+	assert_false(cocci_ids_has(&called, "unused", 6));
+	cocci_reduce(text, strlen(text), f, keep, n, false, &called, &out,
+		     &map);
+	assert_string_equal(out.buf,
+			    "static bool ready(int a, \t\t  int b) __must_hold(x);\n"
+			    "int user(void)\n{\n\treturn ready(1, 2) == false;\n}\n");
+	assert_int_equal(map.nr, ARRAY_SIZE(want));
+	for (i = 0; i < map.nr; i++)
+		assert_int_equal(map.v[i], want[i]);
+	free(map.v);
+	sb_release(&out);
+	cocci_ids_release(&called);
 	cocci_functions_release(f, n);
 }
 
@@ -307,6 +356,11 @@ static void commit(git_repository *repo, const char *const *paths,
 static const char parent_c[] =
 	"#include <linux/slab.h>\n"
 	"\n"
+	"static bool ready(void)\n"
+	"{\n"
+	"\treturn true;\n"
+	"}\n"
+	"\n"
 	"void fixed(int *p)\n"
 	"{\n"
 	"\tif (p)\n"
@@ -322,6 +376,11 @@ static const char parent_c[] =
 static const char child_c[] =
 	"#include <linux/slab.h>\n"
 	"\n"
+	"static bool ready(void)\n"
+	"{\n"
+	"\treturn true;\n"
+	"}\n"
+	"\n"
 	"void fixed(int *p)\n"
 	"{\n"
 	"\tkfree(p);\n"
@@ -335,6 +394,8 @@ static const char child_c[] =
 	"\n"
 	"void added(int *r)\n"
 	"{\n"
+	"\tif (ready() == false)\n"
+	"\t\treturn;\n"
 	"\tif (r)\n"
 	"\t\tkfree(r);\n"
 	"}\n";
@@ -372,6 +433,7 @@ static void e2e_setup(struct e2e *e)
 	copy_script(e->scripts, "free/ifnullfree.cocci");
 	copy_script(e->scripts, "misc/boolinit.cocci");
 	copy_script(e->scripts, "misc/semicolon.cocci");
+	copy_script(e->scripts, "misc/array_size_dup.cocci");
 	write_in(e->scripts, "bad/broken.cocci", "@@\n@@\n- (\n");
 	git_libgit2_init();
 	e->repo = NULL;
@@ -392,17 +454,66 @@ static void e2e_teardown(struct e2e *e)
 	free(e->cache);
 }
 
+/*
+ * The child adds two findings in added() (boolinit's needs the type of
+ * ready(), defined above it: the prototype in the reduced file gives it)
+ * and fixes one in fixed(); untouched() keeps its own, unseen.
+ */
 static void check_pair(const struct cocci_pair *p)
 {
-	assert_int_equal(p->added.nr, 1);
+	assert_int_equal(p->added.nr, 2);
 	assert_string_equal(p->added.w[0].file, "drivers/a.c");
 	assert_string_equal(p->added.w[0].msg,
 			    "cocci: free/ifnullfree: added(): WARNING: NULL check before some freeing functions is not needed.");
+	assert_string_equal(p->added.w[1].file, "drivers/a.c");
+	assert_string_equal(p->added.w[1].msg,
+			    "cocci: misc/boolinit: added(): WARNING: Comparison to bool");
 	assert_int_equal(p->fixed.nr, 1);
 	assert_string_equal(p->fixed.w[0].file, "drivers/a.c");
 	assert_string_equal(p->fixed.w[0].msg,
 			    "cocci: free/ifnullfree: fixed(): WARNING: NULL check before some freeing functions is not needed.");
 	assert_int_equal(p->files, 2);
+}
+
+/* The number of files in @dir/@rel; with @text, each rewritten to it. */
+static size_t query_files(const char *dir, const char *rel, const char *text)
+{
+	char *path = path_join(dir, rel);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		f = path_join(path, e->d_name);
+		if (text)
+			assert_int_equal(write_file_atomic(f, text,
+							   strlen(text)), 0);
+		free(f);
+	}
+	closedir(d);
+	free(path);
+	return n;
+}
+
+/* The queries are read from the cache, not asked of spatch again. */
+static void check_query_cache(const struct e2e *e)
+{
+	struct cocci c;
+	size_t i;
+
+	query_files(e->cache, "cocci/query",
+		    "kseries-cocci-query 1\nquery nosuchname\n");
+	assert_int_equal(cocci_init(&c, e->scripts, e->cache, 1), 0);
+	for (i = 1; i < c.nr; i++)
+		assert_string_equal(c.s[i].query, "nosuchname");
+	assert_null(c.s[0].query);	/* bad/broken: never cached */
+	cocci_release(&c);
 }
 
 static void test_end_to_end(void **state)
@@ -416,11 +527,17 @@ static void test_end_to_end(void **state)
 		skip();
 	e2e_setup(&e);
 	assert_int_equal(cocci_init(&c, e.scripts, e.cache, 2), 0);
-	assert_int_equal(c.nr, 4);
+	assert_int_equal(c.nr, 5);
 	assert_string_equal(c.s[0].name, "bad/broken");
 	assert_string_equal(c.s[1].name, "free/ifnullfree");
 	assert_non_null(strstr(c.s[1].query, "kfree"));
-	assert_null(c.s[3].query);	/* misc/semicolon has none */
+	assert_int_equal(c.s[1].nopts, 0);	/* only include options */
+	assert_string_equal(c.s[2].name, "misc/array_size_dup");
+	assert_int_equal(c.s[2].nopts, 1);
+	assert_string_equal(c.s[2].opts[0], "--no-loops");
+	assert_null(c.s[4].query);	/* misc/semicolon has none */
+	/* Every query but the broken script's is cached. */
+	assert_int_equal(query_files(e.cache, "cocci/query", NULL), 4);
 	memset(p, 0, sizeof(p));
 	p[0].parent = e.parent;
 	p[0].child = e.child;
@@ -432,10 +549,10 @@ static void test_end_to_end(void **state)
 	assert_false(p[0].cached);
 	assert_true(c.s[0].broken);	/* rejected: skipped, not fatal */
 	/*
-	 * ifnullfree, semicolon and the broken one (no query): boolinit's
-	 * query (bool) does not match.
+	 * ifnullfree, boolinit, semicolon and the broken one (no query):
+	 * array_size_dup's query does not match.
 	 */
-	assert_int_equal(p[0].scripts_run, 3);
+	assert_int_equal(p[0].scripts_run, 4);
 	cocci_pair_release(&p[0]);
 	cocci_release(&c);
 
@@ -443,15 +560,16 @@ static void test_end_to_end(void **state)
 	assert_int_equal(cocci_pairs(&c, e.repo, p, 2, NULL), 0);
 	check_pair(&p[0]);
 	assert_true(p[0].cached);
-	assert_int_equal(p[0].scripts_run, 3);
+	assert_int_equal(p[0].scripts_run, 4);
 	assert_false(p[1].cached);
 	assert_int_equal(p[1].added.nr, 1);
-	assert_int_equal(p[1].fixed.nr, 1);
+	assert_int_equal(p[1].fixed.nr, 2);
 	assert_non_null(strstr(p[1].added.w[0].msg, "fixed()"));
 	assert_non_null(strstr(p[1].fixed.w[0].msg, "added()"));
 	for (i = 0; i < 2; i++)
 		cocci_pair_release(&p[i]);
 	cocci_release(&c);
+	check_query_cache(&e);
 	e2e_teardown(&e);
 }
 
@@ -462,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_functions_unclosed),
 		cmocka_unit_test(test_reduce_sparse),
 		cmocka_unit_test(test_reduce_dense),
+		cmocka_unit_test(test_reduce_prototypes),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_parse_report),
