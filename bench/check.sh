@@ -5,19 +5,25 @@
 # commits, tree and build directory:
 #
 #   naive    the loop ktest's patchcheck runs: at each commit 'git
-#            checkout', 'make bzImage' and a boot with every test
+#            checkout', 'make W=1 bzImage' and a boot with every test
 #            ('kseries boot': all of them, a boot per command line);
 #            the figure 'kseries check' is compared with (ratio, target
 #            >= 3x)
-#   make     a plain loop: 'git checkout' each commit, 'make bzImage'
+#   make     a plain loop: 'git checkout' each commit, 'make W=1 bzImage'
 #            (same O= directory, ccache, kbuild's environment): kbuild's
 #            own incremental build, what any per-patch check must pay
 #   build    'kseries check --build-only --no-cache' over the same
 #            commits: against 'make', the cost of checking out commits,
 #            the config check and tracking warnings per unit
-#   check    'kseries check --no-cache' (build, boots, selftests), warm
-#            ccache: per patch, and kseries' own time beyond the make and
-#            QEMU time it drives (from check.json: total - make - QEMU)
+#   check    'kseries check --no-cache --no-static' (build, boots,
+#            selftests), warm ccache: per patch, and kseries' own time
+#            beyond the make and QEMU time it drives (from check.json:
+#            total - make - QEMU)
+#   static   'kseries check --no-cache' (the default: sparse on what each
+#            build compiles, coccinelle on what each patch changes): what
+#            static analysis adds per patch to the check without it
+#            (target < 25%), split into the build's share (sparse) and
+#            coccinelle's pass
 #   cold     the same check with ccache disabled (CCACHE_DISABLE=1)
 #
 # The commits: the last $BENCH_PATCHES (default 10; --all: every one)
@@ -53,7 +59,7 @@ while [ $# -gt 0 ]; do
 	--no-naive) naive= ;;
 	--from) rfrom=$2; shift ;;
 	--to) rto=$2; shift ;;
-	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/check.sh: unknown argument $1" >&2; exit 129 ;;
 	esac
 	shift
@@ -155,12 +161,12 @@ if [ -n "$naive" ]; then
 	git -C "$W" checkout -q --detach "$FROM"
 	(
 		kbuild_env
-		make -C "$W" O="$B" -j"$(nproc)" bzImage >/dev/null 2>&1
+		make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage >/dev/null 2>&1
 		t0=$(now)
 		for c in $(git -C "$W" rev-list --reverse "$FROM..$TO"); do
 			git -C "$W" checkout -q --detach "$c"
 			rc=0
-			make -C "$W" O="$B" -j"$(nproc)" bzImage \
+			make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage \
 				>"$scratch/make.log" 2>&1 || rc=2
 			# boot exits 1 when a test fails: still a full run.
 			[ $rc != 0 ] ||
@@ -182,11 +188,11 @@ git -C "$W" checkout -q --detach "$FROM"
 	export KBUILD_BUILD_TIMESTAMP=kseries KBUILD_BUILD_USER=kseries
 	export KBUILD_BUILD_HOST=kseries CCACHE_BASEDIR=$(dirname "$D")
 	unset MAKEFLAGS
-	make -C "$W" O="$B" -j"$(nproc)" bzImage >/dev/null 2>&1
+	make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage >/dev/null 2>&1
 	t0=$(now)
 	for c in $(git -C "$W" rev-list --reverse "$FROM..$TO"); do
 		git -C "$W" checkout -q --detach "$c"
-		make -C "$W" O="$B" -j"$(nproc)" bzImage >"$scratch/make.log" 2>&1 ||
+		make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage >"$scratch/make.log" 2>&1 ||
 			echo "# (make failed at $c)"
 	done
 	t1=$(now)
@@ -205,10 +211,19 @@ sum() {
 build_s=$(sum total_secs)
 bmake_s=$(sum make_secs)
 
-"$K" -q check "${CK[@]}" "${tests[@]}" --no-cache >/dev/null 2>&1 || true
+"$K" -q check "${CK[@]}" "${tests[@]}" --no-cache --no-static \
+	>/dev/null 2>&1 || true
 check_s=$(sum total_secs)
 cmake_s=$(sum make_secs)
 qemu_s=$(sum qemu_secs)
+
+# The same with static analysis (the default); its coccinelle pass runs
+# before the walk, outside the rows: check.json's cocci_secs.
+"$K" -q check "${CK[@]}" "${tests[@]}" --no-cache >/dev/null 2>&1 || true
+static_s=$(sum total_secs)
+smake_s=$(sum make_secs)
+cocci_s=$(sed -n 's/.*"cocci_secs":\([0-9.]*\).*/\1/p' "$KSERIES_OUT/check/check.json")
+cocci_s=${cocci_s:-0}
 
 # The ternaries are parenthesised: in awk, "print a > b ? c : d" writes
 # to a file.
@@ -220,7 +235,7 @@ row() { printf '%-44s %8s  %s\n' "$1:" "$2" "${3:-}"; }
 if [ -n "$naive_s" ]; then
 	row "naive loop per patch (make + boot, all tests)" "$(per "$naive_s")" \
 		"(ktest patchcheck's way)"
-	row "kseries check per patch" "$(per "$check_s")" \
+	row "kseries check --no-static per patch" "$(per "$check_s")" \
 		"($(div "$naive_s" "$check_s")x faster than the naive loop; target >= 3x)"
 fi
 row "plain make per patch (warm ccache)" "$(per "$make_s")"
@@ -232,9 +247,17 @@ row "check per patch (warm ccache)" "$(per "$check_s")" \
 row "kseries overhead / (make + QEMU) it drives" \
 	"$(pct "$over" "$(awk -v m="$cmake_s" -v q="$qemu_s" 'BEGIN { print m + q }')")" \
 	"(target < 10%)"
+added=$(awk -v s="$static_s" -v c="$cocci_s" -v n="$check_s" 'BEGIN { print s + c - n }')
+row "static analysis added per patch" "$(per "$added")" \
+	"($(pct "$added" "$check_s") of the check without it; target < 25%)"
+row "  of it: the builds (W=1 + sparse)" \
+	"$(per "$(awk -v a="$smake_s" -v b="$cmake_s" 'BEGIN { print a - b }')")" \
+	"(make $(per "$smake_s") against $(per "$cmake_s"))"
+row "  of it: coccinelle, one pass for all" "$(per "$cocci_s")" \
+	"($(printf '%.1f' "$cocci_s") s for $N patches)"
 if [ -n "$cold" ]; then
 	CCACHE_DISABLE=1 "$K" -q check "${CK[@]}" "${tests[@]}" --no-cache \
-		>/dev/null 2>&1 || true
+		--no-static >/dev/null 2>&1 || true
 	cold_s=$(sum total_secs)
 	row "check per patch (cold: ccache disabled)" "$(per "$cold_s")" \
 		"($(div "$cold_s" "$check_s")x warm)"
