@@ -96,21 +96,7 @@ static bool in_project(void)
 /* The subject of a commit message: its first paragraph on one line. */
 static char *message_subject(const char *msg)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = msg;
-
-	while (*p == '\n')
-		p++;
-	while (*p && *p != '\n') {
-		const char *nl = strchrnul(p, '\n');
-
-		if (sb.len)
-			sb_addch(&sb, ' ');
-		sb_add(&sb, p, nl - p);
-		p = *nl ? nl + 1 : nl;
-	}
-	sb_rtrim(&sb);
-	return sb_detach(&sb);
+	return first_paragraph(msg);
 }
 
 static int tree_commit(void *data, const char *id, char full[41],

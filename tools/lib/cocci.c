@@ -260,7 +260,7 @@ static int query_load(const char *path, char **q)
 static char *query_parse(const char *out)
 {
 	const char *p = strstr(out, "\nGrep query\n");
-	struct strbuf sb = STRBUF_INIT;
+	char *q;
 
 	if (!p && starts_with(out, "Grep query\n"))
 		p = out - 1;
@@ -268,20 +268,14 @@ static char *query_parse(const char *out)
 		return NULL;
 	p += 12;
 	/* The query, up to an empty line. */
-	while (*p && *p != '\n') {
-		const char *nl = strchrnul(p, '\n');
-
-		if (sb.len)
-			sb_addch(&sb, ' ');
-		sb_add(&sb, p, nl - p);
-		p = *nl ? nl + 1 : nl;
-	}
-	sb_rtrim(&sb);
-	if (!sb.len) {
-		sb_release(&sb);
+	if (*p == '\n')
+		return NULL;
+	q = first_paragraph(p);
+	if (!*q) {
+		free(q);
 		return NULL;
 	}
-	return sb_detach(&sb);
+	return q;
 }
 
 /* Each script's grep query: from the cache, else spatch --parse-cocci. */

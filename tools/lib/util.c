@@ -315,6 +315,27 @@ void sb_rtrim(struct strbuf *sb)
 		sb->buf[sb->len] = '\0';
 }
 
+char *first_paragraph(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p == '\n')
+		p++;
+	while (*p && *p != '\n') {
+		const char *nl = strchrnul(p, '\n');
+
+		if (sb.len)
+			sb_addch(&sb, ' ');
+		sb_add(&sb, p, nl - p);
+		p = *nl ? nl + 1 : nl;
+	}
+	sb_rtrim(&sb);
+	if (!sb.buf)
+		return xstrdup("");
+	return sb_detach(&sb);
+}
+
 bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -103,6 +103,12 @@ void sb_release(struct strbuf *sb);
 char *sb_detach(struct strbuf *sb);
 const char *sb_str(const struct strbuf *sb);
 void sb_rtrim(struct strbuf *sb);
+/*
+ * The first paragraph of @text (after any empty lines, up to the next
+ * empty line or the end) on one line: its lines joined by a space, the
+ * end trimmed. Allocated; "" if there is none.
+ */
+char *first_paragraph(const char *text);
 
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);

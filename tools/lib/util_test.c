@@ -131,6 +131,26 @@ static void test_strbuf(void **state)
 	assert_null(sb.buf);
 }
 
+static void test_first_paragraph(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "one\n", "one" },
+		{ "\n\na subject\nwrapped  \n\nbody\n", "a subject wrapped" },
+		{ "kfree_sensitive ||\nkfree\n\nrest", "kfree_sensitive || kfree" },
+		{ "no newline", "no newline" },
+		{ "", "" },
+		{ "\n\n", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = first_paragraph(cases[i][0]);
+
+		assert_string_equal(got, cases[i][1]);
+		free(got);
+	}
+}
+
 static void test_strings(void **state)
 {
 	const char *rest = "unchanged";
@@ -1062,6 +1082,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_first_paragraph),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, setup,
