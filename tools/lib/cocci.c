@@ -336,6 +336,12 @@ static char *spatch_version(void)
 	return v;
 }
 
+/*
+ * The way findings are made (reduction, prototypes, messages): part of
+ * the digest, so that a cache of results made another way is not used.
+ */
+#define COCCI_METHOD	"kseries-cocci 2: functions, prototypes"
+
 /* Read the scripts: digest, options, query cache paths. */
 static int read_scripts(struct cocci *c, char **qpath)
 {
@@ -343,6 +349,8 @@ static int read_scripts(struct cocci *c, char **qpath)
 	size_t i;
 
 	sha256_init(&h);
+	/* How the files are reduced: results of another way are stale. */
+	hash_update(&h, COCCI_METHOD, strlen(COCCI_METHOD) + 1);
 	hash_update(&h, c->version, strlen(c->version) + 1);
 	for (i = 0; i < c->nr; i++) {
 		struct strbuf text = STRBUF_INIT;

@@ -19,7 +19,8 @@
  * are the child's not in the parent's, fixed the reverse.
  *
  * Results are cached per pair under <cache>/cocci/, keyed by the
- * scripts' digest (their contents and spatch's version) and both trees.
+ * scripts' digest (their contents, spatch's version and how files are
+ * reduced) and both trees.
  *
  * Findings outside functions (file-scope initialisers) are not seen.
  */
@@ -52,7 +53,8 @@ struct cocci {
 	char *python;		/* spatch's --python, or NULL */
 	struct cocci_script *s;	/* sorted by name */
 	size_t nr;
-	char digest[65];	/* sha256 of the scripts and spatch's version */
+	char digest[65];	/* sha256 of the method, the scripts and
+				 * spatch's version */
 	bool defines;		/* keep #define lines in reduced files */
 };
 
