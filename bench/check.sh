@@ -147,6 +147,11 @@ echo "# tests: $twhat"
 	--build-only >/dev/null 2>"$scratch/prep.log" ||
 	{ echo "bench: preparing the build failed (see below)"; tail "$scratch/prep.log"; exit 1; }
 
+# W=1's KCFLAGS as kseries passes them (lib/kbuild.c: W=1's warnings
+# are not errors under kvm's -Werror), from the prepared build's log.
+KC=$(grep -h -m1 -o 'KCFLAGS=.*' "$KSERIES_OUT"/check/logs/*.build.log 2>/dev/null |
+	head -1 | sed 's/^KCFLAGS=//; s/ \(C=1 \)\{0,1\}bzImage$//' || true)
+
 # kbuild's environment, as kseries gives it.
 kbuild_env() {
 	export PATH=/usr/lib/ccache:$PATH LC_ALL=C
@@ -161,12 +166,12 @@ if [ -n "$naive" ]; then
 	git -C "$W" checkout -q --detach "$FROM"
 	(
 		kbuild_env
-		make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage >/dev/null 2>&1
+		make -C "$W" O="$B" -j"$(nproc)" W=1 KCFLAGS="$KC" bzImage >/dev/null 2>&1
 		t0=$(now)
 		for c in $(git -C "$W" rev-list --reverse "$FROM..$TO"); do
 			git -C "$W" checkout -q --detach "$c"
 			rc=0
-			make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage \
+			make -C "$W" O="$B" -j"$(nproc)" W=1 KCFLAGS="$KC" bzImage \
 				>"$scratch/make.log" 2>&1 || rc=2
 			# boot exits 1 when a test fails: still a full run.
 			[ $rc != 0 ] ||
@@ -188,11 +193,11 @@ git -C "$W" checkout -q --detach "$FROM"
 	export KBUILD_BUILD_TIMESTAMP=kseries KBUILD_BUILD_USER=kseries
 	export KBUILD_BUILD_HOST=kseries CCACHE_BASEDIR=$(dirname "$D")
 	unset MAKEFLAGS
-	make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage >/dev/null 2>&1
+	make -C "$W" O="$B" -j"$(nproc)" W=1 KCFLAGS="$KC" bzImage >/dev/null 2>&1
 	t0=$(now)
 	for c in $(git -C "$W" rev-list --reverse "$FROM..$TO"); do
 		git -C "$W" checkout -q --detach "$c"
-		make -C "$W" O="$B" -j"$(nproc)" W=1 bzImage >"$scratch/make.log" 2>&1 ||
+		make -C "$W" O="$B" -j"$(nproc)" W=1 KCFLAGS="$KC" bzImage >"$scratch/make.log" 2>&1 ||
 			echo "# (make failed at $c)"
 	done
 	t1=$(now)
