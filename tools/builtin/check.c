@@ -621,7 +621,6 @@ static int run_cocci(struct run *x)
 		if (!ret) {
 			wset_copy(&row->cocci_added, &p[i].added);
 			wset_copy(&row->cocci_fixed, &p[i].fixed);
-			row->cocci_run = true;
 			cached += p[i].cached;
 			added += p[i].added.nr;
 		}

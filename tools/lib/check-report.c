@@ -80,11 +80,6 @@ static void matrix_accel(const struct check_report *rep, struct strbuf *sb)
 /* The findings columns: a kind each (lib/warnings). */
 #define KIND_WIDTH	7
 
-static const char *const kind_heads[CHECK_KINDS] = {
-	[WK_GCC] = "gcc", [WK_W1] = "W=1", [WK_SPARSE] = "sparse",
-	[WK_COCCI] = "cocci",
-};
-
 /*
  * @row's cells of the findings columns: "+A-F" added and fixed against
  * the parent, "." neither; the reference its totals; "-" not known (the
@@ -138,7 +133,7 @@ static void matrix_header(const struct check_report *rep, struct strbuf *sb)
 	}
 	sb_addf(sb, "%-*s %-6s", SUBJECT_WIDTH, "patch", "build");
 	for (k = 0; k < CHECK_KINDS; k++)
-		sb_addf(sb, " %*s", KIND_WIDTH - 1, kind_heads[k]);
+		sb_addf(sb, " %*s", KIND_WIDTH - 1, warning_kind_name(k));
 	if (!rep->build_only)
 		sb_addf(sb, " %-12s", "boot");
 	for (c = 0; c < rep->nr_cols; c++)

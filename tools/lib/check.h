@@ -243,7 +243,6 @@ struct check_row {
 	/* coccinelle's findings the patch adds and fixes (lib/cocci): set
 	 * by the caller before the judgement, which adds them to the above */
 	struct wset cocci_added, cocci_fixed;
-	bool cocci_run;
 	enum test_status *prev;		/* per column: earlier result */
 	bool *regressed;		/* per column */
 	struct strbuf reasons;		/* "build failed; boot: panic; ..." */

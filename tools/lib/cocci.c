@@ -1046,7 +1046,6 @@ static int batch_pairs(struct batch *b, git_repository *repo,
 
 		p[i].cached = false;
 		p[i].files = p[i].scripts_run = 0;
-		p[i].secs = 0;
 		if (!path)
 			return error("cannot read commits %s and %s",
 				     git_oid_tostr_s(&p[i].parent),
@@ -1090,7 +1089,6 @@ int cocci_pairs(struct cocci *c, git_repository *repo, struct cocci_pair *p,
 		size_t nr, const struct msg_sink *say)
 {
 	struct batch b = { .c = c };
-	double start = now_seconds(), secs;
 	size_t i;
 	int ret = batch_pairs(&b, repo, p, nr);
 
@@ -1108,11 +1106,9 @@ int cocci_pairs(struct cocci *c, git_repository *repo, struct cocci_pair *p,
 	for (i = 0; i < b.nf; i++)
 		for (size_t u = 0; u < b.f[i].nuse; u++)
 			b.p[b.f[i].use[u].pair]->files++;
-	secs = (now_seconds() - start) / b.np;
 	for (i = 0; i < b.np; i++) {
 		wset_diff(&b.ws[2 * i], &b.ws[2 * i + 1], &b.p[i]->added,
 			  &b.p[i]->fixed);
-		b.p[i]->secs = secs;
 		cache_save(b.cache[i], b.p[i]);
 	}
 out:

@@ -75,7 +75,6 @@ struct cocci_pair {
 	bool cached;		/* taken from the cache, nothing run */
 	unsigned int files;	/* reduced files (both sides) */
 	unsigned int scripts_run;	/* scripts run on some of them */
-	double secs;		/* its share of the batch's run time */
 };
 
 /*
