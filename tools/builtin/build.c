@@ -138,13 +138,9 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 
 int cmd_build(int argc, char **argv)
 {
-	/*
-	 * W=1 as 'kseries check' builds: it changes every object's command
-	 * line, and both share <cache>/build (and the warnings database).
-	 */
 	struct kbuild kb = {
 		.ccache = true, .headers = true, .progress = true,
-		.target = "bzImage", .sync_output = true, .extra_warn = true,
+		.target = "bzImage", .sync_output = true,
 	};
 	struct build_opts o = { .kb = &kb };
 	char *tree = NULL, *build = NULL, *log = NULL, *image;

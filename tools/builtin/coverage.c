@@ -34,7 +34,9 @@ const char cmd_coverage_usage[] =
 	"plus kernel-overlay/coverage/gcov.config) in a work tree of its own,\n"
 	"<cache>/coverage/src, whose Makefiles get a GCOV_PROFILE line for the\n"
 	"C files the series changes (arch/x86/kvm and virt/kvm whole), into\n"
-	"<cache>/build-coverage; the normal tree and build are not touched.\n"
+	"<cache>/coverage/build; the normal tree and build are not touched.\n"
+	"The two sit as <cache>/src and <cache>/build do, and the build has\n"
+	"their W=1: ccache gives it every object gcov does not change.\n"
 	"Then boots it with every selftest, as 'kseries boot' does (a boot per\n"
 	"NAME.cmdline), with 'ks.gcov': the init sends the kernel's .gcda files\n"
 	"back on a third serial port. gcov reads them; every line the series\n"
@@ -414,7 +416,9 @@ static int run_boots(struct cov_ctx *c, const struct cov_opts *o)
 	struct testset ts = { 0 };
 	struct known_failures known = { 0 };
 	struct boot_group *groups = NULL;
-	char *tests_dir = selftests_default_dir(c->build);
+	/* The selftests 'kseries selftests' built, beside <cache>/build. */
+	char *build = kbuild_default_build();
+	char *tests_dir = selftests_default_dir(build);
 	char *known_path = project_path("selftests/known-failures");
 	char *kernel, *gdir = path_join(c->outdir, "gcda");
 	char *init = project_path("kernel-overlay/init");
@@ -462,6 +466,7 @@ out:
 	testset_release(&ts);
 	known_failures_release(&known);
 	free(tests_dir);
+	free(build);
 	free(known_path);
 	free(kernel);
 	free(gdir);
@@ -781,7 +786,11 @@ int cmd_coverage(int argc, char **argv)
 	ret = 2;
 	tree = kbuild_default_tree();
 	c.wt = cache_path("coverage/src");
-	c.build = cache_path("build-coverage");
+	/*
+	 * Beside its tree as <cache>/build is beside <cache>/src: ccache
+	 * (CCACHE_BASEDIR) then sees the same relative paths.
+	 */
+	c.build = cache_path("coverage/build");
 	c.outdir = out_path("coverage");
 	if (open_tree(&c, tree))
 		goto out;

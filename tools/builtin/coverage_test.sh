@@ -6,7 +6,7 @@
 # the fixture's build fails at tinyconfig, after the work tree). With
 # $KSERIES_TEST_COVERAGE_CACHE, a cache where 'kseries coverage' has
 # built the coverage kernel once (KSERIES_CACHE of that run: the kernel
-# tree, selftests/, coverage/src and build-coverage), the real thing
+# tree, selftests/, coverage/src and coverage/build), the real thing
 # with --no-build and two tests, smoke_test and the lockdown test (a
 # boot each, with ks.gcov): the guest's gcov data back from both, the
 # lockdown boot's too (kernel-overlay/coverage/gcov-data-readonly.patch),
@@ -113,7 +113,7 @@ check "fixture: a work tree its repository forgot is made again" \
 	sh -c "grep -q 'making it again' '$T/out.txt' && [ \"$(marks)\" = 1 ] &&
 	       [ -n \"\$(git -C '$src' worktree list | grep coverage/src)\" ]"
 
-if [ -z "$C" ] || [ ! -f "$C/build-coverage/arch/x86/boot/bzImage" ]; then
+if [ -z "$C" ] || [ ! -f "$C/coverage/build/arch/x86/boot/bzImage" ]; then
 	for d in "real boot: exit 0" "real boot: gcov data received" \
 		"real boot: the table has topics and a total" \
 		"real boot: JSON has patches and topics" \

@@ -62,7 +62,6 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.sync_output = true,
 		.distcc = c->distcc,
 		.no_distcc = c->no_distcc,
-		.extra_warn = true,
 		.sparse = c->static_checks,
 		/* What the build has to say is in @r: nothing is printed. */
 		.say = { msg_discard, NULL },

@@ -1201,7 +1201,7 @@ char **kbuild_make_args(const struct kbuild *kb, bool kernel,
 	v[n++] = xstrdup(kb->tree);
 	v[n++] = xasprintf("O=%s", kb->build);
 	v[n++] = xasprintf("-j%d", make_jobs(kb));
-	if (kernel && kb->extra_warn) {
+	if (kernel) {
 		v[n++] = xstrdup("W=1");
 		v[n++] = w1_kcflags();
 	}

@@ -137,7 +137,6 @@ struct kbuild {
 	bool sync_output;	/* make -Otarget: a target's messages in one
 				 * piece, after its quiet line (lib/warnings
 				 * reads them per unit) */
-	bool extra_warn;	/* W=1 */
 	bool sparse;		/* C=1: sparse on every .c compiled */
 	const char *distcc;	/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
 	bool no_distcc;		/* neither: no distcc */
@@ -191,10 +190,13 @@ void kbuild_release(struct kbuild *kb);
 /*
  * make's command line for a phase, NULL-ended, its length into @nr
  * (free_strv()): "make -C <tree> O=<build> -jN", then for the kernel
- * build (@kernel) "W=1" with kb->extra_warn and "C=1" (CHECK=sparse,
+ * build (@kernel) "W=1" and "C=1" (CHECK=sparse,
  * kbuild's default) with kb->sparse, then @args (NULL-ended).
  *
- * W=1 comes with "KCFLAGS=[$KCFLAGS ]-Wno-error=OPT..." for each option
+ * W=1 for every kernel build: ccache keys an object by its command
+ * line, so the build directories of the project (the series', the
+ * coverage build's, the check fixture's) share objects only if they
+ * agree on it. It comes with "KCFLAGS=[$KCFLAGS ]-Wno-error=OPT..." for each option
  * of warning_w1_options(): arch/x86/kvm compiles with -Werror
  * (CONFIG_KVM_WERROR), which would make W=1's warnings fail the build
  * (5.10's include/linux/mmzone.h has one with gcc 12); they are to be

@@ -702,22 +702,13 @@ static void test_make_args(void **state)
 
 	unsetenv("KCFLAGS");
 	s = joined(&kb, true, two);
-	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");
-	free(s);
-	kb.extra_warn = true;
-	s = joined(&kb, true, two);
 	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K bzImage x");
 	free(s);
 	kb.sparse = true;
 	s = joined(&kb, true, none);
 	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K C=1");
 	free(s);
-	kb.extra_warn = false;
-	s = joined(&kb, true, two);
-	assert_string_equal(s, "make -C /s O=/b -j3 C=1 bzImage x");
-	free(s);
 	/* config and headers: the same objects whatever W= and C= */
-	kb.extra_warn = true;
 	s = joined(&kb, false, two);
 	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");
 	free(s);
@@ -800,7 +791,6 @@ static void test_make_runs(void **state)
 	assert_string_equal(getenv("KBUILD_VERBOSE"), "1");
 
 	/* C=1 without sparse on PATH: said, make not run. */
-	kb.extra_warn = true;
 	kb.sparse = true;
 	setenv("PATH", bin, 1);
 	sb_reset(&say);
