@@ -35,10 +35,14 @@ const char cmd_check_usage[] =
 	"and writes out/check/check.json and out/check/junit.xml.\n"
 	"\n"
 	"Static analysis: every build is W=1 and runs sparse (C=1) on what it\n"
-	"compiles; coccinelle (the base's scripts/coccinelle, report mode)\n"
-	"runs on the functions each patch changes in its .c files (outside\n"
-	"tools/), at the patch and at its parent, all patches at once before\n"
-	"the first build. --no-static leaves sparse and coccinelle out.\n"
+	"compiles of the objects the range may compile again (a .cmd file\n"
+	"names a file a patch changes, a config symbol whose Kconfig entry it\n"
+	"changes, or it is under a directory whose Makefile it changes: all\n"
+	"objects if it changes kbuild itself); coccinelle (the base's\n"
+	"scripts/coccinelle, report mode) runs on the functions each patch\n"
+	"changes in its .c files (outside tools/), at the patch and at its\n"
+	"parent, all patches at once before the first build. --no-static\n"
+	"leaves sparse and coccinelle out.\n"
 	"\n"
 	"A patch is flagged when its build fails, it adds a finding: a\n"
 	"compiler warning, a W=1 warning or a sparse warning (compared by\n"
@@ -62,8 +66,10 @@ const char cmd_check_usage[] =
 	"files, not the message: rewording a patch keeps its result), Kconfig\n"
 	"fragments, toolchain (gcc, ld, QEMU), the guest's accelerator (KVM\n"
 	"or TCG, as 'kseries boot --help' says), test binaries, the guest's\n"
-	"init, known failures and options, so a re-run after changing the\n"
-	"last patch checks only that patch. The work tree is walked with HEAD detached\n"
+	"init, known failures, options and, with static analysis, the files\n"
+	"the range changes from the base (sparse's scope), so a re-run after\n"
+	"changing the last patch, in files the series already changes,\n"
+	"checks only that patch. The work tree is walked with HEAD detached\n"
 	"at each commit and put back at the end (or, if the check was\n"
 	"killed, by the next one); it must be clean.\n"
 	"\n"
@@ -428,6 +434,7 @@ struct run {
 	size_t nr_commits, first_index;
 	struct plan plan;
 	struct check_ctx ctx;
+	struct kbuild_reach reach;	/* what the range may compile again */
 	struct check_report rep;
 	/* The walk so far */
 	const struct check_result *last_boot;	/* booted with last_suite */
@@ -637,6 +644,23 @@ static int run_cocci(struct run *x)
 	return 0;
 }
 
+/*
+ * Sparse checks only the objects the range may compile again (their
+ * findings, from the build where it first runs, are what a patch is
+ * judged against): what the commits change, for check_build().
+ */
+static int find_reach(struct run *x)
+{
+	if (!x->ctx.static_checks || !x->nr_commits)
+		return 0;
+	if (check_range_reach(x->w.repo.repo,
+			      x->w.repo.has_base ? &x->w.repo.base : NULL,
+			      &x->from, x->commits, x->nr_commits, &x->reach))
+		return -1;
+	x->ctx.reach = &x->reach;
+	return 0;
+}
+
 /* Row @i of the report, for commit @id: what is known before a check. */
 static void row_init(struct run *x, size_t i, const git_oid *id)
 {
@@ -823,6 +847,7 @@ static void run_release(struct run *x)
 	free(x->series);
 	free(x->patches);
 	free(x->log_dir);
+	kbuild_reach_release(&x->reach);
 }
 
 int cmd_check(int argc, char **argv)
@@ -835,7 +860,7 @@ int cmd_check(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	ret = EXIT_TROUBLE;
-	if (!load(&x) && !run_cocci(&x)) {
+	if (!load(&x) && !find_reach(&x) && !run_cocci(&x)) {
 		ret = walk(&x);
 		if (ret < 0)
 			ret = report(&x);

@@ -304,6 +304,21 @@ void check_key(const struct check_ctx *c, const char *tree_id,
 	hash_update(&h, "tree", 5);
 	hash_update(&h, tree_id, strlen(tree_id) + 1);
 	hash_update(&h, c->inputs, 64);
+	if (c->static_checks && c->reach) {
+		/* Sparse's findings are those of the objects in its reach. */
+		const struct kbuild_reach *r = c->reach;
+		size_t i;
+
+		hash_update(&h, r->all ? "reach all" : "reach", 10);
+		for (i = 0; i < r->nr_paths; i++)
+			hash_update(&h, r->paths[i], strlen(r->paths[i]) + 1);
+		hash_update(&h, "names", 6);
+		for (i = 0; i < r->nr_names; i++)
+			hash_update(&h, r->names[i], strlen(r->names[i]) + 1);
+		hash_update(&h, "dirs", 5);
+		for (i = 0; i < r->nr_dirs; i++)
+			hash_update(&h, r->dirs[i], strlen(r->dirs[i]) + 1);
+	}
 	if (suite)
 		hash_update(&h, suite->digest, 64);
 	else

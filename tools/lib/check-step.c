@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check-int.h"
@@ -21,32 +23,103 @@
 
 /* Building */
 
-/*
- * Prepare the warnings database for a build (wdb_prepare()) and say in
- * the log @log what is rebuilt for its warnings.
- */
-static void prepare_warnings(struct check_ctx *c, const char *log)
+/* A line for people in the build log @log: one it cannot take is no error. */
+static void log_note(const char *log, const char *fmt, ...) __printf(2, 3);
+
+static void log_note(const char *log, const char *fmt, ...)
 {
-	struct strbuf names = STRBUF_INIT, line = STRBUF_INIT;
-	size_t n = wdb_prepare(&c->db, c->build,
-			       c->static_checks, &names);
+	struct strbuf line = STRBUF_INIT;
+	va_list ap;
 	int fd;
 
-	if (!n)
-		goto out;
-	sb_addf(&line, "### kseries check: %zu object%s rebuilt for their warnings: %.2000s%s\n",
-		n, n == 1 ? "" : "s", names.buf,
-		names.len > 2000 ? " ..." : "");
-	/* A line for people: a log that cannot take it is not an error. */
+	sb_addstr(&line, "### kseries check: ");
+	va_start(ap, fmt);
+	sb_vaddf(&line, fmt, ap);
+	va_end(ap);
+	sb_addch(&line, '\n');
 	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		if (write(fd, line.buf, line.len) < 0)
 			line.len = 0;
 		close(fd);
 	}
-out:
-	sb_release(&names);
 	sb_release(&line);
+}
+
+/*
+ * Prepare the warnings database for a build (wdb_prepare()) and say in
+ * the log @log what is rebuilt for its warnings.
+ */
+static void prepare_warnings(struct check_ctx *c, const char *log,
+			     const struct sparse_scope *scope)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t n = wdb_prepare(&c->db, c->build, scope, &names);
+
+	if (n)
+		log_note(log, "%zu object%s rebuilt for their warnings: %.2000s%s",
+			 n, n == 1 ? "" : "s", names.buf,
+			 names.len > 2000 ? " ..." : "");
+	sb_release(&names);
+}
+
+/*
+ * Sparse's scope, from what the range may compile again (c->reach) and
+ * the .cmd files of the build just made; said in the log @log.
+ */
+static void find_scope(struct check_ctx *c, const char *log)
+{
+	struct sparse_scope *s = &c->scope;
+	const struct kbuild_reach *r = c->reach;
+
+	c->scope_known = true;
+	if (r && !r->all &&
+	    !kbuild_reach_objects(r, c->build, &s->objs, &s->nr)) {
+		wdb_limit_sparse(&c->db, s);
+		log_note(log, "sparse checks the %zu object%s the range may compile again (%zu path%s, %zu name%s, %zu director%s)",
+			 s->nr, s->nr == 1 ? "" : "s", r->nr_paths,
+			 r->nr_paths == 1 ? "" : "s", r->nr_names,
+			 r->nr_names == 1 ? "" : "s", r->nr_dirs,
+			 r->nr_dirs == 1 ? "y" : "ies");
+		return;
+	}
+	if (!r || r->all) {
+		s->all = true;
+		log_note(log, "sparse checks every object%s%s",
+			 r ? ": the range changes " : "",
+			 r ? r->why_all : "");
+		return;
+	}
+	s->all = true;
+	log_note(log, "sparse checks every object: no .cmd file in %s",
+		 c->build);
+}
+
+/*
+ * One make of a step: config and bzImage, then the warnings of what it
+ * rebuilt (read from what it added to the log), saved. Whether it built.
+ */
+static bool build_pass(struct check_ctx *c, struct kbuild *kb,
+		       const struct sparse_scope *scope, struct strbuf *log,
+		       unsigned int *compiled)
+{
+	struct stat st;
+	size_t from;
+	bool ok;
+
+	prepare_warnings(c, kb->log, scope);
+	from = stat(kb->log, &st) ? 0 : (size_t)st.st_size;
+	kb->sparse = scope != NULL;
+	ok = !kbuild_config(kb) && !check_interrupted && !kbuild_kernel(kb);
+	*compiled += kb->compiled;
+	sb_reset(log);
+	if (read_file(kb->log, log))
+		sb_addstr(log, "");
+	wdb_update(&c->db, log->len > from ? log->buf + from : "", c->tree,
+		   c->build, scope, NULL);
+	if (!check_interrupted)
+		wdb_save(&c->db, c->build);
+	return ok;
 }
 
 int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
@@ -62,7 +135,6 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.sync_output = true,
 		.distcc = c->distcc,
 		.no_distcc = c->no_distcc,
-		.sparse = c->static_checks,
 		/* What the build has to say is in @r: nothing is printed. */
 		.say = { msg_discard, NULL },
 	};
@@ -77,18 +149,25 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 	if (truncate(r->log, 0) && errno != ENOENT)
 		return error("cannot truncate %s: %s", r->log,
 			     strerror(errno));
-	prepare_warnings(c, r->log);
-	ok = !kbuild_config(&kb) && !check_interrupted &&
-	     !kbuild_kernel(&kb);
+	r->compiled = 0;
+	if (c->static_checks && !c->scope_known) {
+		/*
+		 * The first build of a check: without sparse, then sparse
+		 * on what the range may compile again, not on every object
+		 * a build directory new to this commit compiles.
+		 */
+		ok = build_pass(c, &kb, NULL, &log, &r->compiled);
+		if (ok && !check_interrupted) {
+			find_scope(c, r->log);
+			ok = build_pass(c, &kb, &c->scope, &log,
+					&r->compiled);
+		}
+	} else {
+		ok = build_pass(c, &kb, c->static_checks ? &c->scope : NULL,
+				&log, &r->compiled);
+	}
 	r->make_secs = now_seconds() - start;
-	r->compiled = kb.compiled;
 	r->build = ok ? CB_OK : CB_FAIL;
-	if (read_file(r->log, &log))
-		sb_addstr(&log, "");
-	wdb_update(&c->db, log.buf, c->tree, c->build,
-		   c->static_checks, NULL);
-	if (!check_interrupted)
-		wdb_save(&c->db, c->build);
 	wset_release(&r->warnings);
 	wdb_all(&c->db, &r->warnings);
 	free(r->errors);

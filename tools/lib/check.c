@@ -238,6 +238,9 @@ void check_ctx_release(struct check_ctx *c)
 {
 	if (c->db_loaded)
 		wdb_release(&c->db);
+	free_strv(c->scope.objs, c->scope.nr);
+	memset(&c->scope, 0, sizeof(c->scope));
+	c->scope_known = false;
 	free(c->cache_dir);
 	free(c->toolchain);
 	c->cache_dir = NULL;
@@ -258,4 +261,85 @@ const char *check_accel(const struct check_ctx *c)
 	if (accel_choose(check_ctx_want(c), &now))
 		return accel_name(c->accel.accel);
 	return accel_name(now.accel);
+}
+
+/* The text of blob @id of @repo, NUL-ended (NULL: none, or unreadable). */
+static char *blob_text(git_repository *repo, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	char *text = NULL;
+
+	if (git_oid_is_zero(id) || git_blob_lookup(&blob, repo, id))
+		return NULL;
+	text = xstrndup(git_blob_rawcontent(blob), git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return text;
+}
+
+/* What commit @child changes against @parent, added to @r. */
+static int reach_pair(git_repository *repo, const git_oid *parent,
+		      const git_oid *child, struct kbuild_reach *r)
+{
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	size_t i, n;
+	int ret = -1;
+
+	if (git_commit_lookup(&a, repo, parent) ||
+	    git_commit_lookup(&b, repo, child) ||
+	    git_commit_tree(&ta, a) || git_commit_tree(&tb, b) ||
+	    git_diff_tree_to_tree(&diff, repo, ta, tb, NULL))
+		goto out;
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path ? d->new_file.path :
+						      d->old_file.path;
+		char *old = NULL, *new = NULL;
+
+		if (kbuild_reach_wants_text(path)) {
+			old = blob_text(repo, &d->old_file.id);
+			new = blob_text(repo, &d->new_file.id);
+		}
+		kbuild_reach_add(r, path, d->status != GIT_DELTA_MODIFIED,
+				 old, new);
+		free(old);
+		free(new);
+	}
+	ret = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	return ret;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int check_range_reach(git_repository *repo, const git_oid *base,
+		      const git_oid *from, const git_oid *commits, size_t nr,
+		      struct kbuild_reach *r)
+{
+	size_t i;
+
+	if (base && !git_oid_equal(base, from) &&
+	    reach_pair(repo, base, from, r))
+		return error("cannot diff %.12s against the base",
+			     git_oid_tostr_s(from));
+	for (i = 0; i < nr; i++)
+		if (reach_pair(repo, i ? &commits[i - 1] : from, &commits[i],
+			       r))
+			return error("cannot diff %.12s against its parent",
+				     git_oid_tostr_s(&commits[i]));
+	/* In an order of their own: a part of the cache's key. */
+	qsort(r->paths, r->nr_paths, sizeof(char *), cmp_strp);
+	qsort(r->names, r->nr_names, sizeof(char *), cmp_strp);
+	qsort(r->dirs, r->nr_dirs, sizeof(char *), cmp_strp);
+	return 0;
 }

@@ -122,6 +122,13 @@ struct check_ctx {
 	bool static_checks;		/* sparse on every object compiled
 					 * (C=1); coccinelle is the caller's
 					 * (lib/cocci), W=1 is always on */
+	/*
+	 * What the commits checked may compile again: sparse's findings
+	 * are kept for those objects only (NULL: every object). The
+	 * first build finds them in the build directory (after a build
+	 * without sparse, so that it checks only them).
+	 */
+	const struct kbuild_reach *reach;
 
 	/* Filled by check_ctx_init() */
 	char inputs[65];		/* fragments, toolchain, options,
@@ -129,6 +136,8 @@ struct check_ctx {
 	char *cache_dir;		/* <cache>/check */
 	struct wdb db;
 	bool db_loaded;
+	struct sparse_scope scope;	/* from @reach, at the first build */
+	bool scope_known;
 	char *toolchain;		/* "gcc ...; QEMU ..." */
 	struct accel_choice accel;	/* part of every key */
 };
@@ -160,6 +169,17 @@ int check_cache_store(const struct check_ctx *c, const char *key,
 		      const struct check_result *r);
 /* "kvm" or "tcg": what boots use now (TCG after a fall-back). */
 const char *check_accel(const struct check_ctx *c);
+
+/*
+ * What the commits @commits (@nr, each the parent of the next, the first
+ * a child of @from) change, and @from against @base (NULL: not), for
+ * kbuild_reach_objects(): into @r, sorted. From the base, so that a
+ * check of the last patches has the reach (and the cache keys) of a
+ * check of them all. -1 if a commit cannot be read.
+ */
+int check_range_reach(git_repository *repo, const git_oid *base,
+		      const git_oid *from, const git_oid *commits, size_t nr,
+		      struct kbuild_reach *r);
 
 /*
  * Build what the work tree holds now: config (merged again only if its

@@ -1631,3 +1631,453 @@ out:
 	free(needles);
 	return ret;
 }
+
+/* What a range of commits may rebuild */
+
+/*
+ * Indentation of @l, tabs to the next multiple of 8, and where its text
+ * starts (@at); -1 for a blank line.
+ */
+static int kconfig_indent(const char *l, size_t len, size_t *at)
+{
+	int col = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (l[i] == '\t') {
+			col = (col / 8 + 1) * 8;
+		} else if (l[i] == ' ') {
+			col++;
+		} else {
+			*at = i;
+			return col;
+		}
+	}
+	return -1;
+}
+
+/* Whether line @l (@len bytes) starts with the word @kw. */
+static bool kconfig_word(const char *l, size_t len, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	while (len && (*l == ' ' || *l == '\t')) {
+		l++;
+		len--;
+	}
+	return len >= n && !strncmp(l, kw, n) &&
+	       (len == n || l[n] == ' ' || l[n] == '\t');
+}
+
+/* A Kconfig file cut into its symbols' entries and the rest */
+struct kconfig_entry {
+	char *sym;
+	struct strbuf text;	/* the entry's lines but its help */
+};
+
+struct kconfig_text {
+	struct kconfig_entry *e;
+	size_t nr, alloc;
+	struct strbuf rest;	/* menus, ifs, sources, ...: all the rest */
+};
+
+static void kconfig_cut(const char *text, struct kconfig_text *k)
+{
+	const char *p = text;
+	struct kconfig_entry *cur = NULL;
+	int help = -1;		/* the help line's indentation, in help */
+
+	memset(k, 0, sizeof(*k));
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p), at = 0;
+		int ind = kconfig_indent(p, len, &at);
+		const char *l = p;
+
+		p = nl ? nl + 1 : NULL;
+		if (ind < 0)
+			continue;
+		if (help >= 0) {
+			if (ind > help)
+				continue;
+			help = -1;
+		}
+		if (l[at] == '#')
+			continue;
+		if (kconfig_word(l, len, "config") ||
+		    kconfig_word(l, len, "menuconfig")) {
+			const char *s = l + at;
+			size_t n;
+
+			s += strcspn(s, " \t");
+			s += strspn(s, " \t");
+			n = strcspn(s, " \t\n");
+			ALLOC_GROW(k->e, k->nr + 1, k->alloc);
+			cur = &k->e[k->nr++];
+			cur->sym = xstrndup(s, n);
+			memset(&cur->text, 0, sizeof(cur->text));
+			continue;
+		}
+		if (kconfig_word(l, len, "help") ||
+		    kconfig_word(l, len, "---help---")) {
+			help = ind;
+			continue;
+		}
+		if (kconfig_word(l, len, "menu") ||
+		    kconfig_word(l, len, "endmenu") ||
+		    kconfig_word(l, len, "if") ||
+		    kconfig_word(l, len, "endif") ||
+		    kconfig_word(l, len, "choice") ||
+		    kconfig_word(l, len, "endchoice") ||
+		    kconfig_word(l, len, "source") ||
+		    kconfig_word(l, len, "comment") ||
+		    kconfig_word(l, len, "mainmenu"))
+			cur = NULL;
+		sb_add(cur ? &cur->text : &k->rest, l + at, len - at);
+		sb_addch(cur ? &cur->text : &k->rest, '\n');
+	}
+}
+
+static void kconfig_release(struct kconfig_text *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nr; i++) {
+		free(k->e[i].sym);
+		sb_release(&k->e[i].text);
+	}
+	free(k->e);
+	sb_release(&k->rest);
+}
+
+/* Every entry of @sym in @k, one after the other, into @out. */
+static void kconfig_entries(const struct kconfig_text *k, const char *sym,
+			    struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < k->nr; i++)
+		if (!strcmp(k->e[i].sym, sym))
+			sb_addstr(out, sb_str(&k->e[i].text));
+}
+
+/* Add @s (taken) to the list @v of @nr (@alloc), unless it has it. */
+static void push_new(char ***v, size_t *nr, size_t *alloc, char *s)
+{
+	size_t i;
+
+	for (i = 0; i < *nr; i++) {
+		if (!strcmp((*v)[i], s)) {
+			free(s);
+			return;
+		}
+	}
+	ALLOC_GROW(*v, *nr + 1, *alloc);
+	(*v)[(*nr)++] = s;
+}
+
+static void reach_path(struct kbuild_reach *r, char *path)
+{
+	push_new(&r->paths, &r->nr_paths, &r->alloc_paths, path);
+}
+
+/* "include/config/kvm/xen.h", the file fixdep makes objects depend on */
+static void reach_symbol(struct kbuild_reach *r, const char *sym, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	sb_addstr(&sb, "include/config/");
+	for (i = 0; i < n; i++)
+		sb_addch(&sb, sym[i] == '_' ? '/' :
+			 (char)tolower((unsigned char)sym[i]));
+	sb_addstr(&sb, ".h");
+	reach_path(r, sb_detach(&sb));
+}
+
+/* The symbols an entry's text names: upper-case words, not in quotes. */
+static void reach_symbols_of(struct kbuild_reach *r, const char *text)
+{
+	const char *p = text;
+	bool quoted = false;
+
+	while (*p) {
+		size_t n = 0;
+		bool upper = false, lower = false;
+
+		if (*p == '"') {
+			quoted = !quoted;
+			p++;
+			continue;
+		}
+		if (*p == '\n')
+			quoted = false;
+		while (isalnum((unsigned char)p[n]) || p[n] == '_') {
+			upper |= isupper((unsigned char)p[n]);
+			lower |= islower((unsigned char)p[n]);
+			n++;
+		}
+		if (!n) {
+			p++;
+			continue;
+		}
+		if (!quoted && upper && !lower)
+			reach_symbol(r, p, n);
+		p += n;
+	}
+}
+
+static void reach_all(struct kbuild_reach *r, const char *path)
+{
+	if (!r->all)
+		r->why_all = xstrdup(path);
+	r->all = true;
+}
+
+/* A Kconfig file changed from @old to @new (NULL: absent). */
+static void reach_kconfig(struct kbuild_reach *r, const char *path,
+			  const char *old, const char *new)
+{
+	struct kconfig_text a, b;
+	const struct kconfig_text *side[2] = { &a, &b };
+	size_t s, i;
+
+	kconfig_cut(old ? old : "", &a);
+	kconfig_cut(new ? new : "", &b);
+	if (strcmp(sb_str(&a.rest), sb_str(&b.rest)))
+		reach_all(r, path);
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < side[s]->nr; i++) {
+			const char *sym = side[s]->e[i].sym;
+			struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+
+			kconfig_entries(&a, sym, &x);
+			kconfig_entries(&b, sym, &y);
+			if (strcmp(sb_str(&x), sb_str(&y))) {
+				reach_symbol(r, sym, strlen(sym));
+				reach_symbols_of(r, sb_str(&x));
+				reach_symbols_of(r, sb_str(&y));
+			}
+			sb_release(&x);
+			sb_release(&y);
+		}
+	}
+	kconfig_release(&a);
+	kconfig_release(&b);
+}
+
+bool kbuild_reach_wants_text(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return starts_with(base ? base + 1 : path, "Kconfig");
+}
+
+void kbuild_reach_add(struct kbuild_reach *r, const char *path, bool added,
+		      const char *old, const char *new)
+{
+	const char *base = strrchr(path, '/');
+	size_t dir = base ? (size_t)(base - path) : 0;
+	size_t i;
+
+	base = base ? base + 1 : path;
+	if (kbuild_reach_wants_text(path)) {
+		reach_kconfig(r, path, old, new);
+		return;
+	}
+	if (starts_with(base, "Makefile") || starts_with(base, "Kbuild")) {
+		/* The top's, the architecture's and kbuild's: every object. */
+		if (!dir || (dir == 8 && !strncmp(path, "arch/x86", 8)) ||
+		    starts_with(path, "scripts/")) {
+			reach_all(r, path);
+			return;
+		}
+		for (i = 0; i < r->nr_dirs; i++)
+			if (strlen(r->dirs[i]) == dir + 1 &&
+			    !strncmp(r->dirs[i], path, dir))
+				return;
+		ALLOC_GROW(r->dirs, r->nr_dirs + 1, r->alloc_dirs);
+		r->dirs[r->nr_dirs++] = xstrndup(path, dir + 1);
+		return;
+	}
+	if (kbuild_always_input(path, false)) {
+		reach_all(r, path);	/* scripts/, localversion, configs */
+		return;
+	}
+	reach_path(r, xstrdup(path));
+	/*
+	 * A file added or removed may be found instead of another of its
+	 * name (an #include path searched in order): whatever has one.
+	 */
+	if (added)
+		push_new(&r->names, &r->nr_names, &r->alloc_names,
+			 xstrdup(base));
+}
+
+void kbuild_reach_release(struct kbuild_reach *r)
+{
+	free_strv(r->paths, r->nr_paths);
+	free_strv(r->names, r->nr_names);
+	free_strv(r->dirs, r->nr_dirs);
+	free(r->why_all);
+	memset(r, 0, sizeof(*r));
+}
+
+void kbuild_each_object(const char *build, const char *rel,
+			void (*fn)(void *ctx, const char *obj,
+				   const char *cmd),
+			void *ctx)
+{
+	char *dir = rel[0] ? path_join(build, rel) : xstrdup(build);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		char *sub = rel[0] ? xasprintf("%s/%s", rel, n) : xstrdup(n);
+		bool isdir = de->d_type == DT_DIR;
+		char *p = path_join(dir, n);
+
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+
+			isdir = !lstat(p, &st) && S_ISDIR(st.st_mode);
+		}
+		if (isdir && n[0] != '.') {
+			if (strcmp(sub, "scripts") && strcmp(sub, "tools") &&
+			    strcmp(sub, "usr/include") && strcmp(sub, "source"))
+				kbuild_each_object(build, sub, fn, ctx);
+		} else if (!isdir && n[0] == '.' && ends_with(n, ".o.cmd")) {
+			char *obj = rel[0] ?
+				xasprintf("%s/%.*s", rel, (int)strlen(n) - 5,
+					  n + 1) :
+				xstrndup(n + 1, strlen(n) - 5);
+
+			fn(ctx, obj, p);
+			free(obj);
+		}
+		free(p);
+		free(sub);
+	}
+	closedir(d);
+	free(dir);
+}
+
+struct reach_scan {
+	const struct kbuild_reach *r;
+	char **objs;
+	size_t nr, alloc, files;
+};
+
+/*
+ * @path (@len bytes) with "DIR/.." and "." taken out, into @out: a
+ * header as the compiler spelt it ("arch/x86/kvm/mmu/../mmu.h").
+ */
+static void normalise_dep(const char *path, size_t len, struct strbuf *out)
+{
+	size_t i = 0;
+
+	sb_reset(out);
+	sb_addstr(out, "");
+	while (i < len) {
+		size_t n = 0;
+		char *slash;
+
+		while (i + n < len && path[i + n] != '/')
+			n++;
+		if (n == 1 && path[i] == '.') {
+			/* nothing */
+		} else if (n == 2 && !strncmp(path + i, "..", 2) && out->len &&
+			   strcmp(out->buf, "..") && !ends_with(out->buf, "/..")) {
+			slash = strrchr(out->buf, '/');
+			out->len = slash ? (size_t)(slash - out->buf) : 0;
+			out->buf[out->len] = '\0';
+		} else {
+			if (out->len || (i && path[0] == '/'))
+				sb_addch(out, '/');
+			sb_add(out, path + i, n);
+		}
+		i += n + 1;
+	}
+}
+
+/* Whether the file @dep (normalised) is the tree's @path. */
+static bool dep_is(const char *dep, const char *path)
+{
+	size_t d = strlen(dep), p = strlen(path);
+
+	return d >= p && !strcmp(dep + d - p, path) &&
+	       (d == p || dep[d - p - 1] == '/');
+}
+
+/*
+ * Whether object @obj, its .cmd file's text @cmd, is within @r's reach:
+ * under one of its directories, or a word of @cmd (a source, a header,
+ * a config file) is one of its paths, or a file of one of its names.
+ */
+static bool reaches(const struct kbuild_reach *r, const char *obj,
+		    const struct strbuf *cmd)
+{
+	static const char delim[] = " \t\n\\():=,";
+	struct strbuf dep = STRBUF_INIT;
+	const char *p = cmd->buf, *end = cmd->buf + cmd->len;
+	bool in = r->all;
+	size_t i;
+
+	for (i = 0; i < r->nr_dirs && !in; i++)
+		in = starts_with(obj, r->dirs[i]);
+	while (p < end && !in) {
+		size_t n = 0;
+		const char *base;
+
+		while (p < end && strchr(delim, *p))
+			p++;
+		while (p + n < end && !strchr(delim, p[n]))
+			n++;
+		if (!n)
+			break;
+		normalise_dep(p, n, &dep);
+		p += n;
+		for (i = 0; i < r->nr_paths && !in; i++)
+			in = dep_is(dep.buf, r->paths[i]);
+		if (starts_with(dep.buf, "include/config/"))
+			continue;
+		base = strrchr(dep.buf, '/');
+		base = base ? base + 1 : dep.buf;
+		for (i = 0; i < r->nr_names && !in; i++)
+			in = !strcmp(base, r->names[i]);
+	}
+	sb_release(&dep);
+	return in;
+}
+
+static void reach_one(void *ctx, const char *obj, const char *path)
+{
+	struct reach_scan *s = ctx;
+	struct strbuf cmd = STRBUF_INIT;
+
+	if (!read_file(path, &cmd)) {
+		s->files++;
+		if (reaches(s->r, obj, &cmd)) {
+			ALLOC_GROW(s->objs, s->nr + 1, s->alloc);
+			s->objs[s->nr++] = xstrdup(obj);
+		}
+	}
+	sb_release(&cmd);
+}
+
+int kbuild_reach_objects(const struct kbuild_reach *r, const char *build,
+			 char ***objs, size_t *nr)
+{
+	struct reach_scan s = { .r = r };
+
+	kbuild_each_object(build, "", reach_one, &s);
+	qsort(s.objs, s.nr, sizeof(*s.objs), cmp_str);
+	*objs = s.objs;
+	*nr = s.nr;
+	return s.files ? 0 : -1;
+}

@@ -279,6 +279,56 @@ const char *kbuild_first_input(const char *tree, const char *build,
 			       char *const *paths, const bool *added,
 			       size_t nr, int *err);
 
+/*
+ * What a range of commits may make kbuild compile again, from the paths
+ * it changes: objects whose .cmd file names one of @paths (a changed
+ * file, whatever its spelling there: "../src/P", "/abs/src/P",
+ * "D/../P"; or "include/config/A/B.h", the file fixdep makes an object
+ * depend on for CONFIG_A_B) or a file called one of @names (an added or
+ * deleted file's name: it may be found instead of another of that name),
+ * objects under a directory whose Makefile or Kbuild changed, or @all
+ * (the top Makefile, the architecture's, scripts/, a Kconfig file's
+ * menus or conditions).
+ */
+struct kbuild_reach {
+	char **paths;
+	size_t nr_paths, alloc_paths;
+	char **names;
+	size_t nr_names, alloc_names;
+	char **dirs;			/* "DIR/" */
+	size_t nr_dirs, alloc_dirs;
+	bool all;
+	char *why_all;			/* the first path that made it @all */
+};
+
+/*
+ * Add @path (relative to the tree), changed by a commit of the range
+ * (@added: added or deleted). A Kconfig file (kbuild_reach_wants_text())
+ * comes with its text before and after (NULL: absent): the symbols of
+ * each entry that differs other than by its help text are added (their
+ * include/config files), with every upper-case symbol its lines name
+ * (depends on, select, ...).
+ */
+void kbuild_reach_add(struct kbuild_reach *r, const char *path, bool added,
+		      const char *old, const char *new);
+bool kbuild_reach_wants_text(const char *path);
+void kbuild_reach_release(struct kbuild_reach *r);
+/*
+ * The objects of @build within @r's reach, sorted ("DIR/NAME.o"), into
+ * @objs (free_strv()); -1 if @build has no object's .cmd file.
+ */
+int kbuild_reach_objects(const struct kbuild_reach *r, const char *build,
+			 char ***objs, size_t *nr);
+/*
+ * Each object of @build (from @rel, "" for all) that a ".NAME.o.cmd"
+ * file describes, but under scripts/, tools/, usr/include and source:
+ * @fn gets its target ("DIR/NAME.o") and the .cmd file's path.
+ */
+void kbuild_each_object(const char *build, const char *rel,
+			void (*fn)(void *ctx, const char *obj,
+				   const char *cmd),
+			void *ctx);
+
 /* The first lines of @log that look like build errors, into @out. */
 void kbuild_first_errors(const char *log_text, size_t max,
 			 struct strbuf *out);

@@ -279,6 +279,138 @@ static void test_first_input(void **state)
 	remove_tree(top);
 }
 
+/* Whether @v (@nr) has @s. */
+static bool has(char *const *v, size_t nr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+#define has_path(r, s)	has((r)->paths, (r)->nr_paths, s)
+
+/*
+ * What a range may compile again: a Kconfig entry changed other than in
+ * its help names its symbols (as fixdep's include/config files), a
+ * Makefile its directory, the top's and the architecture's everything;
+ * the objects whose .cmd file names one of them.
+ */
+static void test_reach(void **state)
+{
+	static const char old[] =
+		"# KVM\n"
+		"config KVM_WERROR\n"
+		"\tbool \"Compile KVM with -Werror\"\n"
+		"\tdepends on (X86_64 && !KASAN) || !COMPILE_TEST\n"
+		"\thelp\n"
+		"\t  Add -Werror.\n"
+		"\n"
+		"\t  If in doubt, say \"N\".\n"
+		"\n"
+		"config KVM_INTEL\n"
+		"\ttristate \"KVM for Intel\"\n"
+		"\tdepends on KVM\n";
+	static const char new[] =
+		"# KVM\n"
+		"config KVM_WERROR\n"
+		"\tbool \"Compile KVM with -Werror\"\n"
+		"\tdepends on (X86_64 && !KASAN) || !COMPILE_TEST\n"
+		"\thelp\n"
+		"\t  Add -Werror. If in doubt, say \"Y\" (SAY_Y).\n"
+		"\n"
+		"config KVM_INTEL\n"
+		"\ttristate \"KVM for Intel\"\n"
+		"\tdepends on KVM\n"
+		"\n"
+		"config KVM_XEN\n"
+		"\tbool \"Support for Xen HVM\"\n"
+		"\tdepends on KVM\n"
+		"\tselect XEN_PV_BAR\n";
+	char tmpl[] = "/tmp/ks-reach-XXXXXX";
+	char *b = mkdtemp(tmpl), **objs = NULL;
+	struct kbuild_reach r = { 0 };
+	size_t nr = 0;
+
+	assert_non_null(b);
+	assert_true(kbuild_reach_wants_text("arch/x86/kvm/Kconfig"));
+	assert_false(kbuild_reach_wants_text("arch/x86/kvm/Makefile"));
+	kbuild_reach_add(&r, "arch/x86/kvm/Kconfig", false, old, new);
+	assert_false(r.all);
+	assert_int_equal(r.nr_paths, 3);
+	assert_true(has_path(&r, "include/config/kvm/xen.h"));
+	assert_true(has_path(&r, "include/config/kvm.h"));
+	assert_true(has_path(&r, "include/config/xen/pv/bar.h"));
+	/* Help text and prompts name nothing. */
+	assert_false(has_path(&r, "include/config/kvm/werror.h"));
+	assert_false(has_path(&r, "include/config/say/y.h"));
+
+	kbuild_reach_add(&r, "arch/x86/kvm/Makefile", false, NULL, NULL);
+	kbuild_reach_add(&r, "arch/x86/kvm/Makefile", false, NULL, NULL);
+	kbuild_reach_add(&r, "include/linux/security.h", false, NULL, NULL);
+	kbuild_reach_add(&r, "arch/x86/kvm/xen.h", true, NULL, NULL);
+	kbuild_reach_add(&r, "arch/x86/kvm/mmu.h", false, NULL, NULL);
+	assert_int_equal(r.nr_dirs, 1);
+	assert_string_equal(r.dirs[0], "arch/x86/kvm/");
+	assert_true(has_path(&r, "include/linux/security.h"));
+	assert_true(has(r.names, r.nr_names, "xen.h"));
+	assert_int_equal(r.nr_names, 1);
+	assert_false(r.all);
+
+	/*
+	 * In: a changed header however spelt; a config file; the added
+	 * file's name elsewhere; under the directory. Out: config files of
+	 * those names, other files of a changed file's name, scripts/.
+	 */
+	put(b, ".a.o.cmd", "deps := \\\n  ../src/include/linux/security.h \\\n");
+	put(b, "kernel/.b.o.cmd", "  $(wildcard include/config/kvm/xen.h) \\\n");
+	put(b, "arch/x86/kvm/.c.o.cmd", "deps := \\\n  ../src/arch/x86/kvm/c.c\n");
+	put(b, "kernel/.d.o.cmd",
+	    "  $(wildcard include/config/kvm/xen/more.h) \\\n"
+	    "  ../src/include/linux/security.hh \\\n"
+	    "  $(wildcard include/config/security.h) \\\n"
+	    "  $(wildcard include/config/xen.h) \\\n"
+	    "  /s/include/asm/security.h \\\n");
+	put(b, "mm/.f.o.cmd", "  /s/arch/x86/kvm/mmu/../mmu.h \\\n");
+	put(b, "mm/.g.o.cmd", "source_mm/g.o := /s/include/xen/xen.h\n");
+	put(b, "scripts/.e.o.cmd", "../src/include/linux/security.h\n");
+	assert_int_equal(kbuild_reach_objects(&r, b, &objs, &nr), 0);
+	assert_int_equal(nr, 5);
+	assert_string_equal(objs[0], "a.o");
+	assert_string_equal(objs[1], "arch/x86/kvm/c.o");
+	assert_string_equal(objs[2], "kernel/b.o");
+	assert_string_equal(objs[3], "mm/f.o");
+	assert_string_equal(objs[4], "mm/g.o");
+	free_strv(objs, nr);
+
+	/* A condition around entries, the top Makefile: everything. */
+	kbuild_reach_add(&r, "virt/kvm/Kconfig", false, "config A\n",
+			 "if X86\nconfig A\nendif\n");
+	assert_true(r.all);
+	assert_string_equal(r.why_all, "virt/kvm/Kconfig");
+	kbuild_reach_add(&r, "Makefile", false, NULL, NULL);
+	assert_string_equal(r.why_all, "virt/kvm/Kconfig");
+	assert_int_equal(kbuild_reach_objects(&r, b, &objs, &nr), 0);
+	assert_int_equal(nr, 6);
+	free_strv(objs, nr);
+	kbuild_reach_release(&r);
+	kbuild_reach_add(&r, "arch/x86/Makefile", false, NULL, NULL);
+	assert_true(r.all);
+	kbuild_reach_release(&r);
+	kbuild_reach_add(&r, "scripts/Makefile.build", false, NULL, NULL);
+	assert_true(r.all);
+	kbuild_reach_release(&r);
+	kbuild_reach_add(&r, "lib/x.c", false, NULL, NULL);
+	assert_int_equal(kbuild_reach_objects(&r, "/nonexistent", &objs, &nr),
+			 -1);
+	assert_int_equal(nr, 0);
+	free(objs);
+	kbuild_reach_release(&r);
+	remove_tree(b);
+}
+
 /* distcc: host lists */
 
 static void test_distcc_parse(void **state)
@@ -868,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_distcc_ran_locally),
 		cmocka_unit_test(test_make_args),
 		cmocka_unit_test(test_make_runs),
+		cmocka_unit_test(test_reach),
 	};
 
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);

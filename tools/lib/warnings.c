@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "warnings.h"
 
+#include "kbuild.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -633,41 +635,26 @@ static int64_t mtime_of(const char *path)
 	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 }
 
-/* Collect the targets of ".NAME.o.cmd" files under @rel of @build. */
-static void find_objects(const char *build, const char *rel, char ***out,
-			 size_t *nr, size_t *alloc)
+struct objects {
+	char **v;
+	size_t nr, alloc;
+};
+
+static void add_object(void *ctx, const char *obj, const char *cmd)
 {
-	char *dir = rel[0] ? path_join(build, rel) : xstrdup(build);
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct objects *o = ctx;
 
-	free(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		const char *n = de->d_name;
-		char *sub;
+	(void)cmd;
+	ALLOC_GROW(o->v, o->nr + 1, o->alloc);
+	o->v[o->nr++] = xstrdup(obj);
+}
 
-		if (!strcmp(n, ".") || !strcmp(n, ".."))
-			continue;
-		sub = rel[0] ? xasprintf("%s/%s", rel, n) : xstrdup(n);
-		if (de->d_type == DT_DIR) {
-			if (strcmp(sub, "scripts") && strcmp(sub, "tools") &&
-			    strcmp(sub, "usr/include") &&
-			    strcmp(sub, "source"))
-				find_objects(build, sub, out, nr, alloc);
-		} else if (n[0] == '.' && ends_with(n, ".o.cmd")) {
-			size_t len = strlen(n);
-
-			ALLOC_GROW(*out, *nr + 1, *alloc);
-			(*out)[(*nr)++] = rel[0] ?
-				xasprintf("%s/%.*s", rel, (int)(len - 5),
-					  n + 1) :
-				xstrndup(n + 1, len - 5);
-		}
-		free(sub);
-	}
-	closedir(d);
+bool sparse_scope_has(const struct sparse_scope *s, const char *target)
+{
+	if (!s || s->all)
+		return s != NULL;
+	return s->nr && bsearch(target, s->objs, s->nr, sizeof(*s->objs),
+				cmp_str_elem);
 }
 
 static int cmp_strp(const void *a, const void *b)
@@ -675,13 +662,16 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t wdb_prepare(struct wdb *db, const char *build, bool sparse,
-		   struct strbuf *names)
+size_t wdb_prepare(struct wdb *db, const char *build,
+		   const struct sparse_scope *sparse, struct strbuf *names)
 {
-	char **objs = NULL;
-	size_t nr = 0, alloc = 0, i, removed = 0;
+	struct objects o = { 0 };
+	char **objs;
+	size_t nr, i, removed = 0;
 
-	find_objects(build, "", &objs, &nr, &alloc);
+	kbuild_each_object(build, "", add_object, &o);
+	objs = o.v;
+	nr = o.nr;
 	qsort(objs, nr, sizeof(*objs), cmp_strp);
 	for (i = 0; i < nr; i++) {
 		char *path = path_join(build, objs[i]);
@@ -690,7 +680,8 @@ size_t wdb_prepare(struct wdb *db, const char *build, bool sparse,
 
 		if (m < 0) {
 			/* Not there: make builds it anyway. */
-		} else if (!u || u->mtime_ns != m || (sparse && !u->sparse)) {
+		} else if (!u || u->mtime_ns != m ||
+			   (!u->sparse && sparse_scope_has(sparse, objs[i]))) {
 			if (!unlink(path)) {
 				removed++;
 				if (names)
@@ -855,7 +846,8 @@ static void pending_flush(struct sparse_pending *sp, struct wset *unit,
 		return;
 	w.file = sp->file;
 	w.msg = sparse_values(sb_str(&sp->msg));
-	wset_add(unit, &w);
+	if (unit)
+		wset_add(unit, &w);
 	if (rebuilt)
 		wset_add(rebuilt, &w);
 	free(w.msg);
@@ -946,7 +938,8 @@ static void units_settle(struct wdb *db, const char *build)
 }
 
 void wdb_update(struct wdb *db, const char *log, const char *tree,
-		const char *build, bool sparse, struct wset *rebuilt)
+		const char *build, const struct sparse_scope *sparse,
+		struct wset *rebuilt)
 {
 	struct sparse_pending sp = { .msg = STRBUF_INIT };
 	struct wunit *cur;
@@ -961,7 +954,7 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 		else
 			db->u[i].seen = false;
 	}
-	cur = unit_start(db, "", sparse);
+	cur = unit_start(db, "", sparse && sparse->all);
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
@@ -970,13 +963,17 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 
 		p = nl ? nl + 1 : NULL;
 		if (target) {
-			pending_flush(&sp, &cur->ws, rebuilt);
+			pending_flush(&sp, cur->sparse ? &cur->ws : NULL,
+				      cur->sparse ? rebuilt : NULL);
 			check = is_check_line(line);
 			if (!check)
-				cur = unit_start(db, target, sparse);
+				cur = unit_start(db, target,
+						 sparse_scope_has(sparse,
+								  target));
 			free(target);
 		} else if (check && sparse_take(&sp, line, tree, build,
-						&cur->ws, rebuilt)) {
+						cur->sparse ? &cur->ws : NULL,
+						cur->sparse ? rebuilt : NULL)) {
 			/* taken */
 		} else if (warning_parse(line, tree, build, &w)) {
 			wset_add(&cur->ws, &w);
@@ -986,8 +983,28 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 		}
 		free(line);
 	}
-	pending_flush(&sp, &cur->ws, rebuilt);
+	pending_flush(&sp, cur->sparse ? &cur->ws : NULL,
+		      cur->sparse ? rebuilt : NULL);
 	units_settle(db, build);
+}
+
+void wdb_limit_sparse(struct wdb *db, const struct sparse_scope *sparse)
+{
+	size_t i, j;
+
+	for (i = 0; i < db->nr; i++) {
+		struct wunit *u = &db->u[i];
+		struct wset keep = { 0 };
+
+		if (!u->sparse || sparse_scope_has(sparse, u->target))
+			continue;
+		for (j = 0; j < u->ws.nr; j++)
+			if (warning_kind(&u->ws.w[j]) != WK_SPARSE)
+				wset_add(&keep, &u->ws.w[j]);
+		wset_release(&u->ws);
+		u->ws = keep;
+		u->sparse = false;
+	}
 }
 
 void wdb_all(const struct wdb *db, struct wset *out)

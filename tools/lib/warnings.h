@@ -109,6 +109,19 @@ struct wdb {
 	size_t nr, alloc;
 };
 
+/*
+ * The units sparse checks (the build runs C=1): @all of them, or those
+ * whose targets are in @objs (sorted). A build without sparse has none
+ * (a NULL scope).
+ */
+struct sparse_scope {
+	bool all;
+	char **objs;
+	size_t nr;
+};
+
+bool sparse_scope_has(const struct sparse_scope *s, const char *target);
+
 /* Load <build>/.kseries-warnings; a missing or bad file is empty. */
 int wdb_load(struct wdb *db, const char *build);
 int wdb_save(const struct wdb *db, const char *build);
@@ -119,14 +132,13 @@ struct wunit *wdb_find(const struct wdb *db, const char *target);
  * Before a build: find the objects kbuild made in @build (those with a
  * .NAME.o.cmd file, outside scripts/ and tools/); remove every one whose
  * warnings are not known (not in @db, or its mtime changed), so the
- * build compiles it again; forget units whose target is gone. With
- * @sparse (the build runs C=1), an object whose unit was not checked by
- * sparse is removed too, so that it is compiled again (ccache) and
- * checked. Returns the number of objects removed, their names in @names
- * if not NULL.
+ * build compiles it again; forget units whose target is gone. An object
+ * in @sparse's scope whose unit was not checked by sparse is removed
+ * too, so that it is compiled again (ccache) and checked. Returns the
+ * number of objects removed, their names in @names if not NULL.
  */
-size_t wdb_prepare(struct wdb *db, const char *build, bool sparse,
-		   struct strbuf *names);
+size_t wdb_prepare(struct wdb *db, const char *build,
+		   const struct sparse_scope *sparse, struct strbuf *names);
 
 /*
  * After a build: read its output @log (make's stdout and stderr). Each
@@ -134,12 +146,21 @@ size_t wdb_prepare(struct wdb *db, const char *build, bool sparse,
  * what it had; its target's mtime is recorded. A unit without a file
  * after the build (a failed compile, a CALL) keeps its warnings for
  * this build only. Warnings before any quiet line belong to the unit ""
- * (make and Kconfig), also for this build only. @sparse: the build ran
- * C=1, so every unit rebuilt is marked checked (without it, unmarked).
+ * (make and Kconfig), also for this build only. A unit rebuilt in
+ * @sparse's scope is marked checked, with sparse's findings; out of it,
+ * unmarked, and what sparse said of it is dropped (C=1 checks whatever
+ * it compiles: a finding there has no baseline to be compared with).
  * @rebuilt, if not NULL, gets the warnings printed in this build.
  */
 void wdb_update(struct wdb *db, const char *log, const char *tree,
-		const char *build, bool sparse, struct wset *rebuilt);
+		const char *build, const struct sparse_scope *sparse,
+		struct wset *rebuilt);
+
+/*
+ * A unit out of @sparse's scope has no sparse findings, nor the mark of
+ * a unit checked: what an earlier check with another scope left.
+ */
+void wdb_limit_sparse(struct wdb *db, const struct sparse_scope *sparse);
 
 /* Every warning the build directory's units have, as one set. */
 void wdb_all(const struct wdb *db, struct wset *out);

@@ -231,7 +231,7 @@ static void test_carry_over(void **state)
 		   "    3 |  int x;\n"
 		   "  CC      kernel/b.o\n"
 		   "  LD      vmlinux\n",
-		   t, b, false, NULL);
+		   t, b, NULL, NULL);
 	all_of(&db, &p1);
 	assert_int_equal(p1.nr, 1);
 	assert_string_equal(p1.w[0].file, "kernel/a.c");
@@ -240,12 +240,12 @@ static void test_carry_over(void **state)
 
 	/* Patch 2: only b.o is rebuilt, with a new warning. */
 	assert_int_equal(wdb_load(&db, b), 0);
-	assert_int_equal(wdb_prepare(&db, b, false, NULL), 0);	/* all known */
+	assert_int_equal(wdb_prepare(&db, b, NULL, NULL), 0);	/* all known */
 	touch_obj(b, "kernel/b.o");
 	wdb_update(&db,
 		   "  CC      kernel/b.o\n"
 		   "../src/kernel/b.c:9:2: warning: 'y' may be used uninitialized\n",
-		   t, b, false, &rebuilt);
+		   t, b, NULL, &rebuilt);
 	assert_int_equal(rebuilt.nr, 1);
 	all_of(&db, &p2);
 	wset_diff(&p1, &p2, &added, &fixed);
@@ -257,7 +257,7 @@ static void test_carry_over(void **state)
 
 	/* Patch 3: a.o rebuilt clean: now the warning is fixed. */
 	touch_obj(b, "kernel/a.o");
-	wdb_update(&db, "  CC      kernel/a.o\n", t, b, false, NULL);
+	wdb_update(&db, "  CC      kernel/a.o\n", t, b, NULL, NULL);
 	all_of(&db, &p3);
 	wset_diff(&p2, &p3, &added, &fixed);
 	assert_int_equal(added.nr, 0);
@@ -289,10 +289,10 @@ static void test_prepare(void **state)
 	touch_obj(b, "scripts/x.o");	/* host tools are left alone */
 	touch_obj(b, "e/x.o");
 	wdb_update(&db, "  CC      a.o\n  CC      d/b.o\n  CC      d/../e/x.o\n",
-		   "/t", b, false, NULL);
+		   "/t", b, NULL, NULL);
 	/* c.o was never seen; b.o is rebuilt behind our back. */
 	touch_obj(b, "d/b.o");
-	assert_int_equal(wdb_prepare(&db, b, false, &names), 2);
+	assert_int_equal(wdb_prepare(&db, b, NULL, &names), 2);
 	assert_string_equal(names.buf, "d/b.o d/c.o");
 	assert_true(obj_exists(b, "e/x.o"));
 	assert_true(obj_exists(b, "a.o"));
@@ -326,7 +326,7 @@ static void test_transient_and_file(void **state)
 		   "/t/bad.c:3:3: error: broken\n"
 		   "  CALL    scripts/checksyscalls.sh\n"
 		   "<stdin>:1:2: warning: #warning syscall foo not implemented [-Wcpp]\n",
-		   "/t", b, false, NULL);
+		   "/t", b, NULL, NULL);
 	all_of(&db, &s);
 	assert_int_equal(s.nr, 3);
 	assert_int_equal(wdb_save(&db, b), 0);
@@ -337,12 +337,12 @@ static void test_transient_and_file(void **state)
 	assert_int_equal(wdb_find(&db2, "ok.o")->mtime_ns,
 			 wdb_find(&db, "ok.o")->mtime_ns);
 	/* The next build: bad.o and the CALL are not redone. */
-	wdb_update(&db2, "", "/t", b, false, NULL);
+	wdb_update(&db2, "", "/t", b, NULL, NULL);
 	all_of(&db2, &s);
 	assert_int_equal(s.nr, 1);
 	assert_string_equal(s.w[0].msg, "kept tab");
 	rm_obj(b, "ok.o");
-	wdb_prepare(&db2, b, false, NULL);
+	wdb_prepare(&db2, b, NULL, NULL);
 	all_of(&db2, &s);
 	assert_int_equal(s.nr, 0);
 	wset_release(&s);
@@ -452,6 +452,13 @@ static void test_kinds(void **state)
 	assert_string_equal(warning_kind_name(WK_COCCI), "cocci");
 }
 
+/* Sparse's scopes: every unit, and lists of objects (sorted). */
+static const struct sparse_scope every_unit = { .all = true };
+static char *foo_objs[] = { (char *)"lib/foo.o" };
+static char *a_c_objs[] = { (char *)"a.o", (char *)"c.o" };
+static const struct sparse_scope foo_only = { .objs = foo_objs, .nr = 1 };
+static const struct sparse_scope a_and_c = { .objs = a_c_objs, .nr = 2 };
+
 /*
  * A C=1 build's output: sparse 0.6.4's own lines on two small files
  * (run in a build directory, on the source by its absolute path, as
@@ -514,7 +521,7 @@ static void test_sparse_output(void **state)
 	size_t i;
 
 	touch_obj(b, "lib/foo.o");	/* bad.o failed: no object */
-	wdb_update(&db, sparse_log, TREE, b, true, &rebuilt);
+	wdb_update(&db, sparse_log, TREE, b, &every_unit, &rebuilt);
 	all_of(&db, &all);
 	assert_int_equal(all.nr, ARRAY_SIZE(sparse_expect));
 	for (i = 0; i < all.nr; i++) {
@@ -534,17 +541,68 @@ static void test_sparse_output(void **state)
 	assert_int_equal(warning_kind(&all.w[4]), WK_W1);	/* kernel-doc */
 
 	/*
-	 * Not told that the build ran C=1: the findings read the same (the
-	 * CHECK lines say what they are), the units are not marked.
+	 * A scope of foo.o only: bad.o's sparse findings are dropped (its
+	 * unit, with nothing else and no object, with them).
 	 */
 	wdb_release(&db);
-	wdb_update(&db, sparse_log, TREE, b, false, NULL);
+	wdb_update(&db, sparse_log, TREE, b, &foo_only, NULL);
+	u = wdb_find(&db, "lib/foo.o");
+	assert_true(u->sparse);
+	assert_int_equal(u->ws.nr, 9);
+	assert_null(wdb_find(&db, "lib/bad.o"));
+
+	/*
+	 * No scope (not told that the build ran C=1): sparse's findings are
+	 * dropped, the compiler's and kernel-doc's kept, the unit unmarked.
+	 */
+	wdb_release(&db);
+	wdb_update(&db, sparse_log, TREE, b, NULL, NULL);
 	u = wdb_find(&db, "lib/foo.o");
 	assert_false(u->sparse);
-	assert_int_equal(u->ws.nr, 9);
-	assert_false(wdb_find(&db, "lib/bad.o")->sparse);
+	assert_int_equal(u->ws.nr, 3);
+	assert_string_equal(u->ws.w[0].msg,
+			    "kernel-doc: Function parameter or member 'l' not described in 'imbalance'");
+	assert_string_equal(u->ws.w[1].msg,
+			    "unused variable 'v' [-Wunused-variable]");
 	wset_release(&all);
 	wset_release(&rebuilt);
+	wdb_release(&db);
+	remove_fake(b);
+}
+
+/* What a check with another scope left is cut to this one's. */
+static void test_sparse_limit(void **state)
+{
+	static const char log[] =
+		"  CC      a.o\n"
+		"/t/a.c:1:2: warning: unused variable 'v' [-Wunused-variable]\n"
+		"  CHECK   /t/a.c\n"
+		"/t/a.c:3:4: warning: symbol 'x' was not declared. Should it be static?\n"
+		"  CC      c.o\n"
+		"  CHECK   /t/c.c\n"
+		"/t/c.c:5:6: warning: dereference of noderef expression\n";
+	char *b = fake_build();
+	struct wdb db = { 0 };
+	struct wunit *a, *c;
+
+	touch_obj(b, "a.o");
+	touch_obj(b, "c.o");
+	wdb_update(&db, log, "/t", b, &every_unit, NULL);
+	assert_int_equal(wdb_find(&db, "a.o")->ws.nr, 2);
+	wdb_limit_sparse(&db, &foo_only);	/* neither */
+	a = wdb_find(&db, "a.o");
+	c = wdb_find(&db, "c.o");
+	assert_false(a->sparse);
+	assert_int_equal(a->ws.nr, 1);
+	assert_string_equal(a->ws.w[0].msg,
+			    "unused variable 'v' [-Wunused-variable]");
+	assert_false(c->sparse);
+	assert_int_equal(c->ws.nr, 0);
+	wdb_release(&db);
+	wdb_update(&db, log, "/t", b, &a_and_c, NULL);
+	wdb_limit_sparse(&db, &a_and_c);
+	assert_true(wdb_find(&db, "a.o")->sparse);
+	assert_int_equal(wdb_find(&db, "c.o")->ws.nr, 1);
 	wdb_release(&db);
 	remove_fake(b);
 }
@@ -566,7 +624,7 @@ static void test_sparse_values(void **state)
 	struct wset all = { 0 };
 
 	touch_obj(b, "arch/x86/kvm/vmx/vmcs12.o");
-	wdb_update(&db, log, TREE, b, true, NULL);
+	wdb_update(&db, log, TREE, b, &every_unit, NULL);
 	all_of(&db, &all);
 	assert_int_equal(all.nr, 2);
 	assert_string_equal(all.w[0].msg,
@@ -592,8 +650,9 @@ static void test_sparse_units(void **state)
 	touch_obj(b, "a.o");
 	touch_obj(b, "b.o");
 	touch_obj(b, "c.o");
-	wdb_update(&db, "  CC      a.o\n  CC      c.o\n", "/t", b, true, NULL);
-	wdb_update(&db, "  CC      b.o\n", "/t", b, false, NULL);
+	wdb_update(&db, "  CC      a.o\n  CC      c.o\n", "/t", b, &every_unit,
+		   NULL);
+	wdb_update(&db, "  CC      b.o\n", "/t", b, NULL, NULL);
 	assert_true(wdb_find(&db, "a.o")->sparse);
 	assert_false(wdb_find(&db, "b.o")->sparse);
 	assert_int_equal(wdb_save(&db, b), 0);
@@ -606,16 +665,21 @@ static void test_sparse_units(void **state)
 	assert_true(wdb_find(&db, "a.o")->sparse);
 	assert_false(wdb_find(&db, "b.o")->sparse);
 	assert_true(wdb_find(&db, "c.o")->sparse);
-	/* No C=1: all known. C=1: b.o was not checked. */
-	assert_int_equal(wdb_prepare(&db, b, false, NULL), 0);
-	assert_int_equal(wdb_prepare(&db, b, true, &names), 1);
+	/*
+	 * No C=1: all known. C=1 for a.o and c.o only: nothing to check.
+	 * For every unit: b.o was not checked.
+	 */
+	assert_int_equal(wdb_prepare(&db, b, NULL, NULL), 0);
+	assert_int_equal(wdb_prepare(&db, b, &a_and_c, NULL), 0);
+	assert_true(obj_exists(b, "b.o"));
+	assert_int_equal(wdb_prepare(&db, b, &every_unit, &names), 1);
 	assert_string_equal(names.buf, "b.o");
 	assert_false(obj_exists(b, "b.o"));
 	assert_true(obj_exists(b, "a.o"));
 	assert_null(wdb_find(&db, "b.o"));
 	/* A rebuild without C=1 unmarks. */
 	touch_obj(b, "a.o");
-	wdb_update(&db, "  CC      a.o\n", "/t", b, false, NULL);
+	wdb_update(&db, "  CC      a.o\n", "/t", b, NULL, NULL);
 	assert_false(wdb_find(&db, "a.o")->sparse);
 	assert_true(wdb_find(&db, "c.o")->sparse);
 	wdb_release(&db);
@@ -651,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_bad_db),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_sparse_output),
+		cmocka_unit_test(test_sparse_limit),
 		cmocka_unit_test(test_sparse_values),
 		cmocka_unit_test(test_sparse_units),
 	};
