@@ -317,11 +317,6 @@ out:
 	return ret;
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int check_range_reach(git_repository *repo, const git_oid *base,
 		      const git_oid *from, const git_oid *commits, size_t nr,
 		      struct kbuild_reach *r)

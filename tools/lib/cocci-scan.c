@@ -453,11 +453,6 @@ void cocci_reduce(const char *s, size_t len, const struct cocci_func *f,
 		sb_addstr(out, "");
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void cocci_ids_scan(struct cocci_ids *ids, const char *s, size_t len)
 {
 	size_t i = 0;
@@ -485,7 +480,7 @@ void cocci_ids_sort(struct cocci_ids *ids)
 
 	if (!ids->nr)
 		return;
-	qsort(ids->v, ids->nr, sizeof(*ids->v), cmp_str);
+	qsort(ids->v, ids->nr, sizeof(*ids->v), cmp_strp);
 	for (j = 1; j < ids->nr; j++) {
 		if (!strcmp(ids->v[j], ids->v[n]))
 			free(ids->v[j]);

@@ -804,11 +804,6 @@ out:
 	return ret;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int cov_changed_paths(git_repository *repo, const git_oid *base,
 		      const git_oid *tip, char ***paths, size_t *nr,
 		      struct strbuf *err)
@@ -839,7 +834,7 @@ int cov_changed_paths(git_repository *repo, const git_oid *base,
 		(*paths)[*nr] = NULL;
 	}
 	if (*nr)
-		qsort(*paths, *nr, sizeof(char *), cmp_str);
+		qsort(*paths, *nr, sizeof(char *), cmp_strp);
 	ret = 0;
 out:
 	git_diff_free(diff);

@@ -222,11 +222,6 @@ static void walk_kconfig(int dirfd, const char *rel, struct kfiles *kf)
 	closedir(d);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int kconfig_files(const char *tree, struct kfiles *kf)
 {
 	int fd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -237,7 +232,7 @@ static int kconfig_files(const char *tree, struct kfiles *kf)
 			     strerror(errno));
 	walk_kconfig(fd, "", kf);
 	close(fd);
-	qsort(kf->paths, kf->nr, sizeof(char *), cmp_str);
+	qsort(kf->paths, kf->nr, sizeof(char *), cmp_strp);
 	return 0;
 }
 
@@ -2076,7 +2071,7 @@ int kbuild_reach_objects(const struct kbuild_reach *r, const char *build,
 	struct reach_scan s = { .r = r };
 
 	kbuild_each_object(build, "", reach_one, &s);
-	qsort(s.objs, s.nr, sizeof(*s.objs), cmp_str);
+	qsort(s.objs, s.nr, sizeof(*s.objs), cmp_strp);
 	*objs = s.objs;
 	*nr = s.nr;
 	return s.files ? 0 : -1;

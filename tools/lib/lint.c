@@ -558,11 +558,6 @@ static void list_files(const char *dir, const char *rel, char ***v,
 	free(path);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void lint_series_files(struct lint_report *r, const struct series *s)
 {
 	char **files = NULL;
@@ -580,7 +575,7 @@ void lint_series_files(struct lint_report *r, const struct series *s)
 	}
 	list_files(s->dir, NULL, &files, &nr, &alloc);
 	if (nr)
-		qsort(files, nr, sizeof(*files), cmp_str);
+		qsort(files, nr, sizeof(*files), cmp_strp);
 	for (i = 0; i < nr; i++) {
 		for (j = 0; j < s->nr; j++)
 			if (!strcmp(files[i], s->entries[j].name))

@@ -498,7 +498,7 @@ void fixes_signers(struct query *q, const char *id,
 	}
 	sb_release(&msg);
 	if (nr)
-		qsort(signers, nr, sizeof(*signers), mp_cmp_str);
+		qsort(signers, nr, sizeof(*signers), cmp_strp);
 	counts = xcalloc(nr ? nr : 1, sizeof(*counts));
 	for (i = 0, j = 0; i < nr; i++) {
 		if (j && !strcmp(counts[j - 1].addr, signers[i])) {

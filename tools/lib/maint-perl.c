@@ -284,18 +284,13 @@ void mp_map_release(struct strmap *m)
 
 /* ---- arrays of strings -------------------------------------------- */
 
-int mp_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* sort_and_uniq of strings */
 void mp_sort_uniq(char **v, size_t *nr)
 {
 	size_t i, j = 0;
 
 	if (*nr)
-		qsort(v, *nr, sizeof(*v), mp_cmp_str);
+		qsort(v, *nr, sizeof(*v), cmp_strp);
 	for (i = 0; i < *nr; i++) {
 		if (j && !strcmp(v[j - 1], v[i])) {
 			free(v[i]);

@@ -65,8 +65,6 @@ void mp_map_set(struct strmap *m, const char *key, const char *val);
 const char *mp_map_get(const struct strmap *m, const char *key);
 void mp_map_release(struct strmap *m);
 
-/* strcmp() of two char * for qsort() */
-int mp_cmp_str(const void *a, const void *b);
 /* sort_and_uniq of strings: sorted, each once; the rest freed */
 void mp_sort_uniq(char **v, size_t *nr);
 /* push(@v, s), taking @s */

@@ -114,11 +114,6 @@ out:
 	return ret;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int testset_load(struct testset *ts, const char *dir)
 {
 	char **names = NULL;
@@ -142,7 +137,7 @@ int testset_load(struct testset *ts, const char *dir)
 		free(list);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), cmp_str);
+	qsort(names, nr, sizeof(*names), cmp_strp);
 	/* The project's own tests first: they are quick and they matter. */
 	for (i = 0; i < nr; i++)
 		if (!strcmp(names[i], "project") &&

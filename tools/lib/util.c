@@ -348,6 +348,11 @@ bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && !memcmp(s + ls - lx, suffix, lx);
 }
 
+int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 bool skip_prefix(const char *s, const char *prefix, const char **rest)
 {
 	size_t n = strlen(prefix);

@@ -112,6 +112,8 @@ char *first_paragraph(const char *text);
 
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
+/* qsort()'s comparison of two char *: strcmp() of what they point to. */
+int cmp_strp(const void *a, const void *b);
 /* If @s starts with @prefix, point *rest after it and return true. */
 bool skip_prefix(const char *s, const char *prefix, const char **rest);
 

@@ -657,11 +657,6 @@ bool sparse_scope_has(const struct sparse_scope *s, const char *target)
 				cmp_str_elem);
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 size_t wdb_prepare(struct wdb *db, const char *build,
 		   const struct sparse_scope *sparse, struct strbuf *names)
 {
