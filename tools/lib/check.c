@@ -333,8 +333,8 @@ int check_range_reach(git_repository *repo, const git_oid *base,
 			return error("cannot diff %.12s against its parent",
 				     git_oid_tostr_s(&commits[i]));
 	/* In an order of their own: a part of the cache's key. */
-	qsort(r->paths, r->nr_paths, sizeof(char *), cmp_strp);
-	qsort(r->names, r->nr_names, sizeof(char *), cmp_strp);
-	qsort(r->dirs, r->nr_dirs, sizeof(char *), cmp_strp);
+	sort_strv(r->paths, r->nr_paths);
+	sort_strv(r->names, r->nr_names);
+	sort_strv(r->dirs, r->nr_dirs);
 	return 0;
 }

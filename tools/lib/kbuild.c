@@ -2071,7 +2071,7 @@ int kbuild_reach_objects(const struct kbuild_reach *r, const char *build,
 	struct reach_scan s = { .r = r };
 
 	kbuild_each_object(build, "", reach_one, &s);
-	qsort(s.objs, s.nr, sizeof(*s.objs), cmp_strp);
+	sort_strv(s.objs, s.nr);
 	*objs = s.objs;
 	*nr = s.nr;
 	return s.files ? 0 : -1;

@@ -353,6 +353,12 @@ int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void sort_strv(char **v, size_t nr)
+{
+	if (nr > 1)
+		qsort(v, nr, sizeof(*v), cmp_strp);
+}
+
 bool skip_prefix(const char *s, const char *prefix, const char **rest)
 {
 	size_t n = strlen(prefix);

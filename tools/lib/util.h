@@ -114,6 +114,8 @@ bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 /* qsort()'s comparison of two char *: strcmp() of what they point to. */
 int cmp_strp(const void *a, const void *b);
+/* Sort the @nr strings of @v (NULL when @nr is 0, which qsort() may not get). */
+void sort_strv(char **v, size_t nr);
 /* If @s starts with @prefix, point *rest after it and return true. */
 bool skip_prefix(const char *s, const char *prefix, const char **rest);
 
