@@ -11,6 +11,13 @@
 /* A new test @name at the end of @r's (secs -1: not timed). */
 struct check_test *check_add_test(struct check_result *r, const char *name);
 
+/*
+ * The diff of commit @b's tree against commit @a's, into @diff
+ * (git_diff_free()); -1 if either cannot be read.
+ */
+int check_diff_commits(git_repository *repo, const git_oid *a,
+		       const git_oid *b, git_diff **diff);
+
 /* What vm_opts.kvm says for the accelerator chosen in check_ctx_init(). */
 int check_ctx_want(const struct check_ctx *c);
 

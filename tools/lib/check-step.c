@@ -83,16 +83,14 @@ static void find_scope(struct check_ctx *c, const char *log)
 			 r->nr_dirs == 1 ? "y" : "ies");
 		return;
 	}
-	if (!r || r->all) {
-		s->all = true;
+	s->all = true;
+	if (r && !r->all)
+		log_note(log, "sparse checks every object: no .cmd file in %s",
+			 c->build);
+	else
 		log_note(log, "sparse checks every object%s%s",
 			 r ? ": the range changes " : "",
 			 r ? r->why_all : "");
-		return;
-	}
-	s->all = true;
-	log_note(log, "sparse checks every object: no .cmd file in %s",
-		 c->build);
 }
 
 /*
@@ -539,8 +537,6 @@ bool check_same_build(git_repository *repo, const char *tree,
 		      const char *build, const git_oid *built,
 		      const git_oid *commit, char **why)
 {
-	git_commit *a = NULL, *b = NULL;
-	git_tree *ta = NULL, *tb = NULL;
 	git_diff *diff = NULL;
 	char **paths = NULL;
 	bool *added = NULL;
@@ -548,10 +544,7 @@ bool check_same_build(git_repository *repo, const char *tree,
 	bool same = false;
 
 	*why = NULL;
-	if (git_commit_lookup(&a, repo, built) ||
-	    git_commit_lookup(&b, repo, commit) ||
-	    git_commit_tree(&ta, a) || git_commit_tree(&tb, b) ||
-	    git_diff_tree_to_tree(&diff, repo, ta, tb, NULL))
+	if (check_diff_commits(repo, built, commit, &diff))
 		goto out;
 	nr = git_diff_num_deltas(diff);
 	paths = xcalloc(nr + 1, sizeof(char *));
@@ -583,10 +576,6 @@ out:
 	free(paths);
 	free(added);
 	git_diff_free(diff);
-	git_tree_free(ta);
-	git_tree_free(tb);
-	git_commit_free(a);
-	git_commit_free(b);
 	return same;
 }
 

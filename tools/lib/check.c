@@ -276,21 +276,35 @@ static char *blob_text(git_repository *repo, const git_oid *id)
 	return text;
 }
 
+int check_diff_commits(git_repository *repo, const git_oid *a,
+		       const git_oid *b, git_diff **diff)
+{
+	git_commit *ca = NULL, *cb = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	int ret = -1;
+
+	*diff = NULL;
+	if (!git_commit_lookup(&ca, repo, a) &&
+	    !git_commit_lookup(&cb, repo, b) &&
+	    !git_commit_tree(&ta, ca) && !git_commit_tree(&tb, cb) &&
+	    !git_diff_tree_to_tree(diff, repo, ta, tb, NULL))
+		ret = 0;
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return ret;
+}
+
 /* What commit @child changes against @parent, added to @r. */
 static int reach_pair(git_repository *repo, const git_oid *parent,
 		      const git_oid *child, struct kbuild_reach *r)
 {
-	git_commit *a = NULL, *b = NULL;
-	git_tree *ta = NULL, *tb = NULL;
-	git_diff *diff = NULL;
+	git_diff *diff;
 	size_t i, n;
-	int ret = -1;
 
-	if (git_commit_lookup(&a, repo, parent) ||
-	    git_commit_lookup(&b, repo, child) ||
-	    git_commit_tree(&ta, a) || git_commit_tree(&tb, b) ||
-	    git_diff_tree_to_tree(&diff, repo, ta, tb, NULL))
-		goto out;
+	if (check_diff_commits(repo, parent, child, &diff))
+		return -1;
 	n = git_diff_num_deltas(diff);
 	for (i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -307,14 +321,8 @@ static int reach_pair(git_repository *repo, const git_oid *parent,
 		free(old);
 		free(new);
 	}
-	ret = 0;
-out:
 	git_diff_free(diff);
-	git_tree_free(ta);
-	git_tree_free(tb);
-	git_commit_free(a);
-	git_commit_free(b);
-	return ret;
+	return 0;
 }
 
 int check_range_reach(git_repository *repo, const git_oid *base,
