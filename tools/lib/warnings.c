@@ -667,7 +667,7 @@ size_t wdb_prepare(struct wdb *db, const char *build,
 	kbuild_each_object(build, "", add_object, &o);
 	objs = o.v;
 	nr = o.nr;
-	qsort(objs, nr, sizeof(*objs), cmp_strp);
+	sort_strv(objs, nr);
 	for (i = 0; i < nr; i++) {
 		char *path = path_join(build, objs[i]);
 		int64_t m = mtime_of(path);
@@ -832,7 +832,11 @@ static char *sparse_values(const char *msg)
 	}
 }
 
-static void pending_flush(struct sparse_pending *sp, struct wset *unit,
+/*
+ * The finding read so far, to @unit's findings (and @rebuilt) if sparse's
+ * scope holds @unit, else dropped.
+ */
+static void pending_flush(struct sparse_pending *sp, struct wunit *unit,
 			  struct wset *rebuilt)
 {
 	struct warning w;
@@ -841,9 +845,9 @@ static void pending_flush(struct sparse_pending *sp, struct wset *unit,
 		return;
 	w.file = sp->file;
 	w.msg = sparse_values(sb_str(&sp->msg));
-	if (unit)
-		wset_add(unit, &w);
-	if (rebuilt)
+	if (unit->sparse)
+		wset_add(&unit->ws, &w);
+	if (unit->sparse && rebuilt)
 		wset_add(rebuilt, &w);
 	free(w.msg);
 	free(sp->file);
@@ -859,7 +863,7 @@ static void pending_flush(struct sparse_pending *sp, struct wset *unit,
  */
 static bool sparse_take(struct sparse_pending *sp, const char *line,
 			const char *tree, const char *build,
-			struct wset *unit, struct wset *rebuilt)
+			struct wunit *unit, struct wset *rebuilt)
 {
 	char *l = plain_line(line);
 	struct sparse_line s;
@@ -958,17 +962,15 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 
 		p = nl ? nl + 1 : NULL;
 		if (target) {
-			pending_flush(&sp, cur->sparse ? &cur->ws : NULL,
-				      cur->sparse ? rebuilt : NULL);
+			pending_flush(&sp, cur, rebuilt);
 			check = is_check_line(line);
 			if (!check)
 				cur = unit_start(db, target,
 						 sparse_scope_has(sparse,
 								  target));
 			free(target);
-		} else if (check && sparse_take(&sp, line, tree, build,
-						cur->sparse ? &cur->ws : NULL,
-						cur->sparse ? rebuilt : NULL)) {
+		} else if (check && sparse_take(&sp, line, tree, build, cur,
+						rebuilt)) {
 			/* taken */
 		} else if (warning_parse(line, tree, build, &w)) {
 			wset_add(&cur->ws, &w);
@@ -978,8 +980,7 @@ void wdb_update(struct wdb *db, const char *log, const char *tree,
 		}
 		free(line);
 	}
-	pending_flush(&sp, cur->sparse ? &cur->ws : NULL,
-		      cur->sparse ? rebuilt : NULL);
+	pending_flush(&sp, cur, rebuilt);
 	units_settle(db, build);
 }
 
