@@ -41,8 +41,10 @@ const char cmd_check_usage[] =
 	"objects if it changes kbuild itself); coccinelle (the base's\n"
 	"scripts/coccinelle, report mode) runs on the functions each patch\n"
 	"changes in its .c files (outside tools/), at the patch and at its\n"
-	"parent, all patches at once before the first build. --no-static\n"
-	"leaves sparse and coccinelle out.\n"
+	"parent, all patches at once before the first build. sparse runs\n"
+	"through 'kseries sparse', which keeps its findings by what it read\n"
+	"(<cache>/sparse): walking the series again does not run it again.\n"
+	"--no-static leaves sparse and coccinelle out.\n"
 	"\n"
 	"A patch is flagged when its build fails, it adds a finding: a\n"
 	"compiler warning, a W=1 warning or a sparse warning (compared by\n"
@@ -427,6 +429,7 @@ struct run {
 	struct check_opts o;
 	double start;
 	char *tree, *build, *tests_dir, *series, *patches, *log_dir;
+	char *sparse_cmd;	/* kbuild's CHECK: kseries sparse */
 	char **frags;
 	size_t nr_frags;
 	struct check_walk w;
@@ -534,6 +537,8 @@ static int load_ctx(struct run *x)
 	ctx->distcc = o->distcc.hosts;
 	ctx->no_distcc = o->distcc.off;
 	ctx->static_checks = !o->no_static;
+	x->sparse_cmd = self_command("sparse");
+	ctx->sparse_cmd = x->sparse_cmd;
 	x->rep.static_checks = ctx->static_checks;
 	if (ctx->static_checks && (!on_path("sparse") || !on_path("spatch")))
 		return error("static analysis needs sparse and spatch (Debian packages sparse and coccinelle): install them, or pass --no-static");
@@ -847,6 +852,7 @@ static void run_release(struct run *x)
 	free(x->series);
 	free(x->patches);
 	free(x->log_dir);
+	free(x->sparse_cmd);
 	kbuild_reach_release(&x->reach);
 }
 

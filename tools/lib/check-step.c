@@ -110,6 +110,11 @@ static bool build_pass(struct check_ctx *c, struct kbuild *kb,
 	kb->sparse = scope != NULL;
 	ok = !kbuild_config(kb) && !check_interrupted && !kbuild_kernel(kb);
 	*compiled += kb->compiled;
+	if (kb->sparse && kb->sparse_cmd)
+		log_note(kb->log, "sparse on %u object%s, %u of them from its cache",
+			 kb->sparse_cached + kb->sparse_ran,
+			 kb->sparse_cached + kb->sparse_ran == 1 ? "" : "s",
+			 kb->sparse_cached);
 	sb_reset(log);
 	if (read_file(kb->log, log))
 		sb_addstr(log, "");
@@ -133,6 +138,7 @@ int check_build(struct check_ctx *c, const char *tag, struct check_result *r)
 		.sync_output = true,
 		.distcc = c->distcc,
 		.no_distcc = c->no_distcc,
+		.sparse_cmd = c->sparse_cmd,
 		/* What the build has to say is in @r: nothing is printed. */
 		.say = { msg_discard, NULL },
 	};

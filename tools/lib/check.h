@@ -129,6 +129,11 @@ struct check_ctx {
 	 * without sparse, so that it checks only them).
 	 */
 	const struct kbuild_reach *reach;
+	/*
+	 * kbuild's CHECK with static_checks: "'PATH/kseries' sparse", its
+	 * runs cached (builtin/sparse.c); NULL: sparse itself.
+	 */
+	const char *sparse_cmd;
 
 	/* Filled by check_ctx_init() */
 	char inputs[65];		/* fragments, toolchain, options,

@@ -1089,6 +1089,35 @@ static void distcc_env(const struct kbuild *kb, struct make_env *e,
 	free(dir);
 }
 
+/* Where kb->sparse_cmd counts its runs ($KSERIES_SPARSE_STATS). */
+static char *sparse_stats_path(const struct kbuild *kb)
+{
+	return path_join(kb->build, ".kseries-sparse-stats");
+}
+
+/* kb->sparse_cached and _ran from the lines "kseries sparse" wrote. */
+static void count_sparse(struct kbuild *kb)
+{
+	char *path = sparse_stats_path(kb);
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	if (!read_file(path, &sb)) {
+		for (p = sb.buf; *p; p++) {
+			if (starts_with(p, "hit "))
+				kb->sparse_cached++;
+			else
+				kb->sparse_ran++;
+			p = strchrnul(p, '\n');
+			if (!*p)
+				break;
+		}
+	}
+	unlink(path);
+	sb_release(&sb);
+	free(path);
+}
+
 static void make_env(const struct kbuild *kb, struct make_env *e)
 {
 	const char *old = getenv("PATH");
@@ -1124,6 +1153,12 @@ static void make_env(const struct kbuild *kb, struct make_env *e)
 	env_set(e, "KBUILD_BUILD_USER", "kseries", true);
 	env_set(e, "KBUILD_BUILD_HOST", "kseries", true);
 	env_set(e, "LC_ALL", "C", false);
+	if (kb->sparse && kb->sparse_cmd) {
+		char *stats = sparse_stats_path(kb);
+
+		env_set(e, "KSERIES_SPARSE_STATS", stats, false);
+		free(stats);
+	}
 	if (kb->sync_output) {
 		/* Not an outer make's flags (-s would hide the quiet lines). */
 		env_set(e, "MAKEFLAGS", "-Otarget", false);
@@ -1202,6 +1237,8 @@ char **kbuild_make_args(const struct kbuild *kb, bool kernel,
 	}
 	if (kernel && kb->sparse)
 		v[n++] = xstrdup("C=1");
+	if (kernel && kb->sparse && kb->sparse_cmd)
+		v[n++] = xasprintf("CHECK=%s", kb->sparse_cmd);
 	for (; *args; args++) {
 		ALLOC_GROW(v, n + 2, alloc);
 		v[n++] = xstrdup(*args);
@@ -1459,6 +1496,8 @@ int kbuild_kernel(struct kbuild *kb)
 
 	kb->compiled = 0;
 	kb->distcc_local = 0;
+	kb->sparse_cached = 0;
+	kb->sparse_ran = 0;
 	if (kb->sparse && !on_path("sparse"))
 		return kb_error(kb,
 				"C=1 needs sparse, which is not on $PATH: install the package \"sparse\"");
@@ -1466,13 +1505,24 @@ int kbuild_kernel(struct kbuild *kb)
 		return -1;
 	if (kb->dist.line)
 		msg_say(&kb->say, MSG_NOTE, "build: %s", kb->dist.line);
+	if (kb->sparse && kb->sparse_cmd) {
+		char *stats = sparse_stats_path(kb);
+
+		unlink(stats);	/* what a killed run left */
+		free(stats);
+	}
 	ret = run_make(kb, "build", true, argv);
 	kb->build_secs = now_seconds() - start;
+	if (kb->sparse && kb->sparse_cmd)
+		count_sparse(kb);
 	if (ret)
 		return report_failure(kb, "kernel build", ret);
 	if (kb->distcc_local)
 		sb_addf(&fell, ", %u of them here: distcc could not send them",
 			kb->distcc_local);
+	if (kb->sparse && kb->sparse_cmd)
+		sb_addf(&fell, "; sparse on %u, %u of them from its cache",
+			kb->sparse_cached + kb->sparse_ran, kb->sparse_cached);
 	msg_say(&kb->say, MSG_NOTE, "build: %s, %u compiled%s (%.1f s)",
 		kb->target ? kb->target : "bzImage", kb->compiled,
 		fell.len ? fell.buf : "", kb->build_secs);

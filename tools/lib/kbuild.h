@@ -138,6 +138,12 @@ struct kbuild {
 				 * piece, after its quiet line (lib/warnings
 				 * reads them per unit) */
 	bool sparse;		/* C=1: sparse on every .c compiled */
+	/*
+	 * With @sparse: kbuild's CHECK, a shell command line ("'DIR/kseries'
+	 * sparse", sparse through its cache: builtin/sparse.c), which
+	 * counts its runs (sparse_cached, sparse_ran); NULL: sparse.
+	 */
+	const char *sparse_cmd;
 	const char *distcc;	/* --distcc HOSTS; NULL: $DISTCC_HOSTS */
 	bool no_distcc;		/* neither: no distcc */
 	distcc_probe_fn distcc_probe;	/* NULL: distcc_probe_tcp */
@@ -154,6 +160,8 @@ struct kbuild {
 	bool config_merged;	/* the config was (re)made this run */
 	unsigned int compiled;	/* objects compiled ("CC" lines) */
 	unsigned int distcc_local;	/* of them, distcc's local fallbacks */
+	unsigned int sparse_cached;	/* sparse runs from @sparse_cmd's cache */
+	unsigned int sparse_ran;	/* and those it ran */
 	struct kbuild_distcc dist;	/* decided by the first phase run */
 	bool dist_decided;
 };
@@ -190,8 +198,8 @@ void kbuild_release(struct kbuild *kb);
 /*
  * make's command line for a phase, NULL-ended, its length into @nr
  * (free_strv()): "make -C <tree> O=<build> -jN", then for the kernel
- * build (@kernel) "W=1" and "C=1" (CHECK=sparse,
- * kbuild's default) with kb->sparse, then @args (NULL-ended).
+ * build (@kernel) "W=1" and with kb->sparse "C=1" (and "CHECK=" its
+ * kb->sparse_cmd), then @args (NULL-ended).
  *
  * W=1 for every kernel build: ccache keys an object by its command
  * line, so the build directories of the project (the series', the

@@ -840,6 +840,17 @@ static void test_make_args(void **state)
 	s = joined(&kb, true, none);
 	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K C=1");
 	free(s);
+	/* sparse through its cache: CHECK= the command */
+	kb.sparse_cmd = "'/x y/kseries' sparse";
+	s = joined(&kb, true, none);
+	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K C=1 CHECK='/x y/kseries' sparse");
+	free(s);
+	kb.sparse = false;
+	s = joined(&kb, true, none);
+	assert_string_equal(s, "make -C /s O=/b -j3 W=1 K");
+	free(s);
+	kb.sparse = true;
+	kb.sparse_cmd = NULL;
 	/* config and headers: the same objects whatever W= and C= */
 	s = joined(&kb, false, two);
 	assert_string_equal(s, "make -C /s O=/b -j3 bzImage x");

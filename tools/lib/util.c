@@ -1005,6 +1005,26 @@ char *which(const char *prog)
 	return NULL;
 }
 
+char *self_command(const char *sub)
+{
+	char *self = realpath("/proc/self/exe", NULL);
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	if (!self)
+		return NULL;
+	sb_addch(&sb, '\'');
+	for (p = self; *p; p++) {
+		if (*p == '\'')
+			sb_addstr(&sb, "'\\''");
+		else
+			sb_addch(&sb, *p);
+	}
+	sb_addf(&sb, "' %s", sub);
+	free(self);
+	return sb_detach(&sb);
+}
+
 bool on_path(const char *prog)
 {
 	char *p = which(prog);

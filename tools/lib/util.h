@@ -222,6 +222,12 @@ int run_cmd(const char *const *argv, const struct run_opts *opts);
 int run_capture(const char *const *argv, const char *dir, struct strbuf *out);
 /* The absolute path of @prog found on $PATH, or NULL. */
 char *which(const char *prog);
+/*
+ * The shell command line that runs this program's subcommand @sub:
+ * "'/path/to/kseries' SUB" (the path quoted for sh); NULL if
+ * /proc/self/exe cannot be read.
+ */
+char *self_command(const char *sub);
 /* Whether @prog is on $PATH. */
 bool on_path(const char *prog);
 

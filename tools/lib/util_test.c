@@ -993,6 +993,23 @@ static void test_msg(void **state)
 	sb_release(&s.text);
 }
 
+/* This program's subcommand as a shell command line: its path quoted. */
+static void test_self_command(void **state)
+{
+	char *self = realpath("/proc/self/exe", NULL);
+	char *want, *got = self_command("sparse");
+
+	assert_non_null(self);
+	assert_null(strchr(self, '\''));
+	want = xasprintf("'%s' sparse", self);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	assert_non_null(strstr(got, "util_test' sparse"));
+	free(got);
+	free(want);
+	free(self);
+}
+
 static void test_which(void **state)
 {
 	char *b1 = tpath("bin1"), *b2 = tpath("bin2"), *path, *p, *want;
@@ -1105,6 +1122,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_msg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_which, setup, teardown),
+		cmocka_unit_test(test_self_command),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
