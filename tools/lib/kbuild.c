@@ -1597,47 +1597,82 @@ static bool names_path(const char *text, size_t len, const char *needle)
 	return false;
 }
 
-static void scan_cmd_files(const char *dir, struct cmd_scan *s)
+/*
+ * Call @fn for each .cmd file under the directory @rel ("" for all) of
+ * @build, with its target ("dir/NAME" of "dir/.NAME.cmd") and path; a
+ * nonzero return stops the walk, and is returned. With @objects, only
+ * objects' (.NAME.o.cmd) outside scripts/, tools/, usr/include/ and the
+ * source link; else every .cmd file in every directory.
+ */
+static int each_cmd(const char *build, const char *rel, bool objects,
+		    int (*fn)(void *ctx, const char *target,
+			      const char *path),
+		    void *ctx)
 {
-	DIR *d = opendir(dir);
+	char *dir = rel[0] ? path_join(build, rel) : xstrdup(build);
 	struct dirent *de;
+	DIR *d = opendir(dir);
+	int stop = 0;
 
-	if (!d)
-		return;
-	while (s->found == s->nr && (de = readdir(d))) {
+	if (!d) {
+		free(dir);
+		return 0;
+	}
+	while (!stop && (de = readdir(d))) {
 		const char *n = de->d_name;
-		char *p;
-		bool isdir;
+		char *sub, *p;
+		bool isdir = de->d_type == DT_DIR;
 
 		if (!strcmp(n, ".") || !strcmp(n, ".."))
 			continue;
+		sub = rel[0] ? xasprintf("%s/%s", rel, n) : xstrdup(n);
 		p = path_join(dir, n);
-		isdir = de->d_type == DT_DIR;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
 
 			isdir = !lstat(p, &st) && S_ISDIR(st.st_mode);
 		}
 		if (isdir && n[0] != '.') {
-			scan_cmd_files(p, s);
-		} else if (!isdir && n[0] == '.' && ends_with(n, ".cmd")) {
-			struct strbuf sb = STRBUF_INIT;
-			size_t i;
+			if (!objects ||
+			    (strcmp(sub, "scripts") && strcmp(sub, "tools") &&
+			     strcmp(sub, "usr/include") &&
+			     strcmp(sub, "source")))
+				stop = each_cmd(build, sub, objects, fn, ctx);
+		} else if (!isdir && n[0] == '.' &&
+			   ends_with(n, objects ? ".o.cmd" : ".cmd")) {
+			char *target = rel[0] ?
+				xasprintf("%s/%.*s", rel, (int)strlen(n) - 5,
+					  n + 1) :
+				xstrndup(n + 1, strlen(n) - 5);
 
-			if (!read_file(p, &sb)) {
-				s->files++;
-				for (i = 0; i < s->nr; i++)
-					if (names_path(sb.buf, sb.len,
-						       s->needles[i]))
-						break;
-				if (i < s->nr)
-					s->found = i;
-			}
-			sb_release(&sb);
+			stop = fn(ctx, target, p);
+			free(target);
 		}
 		free(p);
+		free(sub);
 	}
 	closedir(d);
+	free(dir);
+	return stop;
+}
+
+/* One .cmd file of kbuild_first_input()'s walk: stop at a needle. */
+static int scan_one(void *ctx, const char *target, const char *path)
+{
+	struct cmd_scan *s = ctx;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (!read_file(path, &sb)) {
+		s->files++;
+		for (i = 0; i < s->nr; i++)
+			if (names_path(sb.buf, sb.len, s->needles[i]))
+				break;
+		if (i < s->nr)
+			s->found = i;
+	}
+	sb_release(&sb);
+	return s->found < s->nr;
 }
 
 const char *kbuild_first_input(const char *tree, const char *build,
@@ -1663,7 +1698,7 @@ const char *kbuild_first_input(const char *tree, const char *build,
 	s.needles = (const char *const *)needles;
 	s.nr = nr;
 	s.found = nr;
-	scan_cmd_files(build, &s);
+	each_cmd(build, "", false, scan_one, &s);
 	if (!s.files) {
 		*err = -1;
 		ret = paths[0];
@@ -1968,48 +2003,27 @@ void kbuild_reach_release(struct kbuild_reach *r)
 	memset(r, 0, sizeof(*r));
 }
 
+struct each_object {
+	void (*fn)(void *ctx, const char *obj, const char *cmd);
+	void *ctx;
+};
+
+static int each_object_one(void *ctx, const char *target, const char *path)
+{
+	struct each_object *e = ctx;
+
+	e->fn(e->ctx, target, path);
+	return 0;
+}
+
 void kbuild_each_object(const char *build, const char *rel,
 			void (*fn)(void *ctx, const char *obj,
 				   const char *cmd),
 			void *ctx)
 {
-	char *dir = rel[0] ? path_join(build, rel) : xstrdup(build);
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct each_object e = { fn, ctx };
 
-	if (!d) {
-		free(dir);
-		return;
-	}
-	while ((de = readdir(d))) {
-		const char *n = de->d_name;
-		char *sub = rel[0] ? xasprintf("%s/%s", rel, n) : xstrdup(n);
-		bool isdir = de->d_type == DT_DIR;
-		char *p = path_join(dir, n);
-
-		if (de->d_type == DT_UNKNOWN) {
-			struct stat st;
-
-			isdir = !lstat(p, &st) && S_ISDIR(st.st_mode);
-		}
-		if (isdir && n[0] != '.') {
-			if (strcmp(sub, "scripts") && strcmp(sub, "tools") &&
-			    strcmp(sub, "usr/include") && strcmp(sub, "source"))
-				kbuild_each_object(build, sub, fn, ctx);
-		} else if (!isdir && n[0] == '.' && ends_with(n, ".o.cmd")) {
-			char *obj = rel[0] ?
-				xasprintf("%s/%.*s", rel, (int)strlen(n) - 5,
-					  n + 1) :
-				xstrndup(n + 1, strlen(n) - 5);
-
-			fn(ctx, obj, p);
-			free(obj);
-		}
-		free(p);
-		free(sub);
-	}
-	closedir(d);
-	free(dir);
+	each_cmd(build, rel, true, each_object_one, &e);
 }
 
 struct reach_scan {
