@@ -148,9 +148,10 @@ echo "# tests: $twhat"
 	{ echo "bench: preparing the build failed (see below)"; tail "$scratch/prep.log"; exit 1; }
 
 # W=1's KCFLAGS as kseries passes them (lib/kbuild.c: W=1's warnings
-# are not errors under kvm's -Werror), from the prepared build's log.
-KC=$(grep -h -m1 -o 'KCFLAGS=.*' "$KSERIES_OUT"/check/logs/*.build.log 2>/dev/null |
-	head -1 | sed 's/^KCFLAGS=//; s/ \(C=1 \)\{0,1\}bzImage$//' || true)
+# are not errors under kvm's -Werror), from the prepared build's log,
+# where make's command line is written as sh takes it: one quoted word.
+KC=$(grep -h -m1 -o "'KCFLAGS=[^']*'" "$KSERIES_OUT"/check/logs/*.build.log 2>/dev/null |
+	head -1 | sed "s/^'KCFLAGS=//; s/'\$//" || true)
 
 # kbuild's environment, as kseries gives it.
 kbuild_env() {

@@ -1269,8 +1269,11 @@ static int run_make(struct kbuild *kb, const char *phase, bool kernel,
 	int status = -1;
 
 	w.last = w.start;
-	for (i = 0; i < argc; i++)
-		sb_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+	for (i = 0; i < argc; i++) {
+		if (i)
+			sb_addch(&cmd, ' ');
+		sb_add_word(&cmd, argv[i]);
+	}
 	log_line(kb, "### kseries %s: %s\n", phase, cmd.buf);
 	sb_release(&cmd);
 	make_env(kb, &env);

@@ -928,6 +928,9 @@ static void test_make_runs(void **state)
 		    say.buf : NULL);
 	assert_int_equal(read_file(logp, &log), 0);
 	assert_non_null(strstr(log.buf, "### kseries build: make -C "));
+	/* The command line as sh takes it: KCFLAGS's words in one. */
+	assert_non_null(strstr(log.buf, " W=1 'KCFLAGS=-Wno-error="));
+	assert_non_null(strstr(log.buf, "' bzImage\n"));
 	assert_non_null(strstr(log.buf, "  CC      b.o\n"
 				"env kseries C -Otarget unset\nno newline"));
 	/* Ours is untouched. */
@@ -949,9 +952,9 @@ static void test_make_runs(void **state)
 	assert_int_equal(kbuild_kernel(&kb), 0);
 	sb_reset(&log);
 	assert_int_equal(read_file(logp, &log), 0);
-	assert_non_null(strstr(log.buf, " -j1 W=1 KCFLAGS=-Wno-error="));
+	assert_non_null(strstr(log.buf, " -j1 W=1 'KCFLAGS=-Wno-error="));
 	assert_non_null(strstr(log.buf,
-				" -Wno-error=unused-const-variable C=1 bzImage\n"));
+				" -Wno-error=unused-const-variable' C=1 bzImage\n"));
 
 	/* A failure: the error and where the log is, to the sink. */
 	sb_reset(&say);

@@ -1005,22 +1005,40 @@ char *which(const char *prog)
 	return NULL;
 }
 
+void sb_add_sq(struct strbuf *sb, const char *s)
+{
+	const char *p;
+
+	sb_addch(sb, '\'');
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			sb_addstr(sb, "'\\''");
+		else
+			sb_addch(sb, *p);
+	}
+	sb_addch(sb, '\'');
+}
+
+void sb_add_word(struct strbuf *sb, const char *s)
+{
+	static const char plain[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=,:+@%";
+
+	if (*s && !s[strspn(s, plain)])
+		sb_addstr(sb, s);
+	else
+		sb_add_sq(sb, s);
+}
+
 char *self_command(const char *sub)
 {
 	char *self = realpath("/proc/self/exe", NULL);
 	struct strbuf sb = STRBUF_INIT;
-	const char *p;
 
 	if (!self)
 		return NULL;
-	sb_addch(&sb, '\'');
-	for (p = self; *p; p++) {
-		if (*p == '\'')
-			sb_addstr(&sb, "'\\''");
-		else
-			sb_addch(&sb, *p);
-	}
-	sb_addf(&sb, "' %s", sub);
+	sb_add_sq(&sb, self);
+	sb_addf(&sb, " %s", sub);
 	free(self);
 	return sb_detach(&sb);
 }

@@ -222,6 +222,10 @@ int run_cmd(const char *const *argv, const struct run_opts *opts);
 int run_capture(const char *const *argv, const char *dir, struct strbuf *out);
 /* The absolute path of @prog found on $PATH, or NULL. */
 char *which(const char *prog);
+/* @s in single quotes for sh ("it's" as 'it'\''s'). */
+void sb_add_sq(struct strbuf *sb, const char *s);
+/* @s as one word for sh: as it is if it needs no quoting, else quoted. */
+void sb_add_word(struct strbuf *sb, const char *s);
 /*
  * The shell command line that runs this program's subcommand @sub:
  * "'/path/to/kseries' SUB" (the path quoted for sh); NULL if

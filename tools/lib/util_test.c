@@ -993,6 +993,25 @@ static void test_msg(void **state)
 	sb_release(&s.text);
 }
 
+/* Words for sh: quoted only where they need it. */
+static void test_sh_words(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add_word(&sb, "O=/b");
+	sb_addch(&sb, ' ');
+	sb_add_word(&sb, "KCFLAGS=-g -O1");
+	sb_addch(&sb, ' ');
+	sb_add_word(&sb, "it's");
+	sb_addch(&sb, ' ');
+	sb_add_word(&sb, "");
+	sb_addch(&sb, ' ');
+	sb_add_word(&sb, "$HOME");
+	assert_string_equal(sb.buf,
+			    "O=/b 'KCFLAGS=-g -O1' 'it'\\''s' '' '$HOME'");
+	sb_release(&sb);
+}
+
 /* This program's subcommand as a shell command line: its path quoted. */
 static void test_self_command(void **state)
 {
@@ -1123,6 +1142,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_which, setup, teardown),
 		cmocka_unit_test(test_self_command),
+		cmocka_unit_test(test_sh_words),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
