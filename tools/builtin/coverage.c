@@ -770,6 +770,22 @@ static int parse_args(int argc, char **argv, struct cov_opts *o)
 	return -1;
 }
 
+/*
+ * The build directory of versions before the move to <cache>/coverage/
+ * (<cache>/build-coverage, about 140 MB) is used by nothing now.
+ */
+static void drop_old_build(void)
+{
+	char *old = cache_path("build-coverage");
+
+	if (is_dir(old)) {
+		note("coverage: removing %s (earlier versions' build directory)",
+		     old);
+		remove_tree(old);
+	}
+	free(old);
+}
+
 int cmd_coverage(int argc, char **argv)
 {
 	struct cov_opts o = { .test_timeout = 300, .kvm = -1 };
@@ -791,6 +807,7 @@ int cmd_coverage(int argc, char **argv)
 	 * (CCACHE_BASEDIR) then sees the same relative paths.
 	 */
 	c.build = cache_path("coverage/build");
+	drop_old_build();
 	c.outdir = out_path("coverage");
 	if (open_tree(&c, tree))
 		goto out;

@@ -19,7 +19,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 C=${KSERIES_TEST_COVERAGE_CACHE:-}
 
-plan 29
+plan 30
 
 skip() {
 	test_nr=$((test_nr + 1))
@@ -39,6 +39,10 @@ check "coverage: --jobs needs a number (129)" rc_is 129
 ks coverage --no-build --no-boot
 check "coverage: no kernel tree is a clear error (2)" \
 	sh -c "[ $rc = 2 ] && grep -q \"no kernel tree .*run 'kseries apply' first\" '$T/out.txt'"
+mkdir -p "$KSERIES_CACHE/build-coverage/arch"
+ks coverage --no-build --no-boot
+check "coverage: the build directory of earlier versions is removed, said" \
+	sh -c "[ ! -e '$KSERIES_CACHE/build-coverage' ] && grep -q 'removing .*build-coverage (earlier versions. build directory)' '$T/out.txt'"
 ks coverage --no-build --jobs=2 --test-timeout=60 --tests=project/smoke_test
 check "coverage: the --opt=value forms are taken (then: no tree, 2)" \
 	sh -c "[ $rc = 2 ] && grep -q 'no kernel tree' '$T/out.txt'"
