@@ -238,7 +238,7 @@ static int run_step(const struct bisect_opts *o, const char *tree,
 	}
 	fprintf(stderr, "bisect: %.12s built (%.1f s, %u compiled); booting\n",
 		r.commit, r.make_secs, r.compiled);
-	if (check_boot(&ctx, &suite, tag, &r) || check_interrupted)
+	if (check_boot(&ctx, &suite, tag, NULL, &r) || check_interrupted)
 		goto out;
 	if (r.verdict == VV_QEMU_FAILED) {
 		error("QEMU failed twice; stopping the bisection:\n%s",

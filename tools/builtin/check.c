@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,11 @@ const char cmd_check_usage[] =
 	"SKIP to a failure not in selftests/known-failures, or a failure with\n"
 	"no earlier result. The first commit (the base) is the reference:\n"
 	"shown, not judged.\n"
+	"\n"
+	"A commit's boots (one a kernel command line its tests need, side\n"
+	"by side, one a CPU) run while the next commit builds, from a copy\n"
+	"of the image; its results are shown, judged and cached before the\n"
+	"next commit's, so the progress shows them after its build.\n"
 	"\n"
 	"A patch that changes no input of the last build (no file a .cmd\n"
 	"file of the build directory names, no Makefile, Kbuild, Kconfig or\n"
@@ -307,14 +313,18 @@ static void count_tests(const struct check_result *r, struct strbuf *sb)
 }
 
 static void progress_result(const struct check_report *rep, size_t i,
-			    double start)
+			    double start, bool late)
 {
 	const struct check_row *row = &rep->rows[i];
 	const struct check_result *r = &row->r;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, who = STRBUF_INIT;
 	char *el = elapsed(now_seconds() - start);
 
-	sb_addf(&sb, "      build %s", check_build_name(r->build));
+	/* Shown after the next commit's lines: which patch it is. */
+	if (late)
+		sb_addf(&who, "%04zu ", row->index);
+	sb_addf(&sb, "      %sbuild %s", sb_str(&who),
+		check_build_name(r->build));
 	if (r->build != CB_NOTRUN)
 		sb_addf(&sb, " %.1f s (%u compiled)", r->make_secs,
 			r->compiled);
@@ -338,49 +348,28 @@ static void progress_result(const struct check_report *rep, size_t i,
 		}
 	}
 	fprintf(stderr, "%s\n", sb.buf);
-	fprintf(stderr, "      => %s%s (%s%.1f s; %s elapsed)\n",
+	fprintf(stderr, "      %s=> %s%s (%s%.1f s; %s elapsed)\n",
+		sb_str(&who),
 		row->flagged ? "FLAGGED: " : row->reference ? "reference" :
 		"ok", row->flagged ? row->reasons.buf : "",
 		r->cached ? "cached, was " : "", r->total_secs, el);
 	free(el);
 	sb_release(&sb);
+	sb_release(&who);
 }
 
-/*
- * Check one commit (the work tree is there): build, boot, tests. If the
- * image is byte-identical to @same's (the last one booted with @suite),
- * its boot results are reused: a patch to documentation or userspace
- * tools builds nothing.
- */
-static int check_one(struct check_ctx *ctx, const struct check_suite *suite,
-		     const char *tag, struct check_result *r,
-		     const struct check_result *same,
-		     const struct check_result *built)
+/* Build the commit the work tree holds, or take @built's build. */
+static int build_one(struct check_ctx *ctx, const char *tag,
+		     struct check_result *r, const struct check_result *built)
 {
 	if (built) {
 		fprintf(stderr, "      not built: no input of the image differs from %.12s's build\n",
 			built->commit);
 		check_copy_build(r, built);
-	} else {
-		fprintf(stderr, "      building\n");
-		if (check_build(ctx, tag, r))
-			return -1;
-	}
-	if (check_interrupted)
-		return 0;
-	if (r->build != CB_OK || !suite)
-		return 0;
-	if (same && r->image[0] && !strcmp(r->image, same->image)) {
-		fprintf(stderr, "      built in %.1f s (%u compiled): the same image as %.12s, its boot results reused\n",
-			r->make_secs, r->compiled, same->commit);
-		check_reuse_boot(r, same);
 		return 0;
 	}
-	fprintf(stderr, "      built in %.1f s (%u compiled); booting: %zu boot%s, %zu test%s\n",
-		r->make_secs, r->compiled, suite->nr_groups,
-		suite->nr_groups == 1 ? "" : "s", suite->ts.nr,
-		suite->ts.nr == 1 ? "" : "s");
-	return check_boot(ctx, suite, tag, r);
+	fprintf(stderr, "      building\n");
+	return check_build(ctx, tag, r);
 }
 
 static int write_reports(const struct check_report *rep, const char *text,
@@ -424,6 +413,37 @@ static size_t series_index(struct krepo *t, const git_oid *id, size_t dflt)
 	return n;
 }
 
+/*
+ * A commit's boots, run by a thread while the next commit builds, from a
+ * copy of its image (that build rewrites bzImage). The boots take one
+ * QEMU a CPU, most of the time fewer than the CPUs: a long test runs
+ * alone at the end; and an incremental build spends most of its time in
+ * make's single-threaded descent and the links. Its row is finished
+ * (stored, judged, shown) when the thread is joined, before the next
+ * row, so rows are finished in order.
+ */
+struct pending {
+	bool on;		/* a row to finish */
+	bool thread;		/* @th to join first */
+	pthread_t th;
+	const struct check_ctx *ctx;
+	const struct check_suite *suite;
+	struct check_row *row;
+	char *tag, *kernel;
+	char key[65];
+	double t0;
+	int ret;
+};
+
+static void *boot_thread(void *arg)
+{
+	struct pending *p = arg;
+
+	p->ret = check_boot(p->ctx, p->suite, p->tag, p->kernel, &p->row->r);
+	p->row->r.total_secs = now_seconds() - p->t0;
+	return NULL;
+}
+
 /* One run of the command: what it loads, walks and reports. */
 struct run {
 	struct check_opts o;
@@ -444,6 +464,7 @@ struct run {
 	const struct check_suite *last_suite;
 	const struct check_result *built;	/* the build dir's */
 	git_oid built_id;
+	struct pending pend;	/* the commit booting */
 };
 
 /* The kernel tree and the build directory, as real paths; fragments. */
@@ -669,7 +690,7 @@ static int find_reach(struct run *x)
 /* Row @i of the report, for commit @id: what is known before a check. */
 static void row_init(struct run *x, size_t i, const git_oid *id)
 {
-	struct check_row *row = &x->rep.rows[x->rep.nr];
+	struct check_row *row = &x->rep.rows[i];
 	git_commit *c = NULL;
 
 	row->index = x->first_index + i;
@@ -693,77 +714,161 @@ static void row_cached(struct check_row *row, struct check_result *cached)
 }
 
 /*
- * Check @row's commit @id with @suite in the work tree and store the
- * result, its step timed from @t0, under @key. -1 if it could not be
- * checked out or run.
+ * @row, checked (stored under @key, unless NULL or interrupted) or from
+ * the cache: the last boot if it booted, judged with the rows before,
+ * shown (@late: after another commit's lines).
  */
-static int row_check(struct run *x, struct check_row *row, const git_oid *id,
-		     const struct check_suite *suite, const char *tag,
-		     const char *key, double t0)
+static void finish_row(struct run *x, struct check_row *row,
+		       const struct check_suite *suite, const char *key,
+		       bool late)
 {
-	const struct check_result *same_build = NULL;
-	char *why = NULL;
-
-	/*
-	 * A patch that changes no input of the last build (documentation,
-	 * tools/, code the config leaves out) builds the same image: not
-	 * built again.
-	 */
-	if (x->built && check_same_build(x->w.repo.repo, x->tree, x->build,
-					 &x->built_id, id, &why))
-		same_build = x->built;
-	free(why);
-	if (check_walk_goto(&x->w, id) ||
-	    check_one(&x->ctx, suite, tag, &row->r,
-		      suite == x->last_suite ? x->last_boot : NULL,
-		      same_build))
-		return -1;
-	if (!same_build && row->r.build == CB_OK) {
-		x->built = &row->r;
-		git_oid_cpy(&x->built_id, id);
-	}
-	row->r.total_secs = now_seconds() - t0;
-	if (!check_interrupted)
+	if (key && !check_interrupted)
 		check_cache_store(&x->ctx, key, &row->r);
-	return 0;
-}
-
-/* The @i-th commit of the walk (0: --from), into the next row. */
-static int check_commit(struct run *x, size_t i)
-{
-	const git_oid *id = i ? &x->commits[i - 1] : &x->from;
-	struct check_row *row = &x->rep.rows[x->rep.nr];
-	const struct check_suite *suite = NULL;
-	struct check_result cached;
-	char key[65], tree_id[41], *tag;
-	double t0 = now_seconds();
-	int ret = 0;
-
-	if (!x->o.build_only)
-		suite = x->plan.have_mid && i && i < x->nr_commits ?
-			&x->plan.mid : &x->plan.ends;
-	row_init(x, i, id);
-	if (check_tree_of(x->w.repo.repo, id, tree_id))
-		return -1;
-	tag = xasprintf("%04zu-%.8s", row->index, row->r.commit);
-	check_key(&x->ctx, tree_id, suite, key);
-	fprintf(stderr, "[%zu/%zu] %04zu %s\n", i, x->nr_commits, row->index,
-		i ? row->r.subject : "(base)");
-	if (!x->o.no_cache && !check_cache_load(&x->ctx, key, &cached))
-		row_cached(row, &cached);
-	else
-		ret = row_check(x, row, id, suite, tag, key, t0);
-	free(tag);
-	if (ret || check_interrupted)
-		return ret;
 	if (row->r.booted && row->r.image[0]) {
 		x->last_boot = &row->r;
 		x->last_suite = suite;
 	}
 	x->rep.nr++;
 	check_judge(&x->rep);
-	progress_result(&x->rep, x->rep.nr - 1, x->start);
-	return 0;
+	progress_result(&x->rep, x->rep.nr - 1, x->start, late);
+}
+
+/*
+ * Wait for the commit booting, if any, and finish its row. -1 if its
+ * boots could not run.
+ */
+static int join_pending(struct run *x)
+{
+	struct pending *p = &x->pend;
+
+	if (!p->on)
+		return 0;
+	if (p->thread)
+		pthread_join(p->th, NULL);
+	p->on = false;
+	p->thread = false;
+	unlink(p->kernel);
+	if (!p->ret && !check_interrupted)
+		finish_row(x, p->row, p->suite, p->key, true);
+	free(p->tag);
+	free(p->kernel);
+	p->tag = p->kernel = NULL;
+	return p->ret;
+}
+
+/*
+ * Boot @row's commit (just built) with @suite: in a thread, from a copy
+ * of the image, while the walk goes on to the next commit; here, if the
+ * thread cannot be started. Its row is finished by join_pending().
+ */
+static int start_boot(struct run *x, struct check_row *row,
+		      const struct check_suite *suite, const char *tag,
+		      const char *key, double t0)
+{
+	struct pending *p = &x->pend;
+	char *img = path_join(x->build, "arch/x86/boot/bzImage");
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+
+	p->ctx = &x->ctx;
+	p->suite = suite;
+	p->row = row;
+	p->tag = xstrdup(tag);
+	p->kernel = xasprintf("%s/%s.bzImage", x->log_dir, tag);
+	memcpy(p->key, key, sizeof(p->key));
+	p->t0 = t0;
+	p->ret = 0;
+	if (read_file(img, &sb) ||
+	    write_file_atomic(p->kernel, sb.buf, sb.len)) {
+		ret = error("cannot copy %s to %s: %s", img, p->kernel,
+			    strerror(errno));
+		free(p->tag);
+		free(p->kernel);
+		p->tag = p->kernel = NULL;
+	} else {
+		p->on = true;
+		p->thread = !pthread_create(&p->th, NULL, boot_thread, p);
+		if (!p->thread)
+			boot_thread(p);	/* no thread: here and now */
+	}
+	sb_release(&sb);
+	free(img);
+	return ret;
+}
+
+/* The @i-th commit of the walk (0: --from), into row @i. */
+static int check_commit(struct run *x, size_t i)
+{
+	const git_oid *id = i ? &x->commits[i - 1] : &x->from;
+	struct check_row *row = &x->rep.rows[i];
+	const struct check_suite *suite = NULL;
+	const struct check_result *same_build = NULL, *same;
+	struct check_result cached, *r = &row->r;
+	char key[65], tree_id[41], *tag, *why = NULL;
+	double t0 = now_seconds();
+	int ret = -1;
+
+	if (!x->o.build_only)
+		suite = x->plan.have_mid && i && i < x->nr_commits ?
+			&x->plan.mid : &x->plan.ends;
+	row_init(x, i, id);
+	if (check_tree_of(x->w.repo.repo, id, tree_id)) {
+		join_pending(x);
+		return -1;
+	}
+	tag = xasprintf("%04zu-%.8s", row->index, r->commit);
+	check_key(&x->ctx, tree_id, suite, key);
+	fprintf(stderr, "[%zu/%zu] %04zu %s\n", i, x->nr_commits, row->index,
+		i ? r->subject : "(base)");
+	if (!x->o.no_cache && !check_cache_load(&x->ctx, key, &cached)) {
+		ret = join_pending(x);
+		row_cached(row, &cached);
+		if (!ret && !check_interrupted)
+			finish_row(x, row, suite, NULL, false);
+		goto out;
+	}
+	/*
+	 * A patch that changes no input of the last build (documentation,
+	 * tools/, code the config leaves out) builds the same image: not
+	 * built again. The commit before may still be booting.
+	 */
+	if (x->built && check_same_build(x->w.repo.repo, x->tree, x->build,
+					 &x->built_id, id, &why))
+		same_build = x->built;
+	free(why);
+	if (check_walk_goto(&x->w, id) ||
+	    build_one(&x->ctx, tag, r, same_build)) {
+		join_pending(x);
+		goto out;
+	}
+	if (!same_build && r->build == CB_OK) {
+		x->built = r;
+		git_oid_cpy(&x->built_id, id);
+	}
+	/* The commit before, its results: the image to compare with. */
+	if (join_pending(x))
+		goto out;
+	ret = 0;
+	if (check_interrupted)
+		goto out;
+	same = suite == x->last_suite ? x->last_boot : NULL;
+	if (r->build == CB_OK && suite && same && r->image[0] &&
+	    !strcmp(r->image, same->image)) {
+		fprintf(stderr, "      built in %.1f s (%u compiled): %.12s's image: reused\n",
+			r->make_secs, r->compiled, same->commit);
+		check_reuse_boot(r, same);
+	} else if (r->build == CB_OK && suite) {
+		fprintf(stderr, "      built in %.1f s (%u compiled); booting %zu test%s\n",
+			r->make_secs, r->compiled, suite->ts.nr,
+			suite->ts.nr == 1 ? "" : "s");
+		ret = start_boot(x, row, suite, tag, key, t0);
+		goto out;
+	}
+	r->total_secs = now_seconds() - t0;
+	finish_row(x, row, suite, key, false);
+out:
+	free(tag);
+	return ret;
 }
 
 /*
@@ -778,6 +883,7 @@ static int walk(struct run *x)
 	for (i = 0; i <= x->nr_commits && !check_interrupted; i++)
 		if (check_commit(x, i))
 			break;
+	join_pending(x);
 	check_walk_restore(&x->w);
 	if (check_interrupted) {
 		error("interrupted; the work tree is back at %.12s",

@@ -467,10 +467,11 @@ static size_t boot_threads(size_t nr)
  * their results are taken in group order, so @r is the same as if they
  * had run one after the other.
  */
-int check_boot(struct check_ctx *c, const struct check_suite *s,
-	       const char *tag, struct check_result *r)
+int check_boot(const struct check_ctx *c, const struct check_suite *s,
+	       const char *tag, const char *image, struct check_result *r)
 {
-	char *kernel = path_join(c->build, "arch/x86/boot/bzImage");
+	char *kernel = image ? xstrdup(image) :
+			       path_join(c->build, "arch/x86/boot/bzImage");
 	struct boot_queue q = { .nr = s->nr_groups };
 	size_t nt = boot_threads(s->nr_groups), g, t;
 	pthread_t *th = xcalloc(nt + 1, sizeof(*th));

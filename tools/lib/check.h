@@ -199,13 +199,15 @@ int check_range_reach(git_repository *repo, const git_oid *base,
 int check_build(struct check_ctx *c, const char *tag, struct check_result *r);
 
 /*
- * Boot the built kernel once per command line of @suite and collect
- * every test's result; a boot QEMU could not run (or a watchdog stopped)
- * is tried again once. Returns 0 whatever the verdict, -1 if it could
- * not be run.
+ * Boot the kernel image @kernel (NULL: the build directory's bzImage)
+ * once per command line of @suite and collect every test's result; a
+ * boot QEMU could not run (or a watchdog stopped) is tried again once.
+ * Returns 0 whatever the verdict, -1 if it could not be run. It reads
+ * nothing of @c that check_build() writes: it may run while the next
+ * commit builds (give it a copy of the image, then).
  */
-int check_boot(struct check_ctx *c, const struct check_suite *suite,
-	       const char *tag, struct check_result *r);
+int check_boot(const struct check_ctx *c, const struct check_suite *suite,
+	       const char *tag, const char *kernel, struct check_result *r);
 
 /*
  * A byte-identical kernel image boots the same: copy @from's verdict,
