@@ -1089,6 +1089,12 @@ static void distcc_env(const struct kbuild *kb, struct make_env *e,
 	free(dir);
 }
 
+/* Whether sparse runs through kb->sparse_cmd, which counts its runs. */
+static bool sparse_counted(const struct kbuild *kb)
+{
+	return kb->sparse && kb->sparse_cmd;
+}
+
 /* Where kb->sparse_cmd counts its runs ($KSERIES_SPARSE_STATS). */
 static char *sparse_stats_path(const struct kbuild *kb)
 {
@@ -1153,7 +1159,7 @@ static void make_env(const struct kbuild *kb, struct make_env *e)
 	env_set(e, "KBUILD_BUILD_USER", "kseries", true);
 	env_set(e, "KBUILD_BUILD_HOST", "kseries", true);
 	env_set(e, "LC_ALL", "C", false);
-	if (kb->sparse && kb->sparse_cmd) {
+	if (sparse_counted(kb)) {
 		char *stats = sparse_stats_path(kb);
 
 		env_set(e, "KSERIES_SPARSE_STATS", stats, false);
@@ -1237,7 +1243,7 @@ char **kbuild_make_args(const struct kbuild *kb, bool kernel,
 	}
 	if (kernel && kb->sparse)
 		v[n++] = xstrdup("C=1");
-	if (kernel && kb->sparse && kb->sparse_cmd)
+	if (kernel && sparse_counted(kb))
 		v[n++] = xasprintf("CHECK=%s", kb->sparse_cmd);
 	for (; *args; args++) {
 		ALLOC_GROW(v, n + 2, alloc);
@@ -1508,7 +1514,7 @@ int kbuild_kernel(struct kbuild *kb)
 		return -1;
 	if (kb->dist.line)
 		msg_say(&kb->say, MSG_NOTE, "build: %s", kb->dist.line);
-	if (kb->sparse && kb->sparse_cmd) {
+	if (sparse_counted(kb)) {
 		char *stats = sparse_stats_path(kb);
 
 		unlink(stats);	/* what a killed run left */
@@ -1516,14 +1522,14 @@ int kbuild_kernel(struct kbuild *kb)
 	}
 	ret = run_make(kb, "build", true, argv);
 	kb->build_secs = now_seconds() - start;
-	if (kb->sparse && kb->sparse_cmd)
+	if (sparse_counted(kb))
 		count_sparse(kb);
 	if (ret)
 		return report_failure(kb, "kernel build", ret);
 	if (kb->distcc_local)
 		sb_addf(&fell, ", %u of them here: distcc could not send them",
 			kb->distcc_local);
-	if (kb->sparse && kb->sparse_cmd)
+	if (sparse_counted(kb))
 		sb_addf(&fell, "; sparse on %u, %u of them from its cache",
 			kb->sparse_cached + kb->sparse_ran, kb->sparse_cached);
 	msg_say(&kb->say, MSG_NOTE, "build: %s, %u compiled%s (%.1f s)",

@@ -39,22 +39,16 @@ static int key_file(struct hash_ctx *h, const char *cwd, const char *path,
 {
 	char *p = xstrndup(path, len);
 	char *abs = p[0] == '/' ? xstrdup(p) : path_join(cwd, p);
-	struct strbuf text = STRBUF_INIT;
-	struct hash_ctx fh;
-	unsigned char d[32];
 	char hex[65];
 	int ret = 0;
 
-	if (!read_file(abs, &text)) {
-		sha256_init(&fh);
-		hash_update(&fh, text.buf, text.len);
-		hash_final(&fh, d);
-		hex_encode(hex, d, sizeof(d));
-	} else if (optional && errno == ENOENT) {
-		strcpy(hex, "absent");
-	} else {
-		sb_addf(why, "cannot read %s: %s", p, strerror(errno));
-		ret = -1;
+	if (sha256_file(abs, hex)) {
+		if (optional && errno == ENOENT) {
+			strcpy(hex, "absent");
+		} else {
+			sb_addf(why, "cannot read %s: %s", p, strerror(errno));
+			ret = -1;
+		}
 	}
 	if (!ret) {
 		char *line = xasprintf("file %s %s\n", p, hex);
@@ -62,7 +56,6 @@ static int key_file(struct hash_ctx *h, const char *cwd, const char *path,
 		hash_update(h, line, strlen(line));
 		free(line);
 	}
-	sb_release(&text);
 	free(abs);
 	free(p);
 	return ret;
@@ -131,7 +124,7 @@ static int key_cmd_deps(struct hash_ctx *h, const char *cwd, const char *cmd,
 int sparse_cache_key(const char *prog, char *const *argv, size_t argc,
 		     const char *cwd, char hex[65], struct strbuf *why)
 {
-	struct hash_ctx h[1];
+	struct hash_ctx h;
 	struct strbuf cmd = STRBUF_INIT;
 	char *path = cmd_file_of(argv, argc), *p;
 	unsigned char d[32];
@@ -147,20 +140,20 @@ int sparse_cache_key(const char *prog, char *const *argv, size_t argc,
 		sb_addf(why, "cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
-	sha256_init(h);
-	hash_update(h, ENTRY_MAGIC, strlen(ENTRY_MAGIC));
-	if (key_file(h, cwd, prog, strlen(prog), false, why)) {
-		hash_final(h, d);
+	sha256_init(&h);
+	hash_update(&h, ENTRY_MAGIC, strlen(ENTRY_MAGIC));
+	if (key_file(&h, cwd, prog, strlen(prog), false, why)) {
+		hash_final(&h, d);
 		goto out;
 	}
-	hash_update(h, cwd, strlen(cwd) + 1);
+	hash_update(&h, cwd, strlen(cwd) + 1);
 	for (i = 0; i < argc; i++)
-		hash_update(h, argv[i], strlen(argv[i]) + 1);
-	if (key_cmd_deps(h, cwd, cmd.buf, why)) {
-		hash_final(h, d);
+		hash_update(&h, argv[i], strlen(argv[i]) + 1);
+	if (key_cmd_deps(&h, cwd, cmd.buf, why)) {
+		hash_final(&h, d);
 		goto out;
 	}
-	hash_final(h, d);
+	hash_final(&h, d);
 	hex_encode(hex, d, sizeof(d));
 	ret = 0;
 out:
